@@ -1,0 +1,90 @@
+"""One exception root for kg, a few subclasses, and the message texts in one place.
+
+Every message names the file or value at fault, so a user reading a one-line
+``Error: ...`` knows what to fix. Codes (``E0xx``) are stable and tested.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KgError(Exception):
+    """Root of every error kg raises on purpose."""
+
+    code = "E000"
+
+    def __init__(self, message: str):
+        super().__init__(f"[{self.code}] {message}")
+        self.message = message
+
+
+class SourceError(KgError):
+    """A source document cannot be read, decoded or understood.
+
+    The build skips that document (reporting this message) and goes on.
+    """
+
+    code = "E010"
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class ManifestError(KgError):
+    """The manifest (sources/manifest.csv) is malformed or names a missing file."""
+
+    code = "E020"
+
+    def __init__(self, path: str | Path, problem: str, line: int | None = None):
+        self.path = str(path)
+        self.problem = problem
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class OutputError(KgError):
+    """The output directory cannot be created or written."""
+
+    code = "E030"
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class OntologyError(KgError):
+    """A node or relation does not fit the declared ontology (schemas/ontology.json)."""
+
+    code = "E040"
+
+
+class ExportError(KgError):
+    """A graph cannot be written in the requested format."""
+
+    code = "E050"
+
+
+class ExtractionError(KgError):
+    """An extractor failed on a document (a bug, reported with the document id)."""
+
+    code = "E060"
+
+    def __init__(self, doc_id: str, component: str, detail: str):
+        self.doc_id = doc_id
+        self.component = component
+        super().__init__(f"{doc_id}: extractor {component!r} failed: {detail}")
+
+
+class GoldError(KgError):
+    """A gold annotation file is not in the agreed shape."""
+
+    code = "E070"
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        super().__init__(f"{self.path}: {problem}")

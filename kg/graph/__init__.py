@@ -1,0 +1,1 @@
+"""The knowledge graph: ontology, entity resolution, building."""

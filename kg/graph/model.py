@@ -1,0 +1,73 @@
+"""The built knowledge graph: a networkx MultiDiGraph plus its evidence table.
+
+Contract shared by the graph builder, the exporters, the views and the query API:
+
+* node ids are ``"<Type>:<canonical name>"`` (e.g. ``"Region:湖南省"``,
+  ``"Mechanism:双重预防机制"``), derived from type and canonical name, never random;
+* every node has ``type`` (a node type of the ontology), ``label`` (display name),
+  ``aliases`` (sorted list of other written forms), ``docs`` (sorted document ids),
+  ``count`` (number of supporting mentions), plus type-specific scalar attributes;
+* edges are keyed by their relation name (``key == relation``), with ``relation``,
+  ``docs`` and ``count``; one edge per (head, relation, tail);
+* evidence (the provenance of every mention behind a node or edge) lives in
+  :attr:`KnowledgeGraph.evidence`, keyed by :func:`node_key` / :func:`edge_key`, so
+  the graph stays light and every exporter can still reach it;
+* :attr:`KnowledgeGraph.merges` explains entity resolution (which rule merged what).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict
+
+from kg.models import Provenance
+
+
+class MergeRecord(BaseModel):
+    """One entity-resolution decision: ``alias`` was merged into ``node`` by ``rule``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    node: str
+    alias: str
+    rule: str
+    doc_id: str
+
+
+def node_id(node_type: str, canonical: str) -> str:
+    """Stable id of a node.
+
+    >>> node_id("Region", "湖南省")
+    'Region:湖南省'
+    """
+    return f"{node_type}:{canonical}"
+
+
+def node_key(node: str) -> str:
+    """Key of a node in the evidence table (the node id itself)."""
+    return node
+
+
+def edge_key(head: str, relation: str, tail: str) -> str:
+    """Key of an edge in the evidence table.
+
+    >>> edge_key("Region:湖南省", "adopts", "Mechanism:双重预防机制")
+    'Region:湖南省|adopts|Mechanism:双重预防机制'
+    """
+    return f"{head}|{relation}|{tail}"
+
+
+@dataclass
+class KnowledgeGraph:
+    graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+    evidence: dict[str, list[Provenance]] = field(default_factory=dict)
+    merges: list[MergeRecord] = field(default_factory=list)
+    documents: dict[str, dict] = field(default_factory=dict)  # doc id -> {file, title, date, region}
+
+    def node_evidence(self, node: str) -> list[Provenance]:
+        return self.evidence.get(node_key(node), [])
+
+    def edge_evidence(self, head: str, relation: str, tail: str) -> list[Provenance]:
+        return self.evidence.get(edge_key(head, relation, tail), [])

@@ -1,0 +1,1 @@
+"""Reading sources: manifest, file discovery, decoding, HTML main text."""

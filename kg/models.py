@@ -1,0 +1,260 @@
+"""Typed models passed between the stages of kg.
+
+load  ->  :class:`LoadedDocument`
+normalise  ->  :class:`NormalisedDocument`
+extract  ->  :class:`DocumentExtraction` (mention-level items, each with :class:`Provenance`)
+summarise  ->  :class:`DocumentSummary` (the gold shape, one per document)
+
+The graph stage consumes :class:`DocumentExtraction`. spaCy objects never leave
+the NLP stage. JSON Schemas of these models live in ``schemas/`` (see
+``kg.schema_export``), and a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.text.offsets import OffsetMap
+
+RegionLevel = Literal["province", "city", "county"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- sources
+class SourceMeta(_Model):
+    """What is known about a source before reading it (manifest row or inferred)."""
+
+    id: str = Field(description="Stable document id: the manifest id, else the file stem")
+    file: str = Field(description="File name relative to the sources directory")
+    title: Optional[str] = None
+    region: Optional[str] = None
+    date: Optional[str] = None
+    publisher: Optional[str] = None
+    origin: Optional[str] = None
+    from_manifest: bool = Field(False, description="True when a manifest row described this file")
+
+
+class LoadedDocument(_Model):
+    """A decoded source: the text exactly as written (HTML already reduced to its main text)."""
+
+    meta: SourceMeta
+    path: str
+    text: str = Field(description="Decoded original text; provenance quotes come from here")
+    encoding: str = Field(description="Encoding the bytes were decoded with")
+    format: Literal["txt", "md", "html"]
+    sha256: str = Field(description="Hash of the raw bytes (cache key)")
+
+
+class RemovedSpan(_Model):
+    """A piece of the original text that normalisation dropped, and why."""
+
+    orig_start: int
+    orig_end: int
+    reason: str
+    text: str
+
+
+class NormalisedDocument(_Model):
+    """Text ready for extraction: pinyin readings stripped, simplified, boilerplate dropped."""
+
+    meta: SourceMeta
+    original: str = Field(description="LoadedDocument.text, kept for quoting")
+    text: str
+    offsets: OffsetMap
+    removed: list[RemovedSpan] = Field(default_factory=list)
+    sha256: str = ""
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.orig_span(start, end)
+
+    def quote(self, start: int, end: int) -> str:
+        """The original text behind normalised ``[start, end)``."""
+        s, e = self.offsets.orig_span(start, end)
+        return self.original[s:e]
+
+
+# --------------------------------------------------------------------------- provenance
+class Provenance(_Model):
+    """Where an extracted item comes from, down to the character."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc_id: str
+    rule: str = Field(description="Extractor rule that produced the item, e.g. 'mechanism.head'")
+    start: int = Field(description="Start offset in the normalised text")
+    end: int = Field(description="End offset (exclusive) in the normalised text")
+    orig_start: int = Field(description="Start offset in the original text")
+    orig_end: int = Field(description="End offset (exclusive) in the original text")
+    quote: str = Field(description="The span as written in the original text")
+    sentence: str = Field(description="The normalised sentence containing the span")
+    sentence_start: int = Field(description="Start offset of that sentence in the normalised text")
+    sentence_quote: str = Field(description="That sentence as written in the original text")
+
+
+class Item(_Model):
+    prov: Provenance
+
+
+# --------------------------------------------------------------------------- items
+class RegionMention(Item):
+    surface: str = Field(description="As written (normalised): 湖南, 广西壮族自治区, X市")
+    name: str = Field(description="Canonical full name: 湖南省; for anonymised regions as written")
+    level: RegionLevel
+    adcode: Optional[str] = None
+    province: Optional[str] = Field(None, description="Canonical name of the province it lies in")
+    anonymized: bool = False
+
+
+class DocumentRegion(_Model):
+    name: str
+    level: RegionLevel
+    anonymized: bool = False
+    adcode: Optional[str] = None
+    method: str = Field(description="How it was inferred: title, byline, official, mentions, manifest")
+    evidence: list[Provenance] = Field(default_factory=list)
+
+
+class OfficialMention(Item):
+    name: str
+    titles: list[str]
+    org: Optional[str] = Field(None, description="Body the post is in, region-prefixed where written bare")
+
+
+class OrganizationMention(Item):
+    name: str = Field(description="Canonical form for the summary (region-prefixed / distributed head)")
+    surface: str = Field(description="As written (normalised)")
+    kind: str = Field(description="emergency | ministry | headquarters | committee | office | sector | actor | partner")
+    construction: Literal["literal", "region_prefix", "distributed_head", "abbreviation"] = "literal"
+    full_name: Optional[str] = Field(None, description="Expansion of an abbreviation (省防办 -> 省防汛抗旱指挥部办公室)")
+
+
+class MechanismMention(Item):
+    name: str
+    head: str = Field(description="Head word: 机制, 体系, 制度, 平台, 工程 or 格局")
+
+
+class DutyFormula(Item):
+    holder: Optional[str] = None
+    items: list[str]
+
+
+class DutyPair(Item):
+    phase: str
+    lead: str
+    support: str
+
+
+class PrinciplePair(Item):
+    a: str
+    b: str
+
+
+class NumberedFormula(Item):
+    name: str
+    count: Optional[int] = Field(None, description="The leading numeral's value, where it counts parts")
+    expansion: list[str] = Field(default_factory=list, description="Parts, where the text spells them out")
+
+
+class Statistic(Item):
+    subject: str
+    value: Optional[float] = None
+    unit: Optional[str] = None
+    direction: Optional[str] = None
+    baseline: Optional[str] = None
+
+
+class Event(Item):
+    name: str
+    type: str
+
+
+class Attribute(Item):
+    """A document-level value (title, date) with where it was found."""
+
+    value: str
+
+
+class DocumentExtraction(_Model):
+    """Everything extracted from one document, mention by mention."""
+
+    doc_id: str
+    file: str
+    title: Optional[Attribute] = None
+    date: Optional[Attribute] = None
+    region: Optional[DocumentRegion] = None
+    regions: list[RegionMention] = Field(default_factory=list)
+    officials: list[OfficialMention] = Field(default_factory=list)
+    organizations: list[OrganizationMention] = Field(default_factory=list)
+    mechanisms: list[MechanismMention] = Field(default_factory=list)
+    duty_formulas: list[DutyFormula] = Field(default_factory=list)
+    duty_pairs: list[DutyPair] = Field(default_factory=list)
+    principle_pairs: list[PrinciplePair] = Field(default_factory=list)
+    numbered_formulas: list[NumberedFormula] = Field(default_factory=list)
+    statistics: list[Statistic] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- gold shape
+class SummaryRegion(_Model):
+    name: str
+    level: Literal["province", "city", "county"]
+    anonymized: bool
+
+
+class SummaryOfficial(_Model):
+    name: str
+    titles: list[str]
+    org: Optional[str]
+
+
+class SummaryDutyFormula(_Model):
+    holder: Optional[str]
+    items: list[str]
+
+
+class SummaryDutyPair(_Model):
+    phase: str
+    lead: str
+    support: str
+
+
+class SummaryPrinciplePair(_Model):
+    a: str
+    b: str
+
+
+class SummaryStatistic(_Model):
+    subject: str
+    value: Optional[float]
+    unit: Optional[str]
+    direction: Optional[str]
+    baseline: Optional[str]
+
+
+class SummaryEvent(_Model):
+    name: str
+    type: str
+
+
+class DocumentSummary(_Model):
+    """Document-level summary in exactly the shape of the gold files (see tests/data/gold)."""
+
+    file: str
+    title: Optional[str]
+    region: Optional[SummaryRegion]
+    date: Optional[str]
+    officials: list[SummaryOfficial]
+    organizations: list[str]
+    mechanisms: list[str]
+    duty_formulas: list[SummaryDutyFormula]
+    duty_pairs: list[SummaryDutyPair]
+    principle_pairs: list[SummaryPrinciplePair]
+    numbered_formulas: list[str]
+    statistics: list[SummaryStatistic]
+    events: list[SummaryEvent]
+    notes: str = ""

@@ -1,0 +1,61 @@
+"""Per-document state shared by the extractor components.
+
+A :class:`DocContext` rides on ``doc._.kg``. It holds the normalised document, its
+sentences, and the :class:`~kg.models.DocumentExtraction` being filled, and it makes
+:class:`~kg.models.Provenance` for any character span. Extractors work on character
+offsets of ``ctx.text`` (== ``doc.text``); tokens are used where word boundaries
+help, and offsets never depend on them.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from kg.models import DocumentExtraction, NormalisedDocument, Provenance
+from kg.text.sentences import split_sentences
+
+
+@dataclass
+class DocContext:
+    norm: NormalisedDocument
+    extraction: DocumentExtraction = field(init=False)
+    sentences: list[tuple[int, int]] = field(init=False)
+    _sent_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.extraction = DocumentExtraction(doc_id=self.norm.meta.id, file=self.norm.meta.file)
+        self.sentences = split_sentences(self.norm.text)
+        self._sent_starts = [s for s, _ in self.sentences]
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    @property
+    def doc_id(self) -> str:
+        return self.norm.meta.id
+
+    def sentence_of(self, start: int, end: int | None = None) -> tuple[int, int]:
+        """The sentence containing offset ``start`` (or the span up to ``end`` if it runs over)."""
+        i = bisect_right(self._sent_starts, start) - 1
+        if i < 0:
+            s, e = 0, len(self.text)
+        else:
+            s, e = self.sentences[i]
+        if end is not None and end > e:
+            j = bisect_right(self._sent_starts, max(end - 1, start)) - 1
+            e = max(e, self.sentences[j][1])
+        return s, e
+
+    def prov(self, start: int, end: int, rule: str) -> Provenance:
+        """Provenance of normalised ``[start, end)``, produced by ``rule``."""
+        ss, se = self.sentence_of(start, end)
+        ss, se = min(ss, start), max(se, end)
+        os_, oe = self.norm.orig_span(start, end)
+        qs, qe = self.norm.orig_span(ss, se)
+        return Provenance(
+            doc_id=self.doc_id, rule=rule, start=start, end=end, orig_start=os_, orig_end=oe,
+            quote=self.norm.original[os_:oe], sentence=self.text[ss:se], sentence_start=ss,
+            sentence_quote=self.norm.original[qs:qe],
+        )

@@ -1,0 +1,63 @@
+"""Every kg extractor registered as a spaCy component, in one place.
+
+A component is ``Doc -> Doc``: it runs one extractor on ``doc._.kg`` (a
+:class:`~kg.nlp.context.DocContext`), which appends typed items to the document's
+extraction, and mirrors the new items as ``doc.spans["kg.<name>"]`` (token-aligned
+views for spaCy users; the exact character offsets stay on the items).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Callable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import ExtractionError
+
+# component name -> (module in kg.extract, extraction fields it fills); order is pipeline order
+EXTRACTORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "kg_meta": ("meta", ("title", "date")),
+    "kg_regions": ("regions", ("regions", "region")),
+    "kg_organizations": ("organizations", ("organizations",)),
+    "kg_officials": ("officials", ("officials",)),
+    "kg_mechanisms": ("mechanisms", ("mechanisms",)),
+    "kg_duties": ("duties", ("duty_formulas", "duty_pairs")),
+    "kg_principles": ("principles", ("principle_pairs",)),
+    "kg_numbered": ("numbered", ("numbered_formulas",)),
+    "kg_statistics": ("statistics", ("statistics",)),
+    "kg_events": ("events", ("events",)),
+}
+
+if not Doc.has_extension("kg"):
+    Doc.set_extension("kg", default=None)
+
+
+def _component(name: str, module: str, fields: tuple[str, ...]) -> Callable[[Doc], Doc]:
+    def run(doc: Doc) -> Doc:
+        ctx = doc._.kg
+        if ctx is None:
+            raise ValueError(f"{name}: doc._.kg is not set; use kg.nlp.pipeline.extract_document()")
+        extract = import_module(f"kg.extract.{module}").extract
+        before = {f: len(v) for f in fields if isinstance(v := getattr(ctx.extraction, f), list)}
+        try:
+            extract(ctx, doc)
+        except Exception as e:  # a bug in one extractor must name the document and the component
+            raise ExtractionError(ctx.doc_id, name, f"{type(e).__name__}: {e}") from e
+        spans = []
+        for f, n in before.items():
+            for item in getattr(ctx.extraction, f)[n:]:
+                sp = doc.char_span(item.prov.start, item.prov.end, label=f, alignment_mode="expand")
+                if sp is not None:
+                    spans.append(sp)
+        doc.spans[f"kg.{module}"] = spans
+        return doc
+
+    run.__name__ = name
+    return run
+
+
+for _name, (_module, _fields) in EXTRACTORS.items():
+    if not Language.has_factory(_name):
+        Language.component(_name, func=_component(_name, _module, _fields))

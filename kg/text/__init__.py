@@ -1,0 +1,1 @@
+"""Text normalisation: pure functions from original text to normalised text plus offset map."""

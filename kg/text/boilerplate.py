@@ -1,0 +1,119 @@
+"""Find web boilerplate lines: menus, widgets, ads, comment boxes, footers, next-article links.
+
+Input: normalised text (simplified, punctuation unified). Output: the lines to drop,
+each with a reason. Lines are judged by generic rules of Chinese news and CMS pages,
+in three zones:
+
+* anywhere: lines that are only page chrome (回首页, 字号, 顶一下, Copyright, 备案号,
+  URLs, separators, share/print widgets, comment-form labels);
+* the header, before the first line of prose: short lines with no word of the
+  government/emergency register (site slogans, ads, column menus);
+* the footer, from a closing marker (来源, 责任编辑, 扩展阅读, 下一篇 …) to the end,
+  when no prose follows it.
+
+Page metadata lines (a timestamp with 字号/作者/浏览) are dropped with the reason
+``page-meta`` so the date extractor can still read them.
+
+>>> text = "回首页\\n下面是正文，应急管理工作取得新成效。\\n下一篇:2020年灵璧县政府工作报告"
+>>> [(text[s:e].strip(), why) for s, e, why in find_boilerplate(text)]
+[('回首页', 'navigation'), ('下一篇:2020年灵璧县政府工作报告', 'footer')]
+"""
+
+from __future__ import annotations
+
+import re
+
+# A line that is nothing but UI chrome.
+_CHROME = re.compile(
+    r"^(?:[•·▪>※]?\s*)(?:回首页|返\s*回|回顶部|返回顶部|首页|打印|打印本页|关闭|关闭窗口|收藏|分享到?.*|"
+    r"点击查看全文|查看全文|立即下载|下载|顶一下|踩一下|（?\(?\d+\)?）?|\d+%|栏目分类|精彩推荐|热门推荐|"
+    r"字号[:：].*|【?字体[:：].*|【?打印】?|【?关闭】?|编者按|我要评论.*|免费咨询|一键加群.*|特别说明|"
+    r"扫一扫.*|微信扫.*|相关链接|网站地图|联系我们|更多>*|more>*)\s*$",
+    re.I,
+)
+# Phrases that make a line chrome wherever they occur, even a long one.
+_CHROME_ALWAYS = re.compile(
+    r"版权所有|copyright|©|all rights reserved|powered by|icp备|备案号|公网安备|"
+    r"最新评论|发表评论|评论内容|表\s*情[:：]|请注意用语文明|审核后才会显示|ctrl\+回车|"
+    r"此处放.*广告|广告位|^\s*[-—=_*·]{5,}|分隔线",
+    re.I,
+)
+# Addresses: chrome on a short line, but prose may cite a website.
+_URLISH = re.compile(r"https?://|www\.|\.com\b|\.cn\b", re.I)
+# Lines that close an article: what follows them is page furniture.
+_FOOTER_MARK = re.compile(
+    r"^(?:[（(【]?\s*)(?:来源[:：]|责任编辑|编辑[:：]|作者[:：]|扩展阅读|推荐阅读|相关阅读|相关文章|"
+    r"延伸阅读|上一篇|下一篇|热点推荐|猜你喜欢|分享到|点击查看全文)"
+)
+# A timestamped page-metadata line: 2022-02-10 15:47:19 字号: / … 作者:网络 来源: 浏览:
+_PAGE_META = re.compile(
+    r"^\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\s*$|.*(?:字号|作者|来源|浏览|阅读|点击|发布))"
+)
+_BREADCRUMB = re.compile(r"(?:主页|首页|当前位置|您的位置).{0,20}>|>\s*.{1,12}\s*>")
+_PHONE = re.compile(r"^[\s\d\-—+()（）]{7,}$")
+_SITE_HEADER = re.compile(r"^\S{0,12}(?:网|频道|新闻)\S{0,6}正文$")
+_SENT_END = re.compile(r"[。！？]")
+# Words of the register the corpus is about; a header line without any is site chrome.
+_REGISTER = re.compile(
+    r"应急|安全|灾|救|防|管理|监管|厅|局|部|委|办|省|市|县|区|党|政府|书记|厅长|局长|主任|"
+    r"工作|机制|体系|制度|综述|讲话|发言|报告|会议|改革|建设|一席谈|访|同志"
+)
+
+
+def is_prose(line: str) -> bool:
+    """A line of running text rather than a label, menu or widget."""
+    s = line.strip()
+    return len(s) >= 40 and (bool(_SENT_END.search(s)) or s.count("，") >= 2)
+
+
+def classify_line(line: str) -> str | None:
+    """The reason a single line is boilerplate wherever it stands, or None."""
+    s = line.strip()
+    if not s:
+        return None
+    if _PAGE_META.match(s):
+        return "page-meta"
+    if _CHROME.match(s):
+        return "navigation"
+    if _CHROME_ALWAYS.search(s) or (_URLISH.search(s) and not is_prose(s)):
+        return "chrome"
+    if _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):
+        return "breadcrumb"
+    if _PHONE.match(s):
+        return "contact"
+    if _SITE_HEADER.match(s):
+        return "site-header"
+    if s.startswith("•") and len(s) <= 30 and not _SENT_END.search(s):
+        return "menu"
+    return None
+
+
+def find_boilerplate(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, reason)`` of every boilerplate line of ``text`` (end includes the newline)."""
+    lines: list[tuple[int, int, str]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        lines.append((pos, pos + len(raw), raw))
+        pos += len(raw)
+    reasons: list[str | None] = [classify_line(raw) for _, _, raw in lines]
+
+    prose = [i for i, (_, _, raw) in enumerate(lines) if reasons[i] is None and is_prose(raw)]
+    # header: before the first prose line, drop short lines outside the register
+    first = prose[0] if prose else len(lines)
+    for i in range(first):
+        s = lines[i][2].strip()
+        if reasons[i] is None and s and len(s) < 60 and not _REGISTER.search(s):
+            reasons[i] = "header"
+    # footer: from a closing marker after the last prose line, everything goes
+    last = prose[-1] if prose else -1
+    for i in range(last + 1, len(lines)):
+        s = lines[i][2].strip()
+        if _FOOTER_MARK.match(s) or reasons[i] in ("chrome",):
+            for j in range(i, len(lines)):
+                if lines[j][2].strip() and reasons[j] is None:
+                    reasons[j] = "footer"
+            if reasons[i] != "page-meta":
+                reasons[i] = "footer"
+            break
+    return [(s, e, reasons[i]) for i, (s, e, _) in enumerate(lines) if reasons[i]]

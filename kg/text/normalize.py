@@ -1,0 +1,81 @@
+"""Normalise a loaded document: LoadedDocument -> NormalisedDocument.
+
+Steps, in order (each keeps the offset map exact):
+
+1. strip pasted pinyin readings (中新網(wǎng) -> 中新網);
+2. convert traditional to simplified characters (OpenCC t2s);
+3. unify quotes and punctuation (one character for one);
+4. trim indentation and trailing spaces of each line, fold runs of blank lines;
+5. drop web boilerplate lines (menus, widgets, footers, next-article links).
+
+>>> from kg.models import SourceMeta, LoadedDocument
+>>> doc = LoadedDocument(meta=SourceMeta(id="d", file="d.txt"), path="d.txt",
+...     text="回首页\\n  加強部門監(jiān)管,落實責任。\\n", encoding="utf-8", format="txt", sha256="")
+>>> n = normalise(doc)
+>>> n.text
+'加强部门监管，落实责任。\\n'
+>>> n.quote(4, 6)
+'監(jiān)管'
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.models import LoadedDocument, NormalisedDocument, RemovedSpan
+from kg.text.boilerplate import find_boilerplate
+from kg.text.chinese import to_simplified_edits
+from kg.text.offsets import TextBuffer, apply_regex_edits
+from kg.text.pinyin import strip_pinyin_edits
+from kg.text.punctuation import unify_punctuation
+
+_LINE_PAD = re.compile(r"^[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+$|[ \t\u3000\u00a0]{2,}", re.M)
+_BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n)+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200f\u2028\u2029]")
+
+
+def _whitespace_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    for m in _LINE_PAD.finditer(text):
+        s = m.group(0)
+        at_edge = m.start() == 0 or text[m.start() - 1] == "\n" or m.end() == len(text) or text[m.end()] in "\r\n"
+        edits.append((m.start(), m.end(), "" if at_edge else " "))
+    return edits
+
+
+def normalise_text(original: str) -> tuple[TextBuffer, list[RemovedSpan]]:
+    """Normalise a raw string; returns the buffer (text + map) and what was removed."""
+    buf = TextBuffer(original)
+    if "\r" in original:  # CRLF / CR become one newline; the map still points into the original
+        buf = buf.replace([(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?", original)])
+    buf = apply_regex_edits(buf, [(m.start(), m.end(), "") for m in _CONTROL.finditer(buf.text)])
+    buf = apply_regex_edits(buf, strip_pinyin_edits(buf.text))
+    buf = apply_regex_edits(buf, to_simplified_edits(buf.text))
+    buf = buf.map_same_length(unify_punctuation(buf.text))
+    buf = apply_regex_edits(buf, _whitespace_edits(buf.text))
+
+    removed: list[RemovedSpan] = []
+    drops = find_boilerplate(buf.text)
+    if drops:
+        for s, e, why in drops:
+            os_, oe = int(buf.starts[s]), int(buf.ends[e - 1])
+            removed.append(RemovedSpan(orig_start=os_, orig_end=oe, reason=why, text=original[os_:oe].strip()))
+        buf = buf.replace([(s, e, "") for s, e, _ in drops])
+    buf = apply_regex_edits(buf, [(m.start(), m.end(), "\n") for m in _BLANK_RUNS.finditer(buf.text)])
+    lead = len(buf.text) - len(buf.text.lstrip("\n"))
+    if lead:
+        buf = buf.replace([(0, lead, "")])
+    return buf, removed
+
+
+def normalise(doc: LoadedDocument) -> NormalisedDocument:
+    """Normalise one loaded document."""
+    buf, removed = normalise_text(doc.text)
+    return NormalisedDocument(
+        meta=doc.meta,
+        original=doc.text,
+        text=buf.text,
+        offsets=buf.freeze(),
+        removed=removed,
+        sha256=doc.sha256,
+    )
