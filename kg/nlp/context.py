@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from kg.models import DocumentExtraction, NormalisedDocument, Provenance
+from kg.models import DocumentExtraction, NormalisedDocument, Provenance, RemovedSpan
 from kg.text.sentences import split_sentences
 
 
@@ -58,4 +58,16 @@ class DocContext:
             doc_id=self.doc_id, rule=rule, start=start, end=end, orig_start=os_, orig_end=oe,
             quote=self.norm.original[os_:oe], sentence=self.text[ss:se], sentence_start=ss,
             sentence_quote=self.norm.original[qs:qe],
+        )
+
+    def prov_removed(self, removed: RemovedSpan, start: int, end: int, rule: str) -> Provenance:
+        """Provenance of original ``[start, end)`` inside a line normalisation dropped.
+
+        Used for page metadata (a web timestamp) that is evidence but not body text:
+        the normalised span is empty (at offset 0) and the quote comes from the original.
+        """
+        line = self.norm.original[removed.orig_start:removed.orig_end]
+        return Provenance(
+            doc_id=self.doc_id, rule=rule, start=0, end=0, orig_start=start, orig_end=end,
+            quote=self.norm.original[start:end], sentence="", sentence_start=0, sentence_quote=line.strip(),
         )
