@@ -26,16 +26,18 @@ _BINARY_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF file", b"PK\x03\x04"
 
 
 def _utf16_guess(data: bytes) -> str | None:
-    sample = data[:4000]
-    if len(sample) < 4:
+    """UTF-16 without a byte-order mark: ASCII characters (newlines, digits) put their
+    zero byte on one side only, whatever the share of Han characters."""
+    sample = data[: 1 << 16]
+    if len(sample) < 4 or len(data) % 2:
         return None
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    half = len(sample) / 2
-    # CJK text in UTF-16 has few NULs; ASCII-heavy text has many on one side
-    if odd > 0.3 * half and even < 0.05 * half:
+    if odd + even == 0:
+        return None
+    if odd >= 0.9 * (odd + even):
         return "utf-16-le"
-    if even > 0.3 * half and odd < 0.05 * half:
+    if even >= 0.9 * (odd + even):
         return "utf-16-be"
     return None
 

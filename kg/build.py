@@ -1,0 +1,296 @@
+"""The main job: sources directory -> knowledge graph, exports and views in an output directory.
+
+Stages: discover -> (per document, in parallel with ``jobs > 1``) load, normalise,
+extract -> build the graph -> write exports -> render views -> write the report.
+
+A document that cannot be read or understood is skipped with one line naming the
+file and the reason; it never costs the other documents their results. Extractions
+are cached by content hash (``<out>/.kgcache``), so a rebuild after changing one
+document re-extracts only that document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from pydantic import BaseModel, Field
+
+from kg import __version__
+from kg.errors import KgError, OutputError, SourceError
+from kg.models import DocumentExtraction, SourceMeta
+
+CACHE_DIR = ".kgcache"
+REPORT_NAME = "build-report.json"
+SUMMARIES_NAME = "summaries.json"
+
+
+class DocumentStatus(BaseModel):
+    id: str
+    file: str
+    status: str = Field(description="extracted | cached | skipped")
+    reason: Optional[str] = None
+
+
+class BuildReport(BaseModel):
+    """What a build did; written as build-report.json and printed as the closing line."""
+
+    sources: str
+    out: str
+    documents: list[DocumentStatus] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list, description="Manifest and source problems, one line each")
+    nodes: int = 0
+    edges: int = 0
+    outputs: list[str] = Field(default_factory=list)
+    seconds: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def built(self) -> int:
+        return sum(1 for d in self.documents if d.status != "skipped")
+
+    @property
+    def skipped(self) -> list[DocumentStatus]:
+        return [d for d in self.documents if d.status == "skipped"]
+
+    def summary_line(self) -> str:
+        total = sum(self.seconds.values())
+        skipped = self.skipped
+        extra = f", {len(skipped)} skipped" if skipped else ""
+        cached = sum(1 for d in self.documents if d.status == "cached")
+        cache = f" ({cached} from cache)" if cached else ""
+        return (f"Built {self.out}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
+                f"{self.edges} edges in {total:.1f} s")
+
+
+@dataclass
+class _Outcome:
+    meta: SourceMeta
+    extraction: Optional[DocumentExtraction]
+    status: str
+    reason: Optional[str] = None
+
+
+# ----------------------------------------------------------------------------- cache
+@lru_cache(maxsize=1)
+def extractor_fingerprint() -> str:
+    """Hash of everything that shapes an extraction (code and data), so stale caches are never used."""
+    h = hashlib.sha256(__version__.encode())
+    root = resources.files("kg")
+    for sub in ("extract", "text", "nlp", "data", "io"):
+        folder = root / sub
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.is_file() and entry.name.endswith((".py", ".txt", ".json", ".csv")):
+                h.update(entry.name.encode())
+                h.update(entry.read_bytes())
+    h.update((root / "models.py").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_name(meta: SourceMeta, sha: str) -> str:
+    safe = hashlib.sha1(f"{meta.id}\0{meta.file}".encode()).hexdigest()[:12]
+    return f"{safe}-{sha[:16]}-{extractor_fingerprint()}.json"
+
+
+def _file_sha(path: Path) -> Optional[str]:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+# ----------------------------------------------------------------------------- per document
+def process_document(path: str | Path, meta: SourceMeta) -> DocumentExtraction:
+    """Load, normalise and extract one document (raises KgError subclasses on bad input)."""
+    from kg.io.loader import load_document
+    from kg.nlp.pipeline import extract_document
+    from kg.text.normalize import normalise
+
+    return extract_document(normalise(load_document(path, meta)))
+
+
+def _work(job: tuple[str, SourceMeta, Optional[str]]) -> _Outcome:
+    path, meta, cache_file = job
+    try:
+        ex = process_document(path, meta)
+    except KgError as e:
+        return _Outcome(meta, None, "skipped", e.problem if isinstance(e, SourceError) else e.message)
+    if cache_file:
+        from kg.io.atomic import atomic_write_text
+
+        try:
+            atomic_write_text(cache_file, ex.model_dump_json())
+        except OSError:
+            pass  # a cache that cannot be written only costs speed next time
+    return _Outcome(meta, ex, "extracted")
+
+
+def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
+    try:
+        ex = DocumentExtraction.model_validate_json(cache_file.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return ex if ex.doc_id == meta.id and ex.file == meta.file else None
+
+
+def extract_all(
+    documents: list[tuple[Path, SourceMeta]],
+    jobs: int = 1,
+    cache_dir: Optional[Path] = None,
+    progress: Optional[Callable[[int], None]] = None,
+) -> list[_Outcome]:
+    """Extract every document (cached ones are read back), preserving input order."""
+    outcomes: list[Optional[_Outcome]] = [None] * len(documents)
+    todo: list[tuple[int, tuple[str, SourceMeta, Optional[str]]]] = []
+    for i, (path, meta) in enumerate(documents):
+        cache_file = None
+        if cache_dir is not None:
+            sha = _file_sha(path)
+            if sha:
+                cache_file = cache_dir / _cache_name(meta, sha)
+                if cache_file.exists():
+                    ex = _read_cache(cache_file, meta)
+                    if ex is not None:
+                        outcomes[i] = _Outcome(meta, ex, "cached")
+                        if progress:
+                            progress(1)
+                        continue
+        todo.append((i, (str(path), meta, str(cache_file) if cache_file else None)))
+
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, min(16, len(todo) // (jobs * 8)))
+            for (i, _), out in zip(todo, pool.map(_work, [j for _, j in todo], chunksize=chunk)):
+                outcomes[i] = out
+                if progress:
+                    progress(1)
+    else:
+        for i, job in todo:
+            outcomes[i] = _work(job)
+            if progress:
+                progress(1)
+    return [o for o in outcomes if o is not None]
+
+
+# ----------------------------------------------------------------------------- output dir
+def prepare_output_dir(out: str | Path) -> Path:
+    """Create ``out`` if needed and prove it is writable, before any work starts."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(out, "exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".kg-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise OutputError(out, f"cannot be written: {e.strerror or e}") from None
+    return out
+
+
+# ----------------------------------------------------------------------------- the job
+def build(
+    sources: str | Path = "sources",
+    out: str | Path = "out",
+    jobs: int = 1,
+    views: bool = True,
+    cache: bool = True,
+    progress_factory: Optional[Callable[[int], "ProgressLike"]] = None,
+) -> BuildReport:
+    """Build the graph of ``sources`` into ``out`` and return what happened."""
+    from kg.io.atomic import atomic_write_text
+    from kg.io.loader import discover
+    from kg.summary import summarise, summary_json
+
+    t0 = time.perf_counter()
+    out_dir = prepare_output_dir(out)
+    found = discover(sources)
+    report = BuildReport(sources=str(sources), out=str(out_dir))
+    report.problems = [p.message for p in found.problems]
+    cache_dir = None
+    if cache:
+        cache_dir = out_dir / CACHE_DIR
+        cache_dir.mkdir(exist_ok=True)
+    report.seconds["discover"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    bar = progress_factory(len(found.documents)) if progress_factory else None
+    try:
+        outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir,
+                               progress=(bar.update if bar else None))
+    finally:
+        if bar:
+            bar.close()
+    report.seconds["extract"] = time.perf_counter() - t
+    extractions = []
+    for o in outcomes:
+        report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status, reason=o.reason))
+        if o.extraction is not None:
+            extractions.append((o.meta, o.extraction))
+    if cache_dir is not None:
+        _prune_cache(cache_dir, {(_cache_name(m, sha)) for p, m in found.documents if (sha := _file_sha(p))})
+
+    t = time.perf_counter()
+    from kg.graph.build import build_graph
+
+    kgraph = build_graph([ex for _, ex in extractions], [m for m, _ in extractions])
+    report.nodes = kgraph.graph.number_of_nodes()
+    report.edges = kgraph.graph.number_of_edges()
+    report.seconds["graph"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    from kg.export import write_all
+
+    written = [Path(p) for p in write_all(kgraph, out_dir)]
+    summaries = sorted((summarise(ex) for _, ex in extractions), key=lambda s: s.file)
+    atomic_write_text(out_dir / SUMMARIES_NAME, summary_json(summaries) + "\n")
+    written.append(out_dir / SUMMARIES_NAME)
+    report.seconds["export"] = time.perf_counter() - t
+
+    if views:
+        t = time.perf_counter()
+        from kg.views import render_views
+
+        written += [Path(p) for p in render_views(kgraph, out_dir)]
+        report.seconds["views"] = time.perf_counter() - t
+    report.outputs = sorted(str(p.relative_to(out_dir)) for p in written)
+    report.seconds = {k: round(v, 3) for k, v in report.seconds.items()}
+    atomic_write_text(out_dir / REPORT_NAME, report.model_dump_json(indent=2) + "\n")
+    return report
+
+
+def _prune_cache(cache_dir: Path, keep: set[str]) -> None:
+    """Drop cache entries of documents that are gone or changed (the cache never grows stale)."""
+    for entry in cache_dir.glob("*.json"):
+        if entry.name not in keep:
+            try:
+                entry.unlink()
+            except OSError:
+                pass
+
+
+class ProgressLike:  # pragma: no cover - typing aid only
+    def update(self, n: int) -> None: ...
+    def close(self) -> None: ...
+
+
+def iter_problem_lines(report: BuildReport) -> Iterable[str]:
+    """One line per problem and per skipped document, for the terminal."""
+    yield from report.problems
+    for d in report.skipped:
+        yield f"skipped {d.file}: {d.reason}"
+
+
+def report_json(report: BuildReport) -> str:
+    return json.dumps(report.model_dump(), ensure_ascii=False, indent=2)

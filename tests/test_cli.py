@@ -1,0 +1,51 @@
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+COMMANDS = sorted(cli.commands)
+
+
+def test_there_are_commands():
+    assert {"build", "extract", "eval"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name):
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"kg {name}" in result.output
+
+
+def test_top_level_help_is_fast_through_the_real_entry_point():
+    # the console script's module, in a fresh interpreter: heavy libraries must not load
+    code = "import sys, kg.cli; assert 'spacy' not in sys.modules and 'pandas' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    out = subprocess.run([sys.executable, "-m", "kg.cli", "--help"], capture_output=True, text=True, check=True)
+    assert "build" in out.stdout
+
+
+def test_eval_with_missing_gold_dir_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "nope"), "x.txt"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_eval_with_empty_gold_dir_names_it(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path), "x.txt"])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: [E070] {tmp_path}: contains no gold *.json files"
+
+
+def test_extract_reports_unreadable_file_and_exits_3(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    result = CliRunner().invoke(cli, ["extract", str(bad)])
+    assert result.exit_code == 3
+    assert f"{bad}: is empty" in result.output
+    assert json.loads(result.stdout) == []

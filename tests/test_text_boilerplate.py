@@ -1,0 +1,74 @@
+import json
+
+import pytest
+
+from kg.evaluate import norm
+from kg.io.loader import load_document
+from kg.text.boilerplate import classify_line, find_boilerplate
+from kg.text.normalize import normalise
+from tests.paths import GOLD, SEEDS, seed
+
+
+def gold_strings(g: dict) -> list[str]:
+    """Every literal string of a gold file that must survive in the body text."""
+    out = [g["title"]]
+    for o in g["officials"]:
+        out += [o["name"], *o["titles"]]
+    out += g["mechanisms"] + g["numbered_formulas"]
+    for f in g["duty_formulas"]:
+        out += f["items"]
+    for p in g["principle_pairs"]:
+        out += [p["a"], p["b"]]
+    for e in g["events"]:
+        out += [e["name"]]
+    for s in g["statistics"]:
+        if s["baseline"]:
+            out.append(s["baseline"])
+    return [x for x in out if x]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_every_gold_string_survives_boilerplate_removal(path):
+    gold = json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
+    text = norm(normalise(load_document(path)).text)
+    missing = [s for s in gold_strings(gold) if norm(s) not in text]
+    assert missing == []
+
+
+def test_next_article_link_of_jilin_review_is_removed():
+    doc = normalise(load_document(seed("002")))
+    assert "下一篇" not in doc.text and "灵璧" not in doc.text
+    assert any(r.reason == "footer" and "下一篇" in r.text for r in doc.removed)
+
+
+def test_menus_ads_and_comment_box_around_zhejiang_interview_are_removed():
+    doc = normalise(load_document(seed("004")))
+    for junk in ("学精益", "栏目分类", "主页 >", "顶一下", "踩一下", "最新评论", "评论内容", "此处放横条广告",
+                 "18970479044", "石老师", "责任编辑", "4200万家企业"):
+        assert junk not in doc.text, junk
+    assert doc.text.rstrip().endswith("凌志峰说。")
+
+
+def test_page_metadata_line_is_kept_aside_for_the_date():
+    doc = normalise(load_document(seed("000")))
+    meta = [r for r in doc.removed if r.reason == "page-meta"]
+    assert meta and meta[0].text.startswith("2022-02-10")
+
+
+@pytest.mark.parametrize("line,reason", [
+    ("回首页", "navigation"),
+    ("Copyright © 2015-2024 . 某某网 版权所有", "chrome"),
+    ("备案号:京ICP备12345678号", "chrome"),
+    ("2021-03-01 09:12 来源：某省应急管理厅 字号：大 中 小", "page-meta"),
+    ("首页 > 新闻中心 > 工作动态", "breadcrumb"),
+    ("● 建立健全双重预防机制，完善应急预案体系", None),
+    ("强理念 明方向", None),
+])
+def test_line_rules(line, reason):
+    assert classify_line(line) == reason
+
+
+def test_footer_after_last_prose_line_is_dropped_whole():
+    text = "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n来源：某报\n热门文章\n某某标题"
+    drops = find_boilerplate(text)
+    assert [r for _, _, r in drops] == ["footer", "footer", "footer"]
