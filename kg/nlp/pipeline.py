@@ -1,8 +1,8 @@
 """Build the spaCy pipeline and run it: NormalisedDocument -> DocumentExtraction.
 
-``spacy.blank("zh")`` with the jieba segmenter; kg's domain dictionary is loaded
-into jieba first (jieba's state is global, and spaCy's tokenizer uses it), then
-the extractor components are added in the order of
+``spacy.blank("zh")`` with a jieba tokenizer (:mod:`kg.nlp.tokenizer`, linear-time);
+kg's domain dictionary is loaded into jieba first (jieba's state is global, and the
+tokenizer uses it), then the extractor components are added in the order of
 :data:`kg.nlp.factories.EXTRACTORS`.
 """
 
@@ -14,7 +14,6 @@ from importlib import resources
 from kg.models import DocumentExtraction, NormalisedDocument
 
 USERDICT = "userdict.txt"
-MAX_CHARS = 2_000_000  # spaCy's guard; longer texts are processed in line-aligned parts
 
 
 def load_domain_dictionary() -> None:
@@ -41,9 +40,11 @@ def make_nlp():
     """The shared pipeline (built once per process)."""
     import spacy
 
+    from kg.nlp.tokenizer import JiebaTokenizer
+
     load_domain_dictionary()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.max_length = MAX_CHARS + 1
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
     import kg.nlp.factories as factories
 
     for name in factories.EXTRACTORS:
@@ -51,27 +52,12 @@ def make_nlp():
     return nlp
 
 
-def make_doc(nlp, text: str):
-    """Tokenise ``text``; texts over spaCy's length guard are tokenised in line-aligned parts."""
-    if len(text) <= MAX_CHARS:
-        return nlp.make_doc(text)
-    from spacy.tokens import Doc
-
-    parts, pos = [], 0
-    while pos < len(text):
-        cut = text.rfind("\n", pos, pos + MAX_CHARS)
-        end = cut + 1 if cut > pos else min(pos + MAX_CHARS, len(text))
-        parts.append(nlp.make_doc(text[pos:end]))
-        pos = end
-    return Doc.from_docs(parts, ensure_whitespace=False)
-
-
 def extract_document(norm: NormalisedDocument, nlp=None) -> DocumentExtraction:
     """Run every extractor on one normalised document."""
     from kg.nlp.context import DocContext
 
     nlp = nlp or make_nlp()
-    doc = make_doc(nlp, norm.text)
+    doc = nlp.tokenizer(norm.text)  # not nlp(): its max_length guard exists for parsers we do not run
     doc._.kg = DocContext(norm)
     for _, proc in nlp.pipeline:
         doc = proc(doc)
