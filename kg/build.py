@@ -38,6 +38,7 @@ class DocumentStatus(BaseModel):
     file: str
     status: str = Field(description="extracted | cached | skipped")
     reason: Optional[str] = None
+    kind: Optional[str] = Field(None, description="Category of a skip: empty, binary, encoding, duplicate, ...")
 
 
 class BuildReport(BaseModel):
@@ -63,7 +64,12 @@ class BuildReport(BaseModel):
     def summary_line(self) -> str:
         total = sum(self.seconds.values())
         skipped = self.skipped
-        extra = f", {len(skipped)} skipped" if skipped else ""
+        extra = ""
+        if skipped:
+            kinds: dict[str, int] = {}
+            for d in skipped:
+                kinds[d.kind or "error"] = kinds.get(d.kind or "error", 0) + 1
+            extra = f", {len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
         cached = sum(1 for d in self.documents if d.status == "cached")
         cache = f" ({cached} from cache)" if cached else ""
         return (f"Built {self.out}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
@@ -76,6 +82,7 @@ class _Outcome:
     extraction: Optional[DocumentExtraction]
     status: str
     reason: Optional[str] = None
+    kind: Optional[str] = None
 
 
 # ----------------------------------------------------------------------------- cache
@@ -111,21 +118,23 @@ def _file_sha(path: Path) -> Optional[str]:
 
 
 # ----------------------------------------------------------------------------- per document
-def process_document(path: str | Path, meta: SourceMeta) -> DocumentExtraction:
+def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int] = None) -> DocumentExtraction:
     """Load, normalise and extract one document (raises KgError subclasses on bad input)."""
-    from kg.io.loader import load_document
+    from kg.io.loader import MAX_BYTES, load_document
     from kg.nlp.pipeline import extract_document
     from kg.text.normalize import normalise
 
-    return extract_document(normalise(load_document(path, meta)))
+    return extract_document(normalise(load_document(path, meta, max_bytes or MAX_BYTES)))
 
 
-def _work(job: tuple[str, SourceMeta, Optional[str]]) -> _Outcome:
-    path, meta, cache_file = job
+def _work(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome:
+    path, meta, cache_file, max_bytes = job
     try:
-        ex = process_document(path, meta)
-    except KgError as e:
-        return _Outcome(meta, None, "skipped", e.problem if isinstance(e, SourceError) else e.message)
+        ex = process_document(path, meta, max_bytes)
+    except SourceError as e:
+        return _Outcome(meta, None, "skipped", e.problem, e.kind)
+    except KgError as e:  # an extractor bug on this document: reported, the others go on
+        return _Outcome(meta, None, "skipped", e.message, "error")
     if cache_file:
         from kg.io.atomic import atomic_write_text
 
@@ -149,14 +158,27 @@ def extract_all(
     jobs: int = 1,
     cache_dir: Optional[Path] = None,
     progress: Optional[Callable[[int], None]] = None,
+    max_bytes: Optional[int] = None,
 ) -> list[_Outcome]:
-    """Extract every document (cached ones are read back), preserving input order."""
+    """Extract every document (cached ones are read back), preserving input order.
+
+    A file whose bytes repeat an earlier document's is skipped as a duplicate: its
+    evidence would only double-count the first one's.
+    """
     outcomes: list[Optional[_Outcome]] = [None] * len(documents)
-    todo: list[tuple[int, tuple[str, SourceMeta, Optional[str]]]] = []
+    todo: list[tuple[int, tuple[str, SourceMeta, Optional[str], Optional[int]]]] = []
+    first_with: dict[str, str] = {}
     for i, (path, meta) in enumerate(documents):
         cache_file = None
+        sha = _file_sha(path)
+        if sha and sha in first_with:
+            outcomes[i] = _Outcome(meta, None, "skipped", f"same content as {first_with[sha]}", "duplicate")
+            if progress:
+                progress(1)
+            continue
+        if sha:
+            first_with[sha] = meta.file
         if cache_dir is not None:
-            sha = _file_sha(path)
             if sha:
                 cache_file = cache_dir / _cache_name(meta, sha)
                 if cache_file.exists():
@@ -166,7 +188,7 @@ def extract_all(
                         if progress:
                             progress(1)
                         continue
-        todo.append((i, (str(path), meta, str(cache_file) if cache_file else None)))
+        todo.append((i, (str(path), meta, str(cache_file) if cache_file else None, max_bytes)))
 
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -185,7 +207,11 @@ def extract_all(
 
 # ----------------------------------------------------------------------------- output dir
 def prepare_output_dir(out: str | Path) -> Path:
-    """Create ``out`` if needed and prove it is writable, before any work starts."""
+    """Create ``out`` if needed and prove it is writable, before any work starts.
+
+    Temporary files left by a build that was killed mid-write are removed (the
+    files they were to replace are intact: writes are atomic).
+    """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputError(out, "exists and is not a directory")
@@ -196,6 +222,11 @@ def prepare_output_dir(out: str | Path) -> Path:
         probe.unlink()
     except OSError as e:
         raise OutputError(out, f"cannot be written: {e.strerror or e}") from None
+    for stale in list(out.glob(".*.tmp")) + list(out.glob("*/.*.tmp")):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
     return out
 
 
@@ -207,6 +238,7 @@ def build(
     views: bool = True,
     cache: bool = True,
     progress_factory: Optional[Callable[[int], "ProgressLike"]] = None,
+    max_doc_bytes: Optional[int] = None,
 ) -> BuildReport:
     """Build the graph of ``sources`` into ``out`` and return what happened."""
     from kg.io.atomic import atomic_write_text
@@ -228,14 +260,18 @@ def build(
     bar = progress_factory(len(found.documents)) if progress_factory else None
     try:
         outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir,
-                               progress=(bar.update if bar else None))
+                               progress=(bar.update if bar else None), max_bytes=max_doc_bytes)
     finally:
         if bar:
             bar.close()
     report.seconds["extract"] = time.perf_counter() - t
     extractions = []
+    for meta, err in found.skipped:
+        report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
+                                               kind=err.kind))
     for o in outcomes:
-        report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status, reason=o.reason))
+        report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status, reason=o.reason,
+                                               kind=o.kind))
         if o.extraction is not None:
             extractions.append((o.meta, o.extraction))
     if cache_dir is not None:

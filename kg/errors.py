@@ -26,10 +26,16 @@ class SourceError(KgError):
     """
 
     code = "E010"
+    #: the categories a build report counts skipped documents by
+    KINDS = ("empty", "binary", "encoding", "too-large", "unreadable", "unsupported", "no-text", "duplicate",
+             "id-clash", "not-found")
 
-    def __init__(self, path: str | Path, problem: str):
+    def __init__(self, path: str | Path, problem: str, kind: str = "unreadable"):
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown SourceError kind {kind!r}")
         self.path = str(path)
         self.problem = problem
+        self.kind = kind
         super().__init__(f"{self.path}: {problem}")
 
 

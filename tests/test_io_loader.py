@@ -69,7 +69,8 @@ def test_document_without_manifest_row_still_loads(tmp_path):
     (tmp_path / "new.txt").write_text("某省应急管理厅召开会议。", encoding="utf-8")
     found = discover(tmp_path)
     assert [(m.id, m.from_manifest) for _, m in found.documents] == [("new", False)]
-    assert any("missing.txt" in p.message and "does not exist" in p.message for p in found.problems)
+    assert [(m.file, e.kind) for m, e in found.skipped] == [("missing.txt", "not-found")]
+    assert "missing.txt: is named in manifest.csv but does not exist" in str(found.skipped[0][1])
 
 
 def test_load_document_keeps_given_meta(tmp_path):

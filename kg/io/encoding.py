@@ -46,13 +46,13 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """Return ``(text, encoding)`` or raise :class:`SourceError` naming ``name``."""
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise SourceError(name, f"not a text file: looks like {what}")
+            raise SourceError(name, f"not a text file: looks like {what}", "binary")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as e:
-                raise SourceError(name, f"starts with a {enc} byte-order mark but does not decode: {e.reason} at byte {e.start}") from None
+                raise SourceError(name, f"starts with a {enc} byte-order mark but does not decode: {e.reason} at byte {e.start}", "encoding") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -64,9 +64,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:4000]:
-        raise SourceError(name, "not a text file: contains NUL bytes and is not UTF-16")
+        raise SourceError(name, "not a text file: contains NUL bytes and is not UTF-16", "binary")
     if first_bad >= len(data) - 3:
-        raise SourceError(name, f"truncated UTF-8: the last character is cut off at byte {first_bad}")
+        raise SourceError(name, f"truncated UTF-8: the last character is cut off at byte {first_bad}", "encoding")
 
     from charset_normalizer import from_bytes
 
@@ -82,4 +82,4 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
-    raise SourceError(name, f"cannot decode: not UTF-8 (invalid byte at {first_bad}), UTF-16, GB18030 or Big5")
+    raise SourceError(name, f"cannot decode: not UTF-8 (invalid byte at {first_bad}), UTF-16, GB18030 or Big5", "encoding")
