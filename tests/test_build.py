@@ -1,0 +1,105 @@
+"""The main job end to end on the demo corpus: outputs, cache, determinism, interrupted builds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.build import CACHE_DIR, build
+from tests.paths import SEEDS, SOURCES
+
+EXPORTS = ("graph.graphml", "graph.json", "nodes.csv", "edges.csv", "evidence.csv", "summaries.json")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "out"
+    report = build(SOURCES, out)
+    return out, report
+
+
+def test_demo_build_writes_every_output(demo):
+    out, report = demo
+    assert report.built == 5 and report.skipped == []
+    assert report.nodes > 50 and report.edges > 50
+    for name in EXPORTS + ("index.html", "build-report.json"):
+        assert (out / name).is_file(), name
+    assert set(report.outputs) >= set(EXPORTS) | {"index.html"}
+    assert report.summary_line().startswith(f"Built {out}: 5 documents")
+
+
+def test_rebuild_reads_the_cache_and_gives_identical_exports(demo, tmp_path):
+    out, _ = demo
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    again = build(SOURCES, copy)
+    assert {d.status for d in again.documents} == {"cached"}
+    for name in EXPORTS + ("index.html",):
+        assert (copy / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_changed_document_alone_is_re_extracted(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    build(src, tmp_path / "out", views=False)
+    changed = src / SEEDS[1].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n全市生产安全事故起数同比下降。\n", encoding="utf-8")
+    again = build(src, tmp_path / "out", views=False)
+    status = {d.file: d.status for d in again.documents}
+    assert status.pop(SEEDS[1].name) == "extracted"
+    assert set(status.values()) == {"cached"}
+    assert len(list((tmp_path / "out" / CACHE_DIR).glob("*.json"))) == 5  # the stale entry is pruned
+
+
+def test_order_of_sources_and_workers_do_not_change_exports(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    for p in SEEDS:
+        shutil.copy(p, a / p.name)
+    for p in reversed(SEEDS):
+        shutil.copy(p, b / p.name)
+    build(a, tmp_path / "oa", views=False, cache=False)
+    build(b, tmp_path / "ob", views=False, cache=False, jobs=2)
+    for name in EXPORTS:
+        assert (tmp_path / "oa" / name).read_bytes() == (tmp_path / "ob" / name).read_bytes(), name
+
+
+def _complete(out: Path) -> None:
+    """Every output is a whole file: parseable, closed."""
+    nx.read_graphml(out / "graph.graphml")
+    json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    json.loads((out / "summaries.json").read_text(encoding="utf-8"))
+    for page in out.rglob("*.html"):
+        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_previous_outputs_whole(demo, tmp_path):
+    out, _ = demo
+    target = tmp_path / "out"
+    shutil.copytree(out, target)
+    shutil.rmtree(target / CACHE_DIR)  # force real work so the kill lands mid-build
+    before = {p.name: p.read_bytes() for p in target.iterdir() if p.is_file()}
+    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(SOURCES), "--out", str(target), "-q"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        _complete(target)
+        for name in before:
+            assert (target / name).exists(), name
+    # the next build cleans the killed builds' temporary files and gives the same exports
+    build(SOURCES, target)
+    assert not list(target.glob(".*.tmp"))
+    for name in EXPORTS:
+        assert (target / name).read_bytes() == before[name], name
