@@ -51,7 +51,9 @@ class BuildReport(BaseModel):
     nodes: int = 0
     edges: int = 0
     outputs: list[str] = Field(default_factory=list)
-    seconds: dict[str, float] = Field(default_factory=dict)
+    seconds: dict[str, float] = Field(default_factory=dict, description="Wall-clock time of each build stage")
+    cpu_seconds: dict[str, float] = Field(default_factory=dict,
+                                          description="load / normalise / extract time summed over documents")
 
     @property
     def built(self) -> int:
@@ -83,6 +85,7 @@ class _Outcome:
     status: str
     reason: Optional[str] = None
     kind: Optional[str] = None
+    seconds: Optional[dict[str, float]] = None
 
 
 # ----------------------------------------------------------------------------- cache
@@ -118,19 +121,34 @@ def _file_sha(path: Path) -> Optional[str]:
 
 
 # ----------------------------------------------------------------------------- per document
-def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int] = None) -> DocumentExtraction:
-    """Load, normalise and extract one document (raises KgError subclasses on bad input)."""
+def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int] = None,
+                     seconds: Optional[dict[str, float]] = None) -> DocumentExtraction:
+    """Load, normalise and extract one document (raises KgError subclasses on bad input).
+
+    ``seconds``, if given, receives the time spent in each stage.
+    """
     from kg.io.loader import MAX_BYTES, load_document
     from kg.nlp.pipeline import extract_document
     from kg.text.normalize import normalise
 
-    return extract_document(normalise(load_document(path, meta, max_bytes or MAX_BYTES)))
+    t0 = time.perf_counter()
+    loaded = load_document(path, meta, max_bytes or MAX_BYTES)
+    t1 = time.perf_counter()
+    norm = normalise(loaded)
+    t2 = time.perf_counter()
+    ex = extract_document(norm)
+    if seconds is not None:
+        seconds["load"] = seconds.get("load", 0.0) + t1 - t0
+        seconds["normalise"] = seconds.get("normalise", 0.0) + t2 - t1
+        seconds["extract"] = seconds.get("extract", 0.0) + time.perf_counter() - t2
+    return ex
 
 
 def _work(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome:
     path, meta, cache_file, max_bytes = job
+    seconds: dict[str, float] = {}
     try:
-        ex = process_document(path, meta, max_bytes)
+        ex = process_document(path, meta, max_bytes, seconds)
     except SourceError as e:
         return _Outcome(meta, None, "skipped", e.problem, e.kind)
     except KgError as e:  # an extractor bug on this document: reported, the others go on
@@ -142,7 +160,7 @@ def _work(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome
             atomic_write_text(cache_file, ex.model_dump_json())
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
-    return _Outcome(meta, ex, "extracted")
+    return _Outcome(meta, ex, "extracted", seconds=seconds)
 
 
 def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
@@ -264,7 +282,12 @@ def build(
     finally:
         if bar:
             bar.close()
-    report.seconds["extract"] = time.perf_counter() - t
+    report.seconds["documents"] = time.perf_counter() - t
+    # per-stage time summed over documents (over all workers when jobs > 1)
+    for o in outcomes:
+        for k, v in (o.seconds or {}).items():
+            report.cpu_seconds[k] = report.cpu_seconds.get(k, 0.0) + v
+    report.cpu_seconds = {k: round(v, 3) for k, v in report.cpu_seconds.items()}
     extractions = []
     for meta, err in found.skipped:
         report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
@@ -274,6 +297,7 @@ def build(
                                                kind=o.kind))
         if o.extraction is not None:
             extractions.append((o.meta, o.extraction))
+    report.documents.sort(key=lambda d: d.file)
     if cache_dir is not None:
         _prune_cache(cache_dir, {(_cache_name(m, sha)) for p, m in found.documents if (sha := _file_sha(p))})
 
