@@ -11,7 +11,6 @@ documents were skipped (use ``--allow-skipped`` to exit 0 anyway).
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click

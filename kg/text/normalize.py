@@ -37,7 +37,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200f\u2028
 def _whitespace_edits(text: str) -> list[tuple[int, int, str]]:
     edits = []
     for m in _LINE_PAD.finditer(text):
-        s = m.group(0)
+        # indentation and trailing blanks go; a run of blanks inside a line becomes one space
         at_edge = m.start() == 0 or text[m.start() - 1] == "\n" or m.end() == len(text) or text[m.end()] in "\r\n"
         edits.append((m.start(), m.end(), "" if at_edge else " "))
     return edits
