@@ -72,3 +72,17 @@ def test_footer_after_last_prose_line_is_dropped_whole():
     text = "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n来源：某报\n热门文章\n某某标题"
     drops = find_boilerplate(text)
     assert [r for _, _, r in drops] == ["footer", "footer", "footer"]
+
+
+@pytest.mark.parametrize("text", [
+    "全年开展执法检查3456次，查处违法行为789起。",
+    "标题\n全年开展执法检查3456次，查处违法行为789起。",
+])
+def test_short_document_without_prose_is_kept_whole(text):
+    assert find_boilerplate(text) == []
+
+
+def test_short_sentence_before_the_prose_is_not_header():
+    text = ("全年查处违法行为789起。\n"
+            "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n")
+    assert find_boilerplate(text) == []

@@ -99,11 +99,12 @@ def find_boilerplate(text: str) -> list[tuple[int, int, str]]:
     reasons: list[str | None] = [classify_line(raw) for _, _, raw in lines]
 
     prose = [i for i, (_, _, raw) in enumerate(lines) if reasons[i] is None and is_prose(raw)]
-    # header: before the first prose line, drop short lines outside the register
-    first = prose[0] if prose else len(lines)
+    # header: before the first prose line, drop short non-sentences outside the register
+    # (site slogans, ads, column menus); a text with no prose at all has no header to drop
+    first = prose[0] if prose else 0
     for i in range(first):
         s = lines[i][2].strip()
-        if reasons[i] is None and s and len(s) < 60 and not _REGISTER.search(s):
+        if reasons[i] is None and s and len(s) < 60 and not _REGISTER.search(s) and not _SENT_END.search(s):
             reasons[i] = "header"
     # footer: from a closing marker after the last prose line, everything goes
     last = prose[-1] if prose else -1
