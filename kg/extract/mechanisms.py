@@ -1,0 +1,399 @@
+"""Mechanisms: named items ending in 机制, 体系, 制度, 平台, 工程 or 格局.
+
+Input: a :class:`~kg.nlp.context.DocContext` and its spaCy ``Doc`` (jieba tokens).
+Output: one :class:`~kg.models.MechanismMention` per occurrence, appended to
+``ctx.extraction.mechanisms``, with the exact character span of the name.
+
+The name is found by going back from the head word over jieba's tokens (split at the
+head and at quotes, so offsets never depend on where jieba put a boundary) and stopping
+at what cannot be part of a name: punctuation, a governing verb (建立, 健全, 完善 …), a
+preposition (以…, 关于…), a 的-phrase, 等, a scope word (全省, 各级), a body (与…部门), or a
+coordinated item with its own head (A体系和B机制 -> two names). Qualifiers attached
+without 的 and shared-head coordinations stay in (源头严控、过程严管、事故严惩机制). A
+quoted numbered formula before the head starts the name (…指挥一平台“六个一”工作体系 ->
+“六个一”工作体系); a head inside such a quote keeps its domain (自然灾害防治“九大重点工程”).
+Generic terms (应急管理体系, 工作机制, 体制机制, a qualifier of fewer than three characters)
+are dropped.
+
+The word classes live in ``kg/data/mechanism_words.txt``; POS tags come from jieba's
+dictionary (``jieba.posseg`` is never run). The helpers :func:`word_tag`, :func:`words`
+and :func:`units_left` are shared with the duty and statistics extractors.
+
+>>> is_generic("应急管理体系"), is_generic("应急工作机制"), is_generic("双重预防机制")
+(True, True, False)
+>>> is_generic("指挥平台"), is_generic("“大宣传”格局"), is_generic("工作责任体系")
+(True, False, True)
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from importlib import resources
+from typing import Iterator, NamedTuple, Optional
+
+from kg.extract.numbered import is_numbered
+from kg.models import MechanismMention
+from kg.nlp.context import DocContext
+
+HEADS = ("机制", "体系", "制度", "平台", "工程", "格局")
+HEAD_RE = re.compile("|".join(HEADS))
+NUMERAL_START = re.compile(r"[一二两三四五六七八九十百千0-9]")
+_HAN_OR_ALNUM = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+|.", re.S)
+# One-character prepositions jieba's HMM glues to the next word (以新 安全 格局).
+_PREP_CHARS = "以与对在从把将为向由被给按经"
+# Prepositions whose object runs up to the name: 关于安全生产重要指示“一批示一报告一台账”制度.
+_LONG_PREPS = ("关于", "对于", "围绕", "按照", "根据", "依据", "依照", "针对")
+COORDINATORS = frozenset({"、", "和", "及", "以及", "与", "或", "并", "同"})
+MAX_NAME = 32
+
+
+# --------------------------------------------------------------------------- word classes
+@lru_cache(maxsize=None)
+def _sections(resource: str = "mechanism_words.txt") -> dict[str, frozenset[str]]:
+    path = resources.files("kg") / "data" / resource
+    out: dict[str, set[str]] = {}
+    current = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], set())
+        elif current is not None:
+            current.add(line)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_WORDS = _sections()  # a small file, read once at import
+
+
+def words(section: str) -> frozenset[str]:
+    """A word class of ``kg/data/mechanism_words.txt`` (governing, adverbs, scope …)."""
+    return _WORDS[section]
+
+
+@lru_cache(maxsize=1)
+def _tag_tables() -> tuple[dict[str, str], dict[str, str]]:
+    import jieba
+
+    from kg.extract.lexicon import jieba_tags
+
+    return jieba.dt.user_word_tag_tab, jieba_tags()
+
+
+def word_tag(word: str) -> Optional[str]:
+    """jieba's POS tag of ``word`` (user words first, then the main dictionary), or None."""
+    user, main = _tag_tables()
+    return user.get(word) or main.get(word)
+
+
+@lru_cache(maxsize=None)
+def endings(section: str) -> tuple[str, ...]:
+    """A word class as a tuple, for ``str.endswith``."""
+    return tuple(sorted(words(section)))
+
+
+# --------------------------------------------------------------------------- units
+class Unit(NamedTuple):
+    start: int
+    end: int
+    text: str
+    kind: str  # "word" | "punct" | "quote"
+
+
+def token_starts(doc) -> list[int]:
+    """Character offsets of the Doc's tokens (cached on the Doc)."""
+    cached = doc.user_data.get("kg.token_starts")
+    if cached is None or len(cached) != len(doc):
+        cached = [t.idx for t in doc]
+        doc.user_data["kg.token_starts"] = cached
+    return cached
+
+
+def _split(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """One token clipped to ``[s, e)``, split so that every punctuation mark is a piece of
+    its own and an unknown word led by a preposition loses it (以新 -> 以 | 新)."""
+    if e - s == 1:
+        return [(s, e)]
+    out = []
+    for m in _HAN_OR_ALNUM.finditer(text, s, e):
+        ps, pe = m.span()
+        w = m.group(0)
+        if pe - ps > 1 and w[0] in _PREP_CHARS and word_tag(w) is None:
+            out.extend([(ps, ps + 1), (ps + 1, pe)])
+        else:
+            out.append((ps, pe))
+    return out
+
+
+def pieces(text: str, start: int, end: int, doc) -> list[tuple[int, int]]:
+    """Token spans clipped to ``[start, end)`` (see :func:`_split`), left to right."""
+    starts = token_starts(doc)
+    n = len(starts)
+    i = max(0, bisect_right(starts, start) - 1)
+    out: list[tuple[int, int]] = []
+    while i < n and starts[i] < end:
+        s = max(starts[i], start)
+        e = min(starts[i + 1] if i + 1 < n else len(text), end)
+        i += 1
+        if s < e:
+            out.extend(_split(text, s, e))
+    return out
+
+
+def pieces_left(text: str, start: int, end: int, doc) -> Iterator[tuple[int, int]]:
+    """The pieces of :func:`pieces`, right to left, computed lazily (walks stop early)."""
+    starts = token_starts(doc)
+    n = len(starts)
+    i = bisect_right(starts, end - 1) - 1
+    while i >= 0 and end > start:
+        s = max(starts[i], start)
+        e = min(starts[i + 1] if i + 1 < n else len(text), end)
+        i -= 1
+        if s < e:
+            yield from reversed(_split(text, s, e))
+        if s <= start:
+            break
+
+
+_WORD_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
+
+
+def _is_punct(w: str) -> bool:
+    return len(w) == 1 and not _WORD_CHAR.match(w)
+
+
+def units_left(ctx: DocContext, doc, lo: int, pos: int) -> Iterator[Unit]:
+    """Units of ``ctx.text[lo:pos]`` from right to left: words, punctuation, and quoted
+    segments “…” taken whole."""
+    text = ctx.text
+    skip_to = None  # inside a quoted segment already yielded: skip pieces right of its opener
+    for s, e in pieces_left(text, lo, pos, doc):
+        if skip_to is not None:
+            if s >= skip_to:
+                continue
+            skip_to = None
+        w = text[s:e]
+        if w == "”" or w == "’":
+            opener = "“" if w == "”" else "‘"
+            q = text.rfind(opener, lo, s)
+            if q >= 0 and w not in text[q + 1:s]:
+                yield Unit(q, e, text[q:e], "quote")
+                skip_to = q  # the opener and the pieces inside are done
+                continue
+        yield Unit(s, e, w, "punct" if _is_punct(w) else "word")
+
+
+# --------------------------------------------------------------------------- boundaries
+def ends_with_head(w: str) -> bool:
+    return w.endswith(HEADS) or w.endswith(endings("other_endings"))
+
+
+def is_org(w: str) -> bool:
+    if word_tag(w) == "nt":
+        return True
+    return w.endswith(endings("org_heads")) and not w.endswith(HEADS)
+
+
+def _split_adverb(w: str) -> tuple[str, str]:
+    """不断完善 -> (不断, 完善): jieba keeps some adverb + verb pairs as one word."""
+    for k in range(1, len(w)):
+        if w[:k] in words("adverbs"):
+            return w[:k], w[k:]
+    return "", w
+
+
+def is_governing(w: str) -> bool:
+    """A verb after which a name starts (建立, 健全完善, 不断完善 …)."""
+    if w in words("governing"):
+        return True
+    adv, rest = _split_adverb(w)
+    return bool(adv) and (rest in words("governing") or rest in words("ambiguous"))
+
+
+def _is_ambiguous(w: str) -> bool:
+    return w in words("ambiguous")
+
+
+def _closes_phrase(u: Optional[Unit]) -> bool:
+    """``u`` (the unit left of an ambiguous verb) ends a clause or a phrase before it."""
+    if u is None or u.kind == "punct":
+        return True
+    w = u.text
+    if u.kind == "quote":
+        return False
+    if w in words("adverbs") or is_governing(w) or w in words("mostly_governing") or w in words("complements"):
+        return True
+    if w in words("scope") or w in ("的", "地", "之", "等") or ends_with_head(w):
+        return True
+    tag = word_tag(w) or ""
+    return tag in ("d", "ad", "p", "r") or tag.startswith("u")
+
+
+def _coordinates_items(left: Optional[Unit], right: str) -> bool:
+    """A coordinator joins two complete items (A体系和B机制, 与…部门) rather than the
+    qualifiers of one head (会商和协同制度): the item on its left has a head of its own, is a
+    body, or the part on its right is already a generic whole (工作流程和工作机制)."""
+    if left is None or left.kind == "punct":
+        return True
+    if ends_with_head(_bare(left.text)) or is_org(left.text):
+        return True
+    return bool(right) and _only_generic(right)
+
+
+def _org_closes(text: str, lo: int, u: Unit, left: Optional[Unit]) -> bool:
+    """A body before a name ends it when it is the object of a preposition (与气象、水利等部门
+    每日会商制度) or the system the name belongs to (应急管理系统驻企服务制度); a body that
+    qualifies the name stays (防汛抗旱指挥部成员单位联席会议制度)."""
+    if u.text.endswith("系统") or left is not None and left.text in ("等", "等等"):
+        return True
+    clause = max(text.rfind(c, lo, u.start) for c in "，。；：！？")
+    return bool(re.search(r"与|同|会同|联合|协调", text[max(lo, clause + 1):u.start]))
+
+
+def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
+    """Start of the name that ends at ``pos`` (its head starts there), or None when the name
+    is a back-reference (这些…平台). ``lo`` bounds the search (sentence or quote start)."""
+    text = ctx.text
+    start = pos
+    it = units_left(ctx, doc, lo, pos)
+    nxt = next(it, None)
+    while nxt is not None:
+        u, nxt = nxt, next(it, None)
+        left = nxt
+        w = u.text
+        if pos - u.start > MAX_NAME:
+            return None
+        if u.kind == "quote":
+            start = u.start
+            if NUMERAL_START.match(w[1:2]):
+                break  # a numbered formula before the head starts the name
+            continue
+        if u.kind == "punct":
+            if w in COORDINATORS:
+                if _coordinates_items(left, text[u.end:pos]):
+                    break
+                start = u.start
+                continue
+            if w in "+·-" and left is not None and left.kind == "word" and left.text.isascii():
+                start = u.start
+                continue
+            break
+        if w in words("demonstratives"):
+            return None
+        if w in COORDINATORS:
+            if _coordinates_items(left, text[u.end:pos]):
+                break
+            start = u.start
+            continue
+        if w in ("的", "之", "地", "等", "等等") or w in words("scope") or w in words("complements"):
+            break
+        if w.endswith("是") and len(w) <= 3:  # 四是, 就是, 也是: a copula before the object
+            break
+        if is_governing(w) or is_org(w) and _org_closes(ctx.text, lo, u, left):
+            break
+        if _is_ambiguous(w) and _closes_phrase(left):
+            break
+        tag = word_tag(w) or ""
+        if tag == "v" and len(w) == 1 and start == pos:  # 建机制: a one-character verb qualifies no name
+            break
+        if start != pos and w.endswith(HEADS):  # 新安全格局保障新发展格局: another name ends here
+            break
+        if tag == "p" or w in _LONG_PREPS:
+            if w in _LONG_PREPS:
+                q = text.find("“", u.end, pos)
+                if q >= 0:
+                    return q
+            break
+        if tag.startswith("u") or tag in ("r", "c", "d", "ad", "f") and w not in ("每日", "各", "定期"):
+            break
+        start = u.start
+    return start
+
+
+def _bare(w: str) -> str:
+    return w.strip("“”‘’")
+
+
+# --------------------------------------------------------------------------- filters
+_GENERIC_RUN = re.compile("(?:" + "|".join(sorted(_WORDS["generic_modifiers"], key=lambda w: (-len(w), w))) + ")+")
+
+
+def _only_generic(s: str) -> bool:
+    """``s`` is made only of generic qualifiers (应急管理 + 工作 + 新)."""
+    return bool(_GENERIC_RUN.fullmatch(s))
+
+
+def is_generic(name: str) -> bool:
+    """Generic terms of the genre, not named mechanisms (see the module docstring)."""
+    modifier = name[:-2]
+    core = re.sub(r"[“”‘’\"]", "", modifier)
+    if len(core) < 3 and not ("“" in modifier and len(core) >= 2):
+        return True
+    if name.endswith(endings("generic_suffixes")) or name.startswith("工作"):
+        return True
+    if name.endswith("治理体系") and len(core) <= 4:
+        return True
+    return _only_generic(core)
+
+
+def _head_is_modifier(text: str, he: int) -> bool:
+    """制度优势, 制度创新, 体系标准: the head word modifies the noun after it."""
+    if he < len(text) and (text[he] == "化" or HEAD_RE.match(text, he)):
+        return True
+    if text[he:he + 1] == "“":
+        close = text.find("”", he + 1, he + 26)
+        if close > 0 and is_numbered(text[he + 1:close]):
+            return True  # 指挥一平台“六个一”: an element spelled out before a numbered formula
+    return text.startswith(endings("post_head_nouns"), he)
+
+
+def _open_quote(text: str, lo: int, pos: int) -> Optional[int]:
+    """Offset of the “ that ``pos`` is inside of (within ``[lo, pos)``), if any."""
+    q = text.rfind("“", lo, pos)
+    if q < 0 or "”" in text[q + 1:pos]:
+        return None
+    # a quoted term is short; a quoted speech (“今年我们将……”) is plain text for this purpose
+    if pos - q > 24 or re.search(r"[，。；！？：]", text[q + 1:pos]):
+        return None
+    return q
+
+
+def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
+    """(start, end, name, head, rule) of every named mechanism, in text order."""
+    text = ctx.text
+    for m in HEAD_RE.finditer(text):
+        hs, he = m.span()
+        if _head_is_modifier(text, he):
+            continue
+        ss, _ = ctx.sentence_of(hs)
+        ss = max(ss, hs - 2 * MAX_NAME)  # names are short: never walk a whole run-on sentence
+        lo, walk_from, end, rule = ss, hs, he, "mechanisms.head"
+        q = _open_quote(text, ss, hs)
+        if q is not None:
+            if text[he:he + 1] == "”" and NUMERAL_START.match(text, q + 1):
+                walk_from, end, rule = q, he + 1, "mechanisms.quoted_head"  # 自然灾害防治“九大重点工程”
+            else:
+                if text[he:he + 1] not in "”和、及与，+":  # “四化三体系双基”: a slogan, not a name
+                    continue
+                lo = q + 1
+        start = walk_left(ctx, doc, lo, walk_from)
+        if start is None:
+            continue
+        if walk_from == q:
+            start = min(start, q)
+        name = text[start:end]
+        # a name that is wholly a quotation: “风险防控体系” -> 风险防控体系
+        if name.startswith("“") and name.endswith("”") and name.count("“") == 1:
+            start, end, name = start + 1, end - 1, name[1:-1]
+        if not name.endswith(HEADS) and not name.endswith("”") or is_generic(name.rstrip("”")):
+            continue
+        yield start, end, name, m.group(0), rule
+
+
+def extract(ctx: DocContext, doc) -> None:
+    """Append every named mechanism of ``ctx.text`` to ``ctx.extraction.mechanisms``."""
+    for start, end, name, head, rule in find(ctx, doc):
+        ctx.extraction.mechanisms.append(MechanismMention(prov=ctx.prov(start, end, rule), name=name, head=head))

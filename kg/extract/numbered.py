@@ -1,0 +1,247 @@
+"""Numbered formulas: quoted slogans led by a numeral that counts their parts.
+
+Input: a :class:`~kg.nlp.context.DocContext` (normalised text, curly quotes) and its
+spaCy ``Doc``. Output: one :class:`~kg.models.NumberedFormula` per quoted occurrence,
+appended to ``ctx.extraction.numbered_formulas``; ``name`` is written without the outer
+quotes, ``count`` is the value of the leading numeral, ``expansion`` lists the parts
+where the text spells them out. The provenance span is the quoted content.
+
+Kept: “三坚决两确保”, “两手抓、两不误”, ‘两个两千’, “一案三制”, “十个有”.
+Dropped: lexical 一 (一把手, 一盘棋: an initial 一 needs a second counted part),
+plan periods (十四五), durations (三年行动), fractions and degree words (十分, 一亩三分地),
+sayings the text rejects (破除“九龙治水”), 双-/第-initial and Arabic-numeral strings.
+A one-character-missing repeat of a formula is named after its more frequent form.
+
+>>> [c for c in ("三坚决两确保", "一把手", "一案三制", "十四五", "三年行动", "十分重要") if is_numbered(c)]
+['三坚决两确保', '一案三制']
+>>> leading_count("十个有"), leading_count("两个两千"), leading_count("一百个村")
+(10, 2, 100)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from kg.models import NumberedFormula
+from kg.nlp.context import DocContext
+
+NUMERALS = "一二两三四五六七八九十百千"
+_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNIT = {"十": 10, "百": 100, "千": 1000}
+_NUM_RUN = re.compile(r"[零〇一二两三四五六七八九十百千]+")
+
+# Quoted strings; ‘’ nest inside “” in interviews, so each kind is searched on its own.
+QUOTES = (re.compile(r"“([^“”\n]{1,24})”"), re.compile(r"‘([^‘’\n]{1,24})’"))
+# A slogan is short and phrase-like: no sentence punctuation, no digits or Latin letters.
+_BAD_CHARS = re.compile(r"[。：:；;？！!?《》（）()A-Za-z0-9%]")
+_PLAN_PERIOD = re.compile(r"^十[一二三四五六七八九]?五")
+# numeral + time unit is a duration (三年行动, 百日攻坚); numeral + 分 a fraction or degree
+_DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:个)?(?:年|天|日|月|周|季度|小时|分钟|秒|届)")
+_FRACTION = re.compile(r"[一二两三四五六七八九十百千]分")
+# Other counted parts after an initial 一 (一案三制, 一岗双责); 双 counts inside a formula.
+_SECOND_NUMERAL = re.compile(r"[二两三四五六七八九十百千双]")
+# Measure words of a counted list (两个主义, 五大能力, 四项制度): such a formula counts
+# parts even when the text rejects it (力戒“两个主义”).
+_COUNT_MEASURE = re.compile(r"^[一二两三四五六七八九十百千]+(?:个|大|项|种|条|类|件|方面)")
+# Verbs of rejection: a quoted saying governed by them is criticised, not adopted
+# (破除“九龙治水”的工作格局, 打破“一亩三分地”的狭隘思路).
+_REJECT = re.compile(r"(?:破除|打破|摒弃|杜绝|避免|防止|克服|摆脱|改变|消除|反对|纠正|根除|不搞|不能搞)[^，。；！？\n]{0,8}$")
+
+
+def leading_count(s: str) -> Optional[int]:
+    """Value of the numeral that starts ``s`` (十个有 -> 10, 五个一百 -> 5, 一百个村 -> 100)."""
+    m = _NUM_RUN.match(s)
+    if not m:
+        return None
+    run = m.group(0)
+    total, digit = 0, None
+    for ch in run:
+        if ch in _DIGIT:
+            if digit is not None:  # 一一, 两两: a repeated digit is a new number, stop at the first
+                break
+            digit = _DIGIT[ch]
+        else:
+            total += (digit if digit is not None else 1) * _UNIT[ch]
+            digit = None
+    return total + (digit or 0) if total or digit is not None else None
+
+
+def is_numbered(content: str) -> bool:
+    """True when a quoted string is a numbered formula (without looking at its context)."""
+    if len(content) < 2 or content[0] not in NUMERALS or _BAD_CHARS.search(content):
+        return False
+    if all(ch in NUMERALS for ch in content):
+        return False
+    if _PLAN_PERIOD.match(content) or _DURATION.match(content) or _FRACTION.search(content):
+        return False
+    if content[0] == "一":
+        # 一 alone is lexical (一把手, 一盘棋, 一站式, 一对一); a formula counts another part
+        # (一案三制) or repeats 一 three times or more (一批示一报告一台账).
+        if not _SECOND_NUMERAL.search(content, 1) and content.count("一") < 3:
+            return False
+        if content[1:2] == "是":  # 一是…: an enumeration, not a slogan
+            return False
+    return True
+
+
+def _rejected(text: str, qstart: int, content: str) -> bool:
+    if _COUNT_MEASURE.match(content):
+        return False
+    return bool(_REJECT.search(text, max(0, qstart - 12), qstart))
+
+
+def _one_deletion(long: str, short: str) -> bool:
+    """``short`` is ``long`` with one character missing."""
+    if len(long) != len(short) + 1:
+        return False
+    for i in range(len(long)):
+        if long[:i] + long[i + 1:] == short:
+            return True
+    return False
+
+
+def canonical_names(names: list[str]) -> dict[str, str]:
+    """Map a misspelt repeat (one character missing or extra) to the more frequent form.
+
+    >>> canonical_names(["四化三体系双基", "四化三体系双基", "四化三体双基"])["四化三体双基"]
+    '四化三体系双基'
+    """
+    freq = Counter(names)
+    out = {n: n for n in freq}
+    forms = sorted(freq, key=lambda n: (-freq[n], -len(n), n))
+    for i, a in enumerate(forms):
+        for b in forms[i + 1:]:
+            if freq[a] > freq[b] and len(b) >= 4 and (_one_deletion(a, b) or _one_deletion(b, a)):
+                if out[b] == b:
+                    out[b] = a
+    return out
+
+
+# --------------------------------------------------------------------------- expansion
+def _trim_items(items: list[str]) -> list[str]:
+    """The first item of a list found by regex may carry the words before it: cut it to the
+    length of the others (parallel items of a slogan have one length)."""
+    if len(items) < 2:
+        return items
+    rest = [len(i) for i in items[1:]]
+    n = sorted(rest)[len(rest) // 2]
+    first = items[0][-n:] if len(items[0]) > n + 2 or (len(items[0]) > n and len(set(rest)) == 1) else items[0]
+    return [first] + items[1:]
+
+
+def _parallel(items: list[str], max_len: int = 10) -> Optional[list[str]]:
+    """Items of a spelled-out slogan: Han phrases of (almost) one length after trimming."""
+    items = _trim_items(items)
+    if not all(re.fullmatch(rf"[\u4e00-\u9fff“”]{{2,{max_len}}}", i) for i in items):
+        return None
+    lens = [len(i) for i in items]
+    return items if max(lens) - min(lens) <= 2 else None
+
+
+def _list_before(text: str, pos: int, n: int) -> Optional[list[str]]:
+    """Exactly ``n`` 、-separated items ending right before ``pos`` (…指挥一平台“六个一”)."""
+    window = re.split(r"[，。；：！？\n]", text[max(0, pos - 12 * n): pos])[-1]
+    parts = re.split(r"、|和|及", window)
+    if len(parts) < n or not parts[-1]:
+        return None
+    return _parallel(parts[-n:])
+
+
+# what introduces the parts: “…”(举措)，即 / 就是 / 包括 / ：
+_INTRO = re.compile(r"[”’]?[\u4e00-\u9fff]{0,4}?[，：,:]?\s*(?:即|就是|也就是|包括)[：:，]?|[”’]?[：:]")
+
+
+def _list_after(text: str, pos: int, n: int) -> Optional[list[str]]:
+    """``n`` parts spelled out after the formula: “…”，即A；B；… / “…”：A、B、…"""
+    m = _INTRO.match(text, pos)
+    if not m:
+        return None
+    seg = re.split(r"[。！？\n]", text[m.end():m.end() + 40 * n])[0]
+    clauses = [p for p in seg.split("；") if p]
+    if len(clauses) == n and all(len(c) <= 30 for c in clauses):
+        return clauses
+    parts = [p for p in re.split(r"[、，]", seg.split("；")[0]) if p]
+    return _parallel(parts[:n]) if len(parts) >= n else None
+
+
+def _quoted_run_before(text: str, pos: int, n: int) -> Optional[list[str]]:
+    """``n`` quoted strings in a row ending at ``pos`` (“不统筹、无应急”…“不冲锋、不应急”等五个导向)."""
+    items: list[str] = []
+    end = pos
+    while len(items) < n:
+        m = re.search(r"“([^“”\n]{1,16})”$", text[max(0, end - 20):end])
+        if not m:
+            return None
+        items.insert(0, m.group(1))
+        end = end - len(m.group(0))
+    return items
+
+
+def _signature_list(text: str, lo: int, hi: int, n: int, sig: str) -> Optional[list[str]]:
+    """``n`` 、-separated items all ending in ``sig`` within ``text[lo:hi]`` (四化: 法治化、协同化…)."""
+    item = rf"[\u4e00-\u9fff]{{1,6}}?{re.escape(sig)}"
+    pat = re.compile(rf"(?:{item}[、和及]){{{n - 1}}}{item}")
+    for m in pat.finditer(text, lo, hi):
+        items = re.split(r"[、和及]", m.group(0))
+        if len(items) == n:
+            return _trim_items(items)
+    return None
+
+
+def expansion(ctx: DocContext, name: str, count: int, spans: list[tuple[int, int]]) -> list[str]:
+    """Parts of ``name`` where the text spells them out near one of its occurrences."""
+    text = ctx.text
+    if count < 2 or count > 12:
+        return []
+    # unquoted occurrences count too (“A”“B”…等五个导向)
+    occurrences = list(spans) + [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
+    for s, e in occurrences:
+        qs = s - 1 if s > 0 and text[s - 1] in "“‘" else s
+        qe = e + 1 if e < len(text) and text[e] in "”’" else e
+        before = qs
+        if text[max(0, qs - 1):qs] == "等":
+            before = qs - 1
+        for found in (_quoted_run_before(text, before, count), _list_before(text, before, count),
+                      _list_after(text, qe, count)):
+            if found:
+                return found
+        # a part of a compound formula spelled out nearby: “四化…” <- 法治化、协同化、智能化、社会化
+        m = re.match(r"[一二两三四五六七八九十]([\u4e00-\u9fff])", name)
+        if m and m.group(1) not in "个大项种条类件":
+            ss, se = ctx.sentence_of(s)
+            lo = ctx.sentence_of(max(0, ss - 2))[0]
+            found = _signature_list(text, lo, se, count, m.group(1))
+            if found:
+                return found
+    return []
+
+
+# --------------------------------------------------------------------------- extract
+def candidates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every quoted numbered formula, in text order."""
+    out = []
+    for pat in QUOTES:
+        for m in pat.finditer(text):
+            c = m.group(1)
+            if is_numbered(c) and not _rejected(text, m.start(), c):
+                out.append((m.start(1), m.end(1), c))
+    out.sort()
+    return out
+
+
+def extract(ctx: DocContext, doc) -> None:
+    """Append every quoted numbered formula of ``ctx.text`` to ``ctx.extraction``."""
+    found = candidates(ctx.text)
+    canon = canonical_names([c for _, _, c in found])
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for s, e, c in found:
+        spans.setdefault(canon[c], []).append((s, e))
+    parts = {name: expansion(ctx, name, leading_count(name) or 0, sp) for name, sp in spans.items()}
+    for s, e, c in found:
+        name = canon[c]
+        rule = "numbered.quoted" if name == c else "numbered.misspelt_repeat"
+        ctx.extraction.numbered_formulas.append(
+            NumberedFormula(prov=ctx.prov(s, e, rule), name=name, count=leading_count(name), expansion=parts[name])
+        )

@@ -1,0 +1,85 @@
+"""Principle pairs: relations a text asks to balance, framed as “X”与“Y” or X与Y…的关系.
+
+Input: a :class:`~kg.nlp.context.DocContext` (the spaCy ``Doc`` is not needed: the
+frames are fixed strings). Output: one :class:`~kg.models.PrinciplePair` per pair
+occurrence, appended to ``ctx.extraction.principle_pairs``, in text order, with the span
+from X to Y.
+
+Kept: “防”与“救” (quoted, wherever it stands: 处理好“统”与“分”“防”与“救”的关系); X与Y
+followed by (之间)的…关系 (安全与发展的关系); a 、-list of two or more X与Y followed by 的
+(处理好点与面、面与线、一般与重点、局部与整体的关系; 衔接好防与救、统与分的责任链条).
+X and Y are terms of one to four characters of the same length. Not kept: a lone X与Y
+before another noun (破与立的过程), "A与B相结合/相统一", and X和Y.
+
+>>> text = "处理好点与面、面与线、一般与重点、局部与整体的关系"
+>>> [(a, b) for _, _, a, b in find_pairs(text)]
+[('点', '面'), ('面', '线'), ('一般', '重点'), ('局部', '整体')]
+>>> find_pairs("实质就是破与立的过程"), find_pairs("坚持预防与救援相结合的原则")
+([], [])
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.models import PrinciplePair
+from kg.nlp.context import DocContext
+
+_QUOTED = re.compile(r"“([^“”\n]{1,6})”与“([^“”\n]{1,6})”|‘([^‘’\n]{1,6})’与‘([^‘’\n]{1,6})’")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# After Y: where the term ends (、 to the next pair, 的 to the relation noun, punctuation)
+_Y = re.compile(r"[\u4e00-\u9fff]{1,4}?(?=[、的，。；：！？\s]|之间|关系|$)")
+_RELATION = re.compile(r"(?:之间)?的?[\u4e00-\u9fff]{0,4}?关系")
+# "A与B相结合 / 并重 / 相统一": a method, not a relation to balance
+_COMBINED = re.compile(r"(?:[”’])?(?:相结合|结合|相统一|统一|并重|并举|相衔接|衔接|相配套|配套|同步|一起|一道|一体)")
+_STOP_X = set("的了在和与及、，。；：！？“”‘’（）")
+
+
+def _unquoted_pairs(text: str) -> list[tuple[int, int, int, str, str]]:
+    """(x_start, y_end, y_stop, X, Y) for every X与Y with terms of equal length."""
+    out = []
+    for m in re.finditer("与", text):
+        i = m.start()
+        if i == 0 or text[i - 1] in "”’":
+            continue
+        y = _Y.match(text, i + 1)
+        if not y:
+            continue
+        n = len(y.group(0))
+        x = text[i - n:i]
+        if len(x) != n or any(c in _STOP_X or not _HAN.match(c) for c in x):
+            continue
+        out.append((i - n, y.end(), y.end(), x, y.group(0)))
+    return out
+
+
+def find_pairs(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, a, b) of every principle pair of ``text``, in text order."""
+    found: list[tuple[int, int, str, str]] = []
+    for m in _QUOTED.finditer(text):
+        if _COMBINED.match(text, m.end()):
+            continue
+        a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+        found.append((m.start(), m.end(), a, b))
+    pairs = _unquoted_pairs(text)
+    groups: list[list[tuple[int, int, int, str, str]]] = []
+    for p in pairs:
+        if groups and text[groups[-1][-1][1]:p[0]] == "、":
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    for g in groups:
+        after = g[-1][1]
+        if _COMBINED.match(text, after):
+            continue
+        if _RELATION.match(text, after) or len(g) >= 2 and text.startswith("的", after):
+            found.extend((s, e, x, y) for s, e, _, x, y in g)
+    found.sort()
+    return found
+
+
+def extract(ctx: DocContext, doc) -> None:
+    """Append every principle pair of ``ctx.text`` to ``ctx.extraction.principle_pairs``."""
+    for start, end, a, b in find_pairs(ctx.text):
+        rule = "principles.quoted" if ctx.text[start] in "“‘" else "principles.relation"
+        ctx.extraction.principle_pairs.append(PrinciplePair(prov=ctx.prov(start, end, rule), a=a, b=b))

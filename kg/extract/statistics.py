@@ -1,0 +1,596 @@
+"""Statistics: stated past/present quantities about safety, disasters and emergency work.
+
+Input: a :class:`~kg.nlp.context.DocContext` and its spaCy ``Doc`` (jieba tokens).
+Output: one :class:`~kg.models.Statistic` per stated quantity, appended to
+``ctx.extraction.statistics``: ``subject`` (the shortest literal span naming what is
+counted), ``value`` (a number; 0 for 零; None for a direction-only claim), ``unit`` as
+written with 万/余 (``万人次``, ``余名``; ``个部门`` when the subject is an action),
+``direction`` (下降/上升/减少/增长 …) and ``baseline`` (同比, 近五年均值, 自…以来).
+
+Rules, sentence by sentence (a figure is used by one rule only):
+
+* 分别: "A、B和C(与X相比，)分别下降1%2%3%" distributes the values over the indicators;
+* streaks: "连续46个月未发生重特大事故" -> value 46, unit 个月;
+* zero: "年度重特大事故零发生" -> value 0;
+* direction only: "事故起数、死亡人数同比均下降", "火灾起数、过火面积“双下降”" -> one item per
+  named indicator (it must end like an indicator: 起数, 人数, 面积, 损失, 指标 …);
+* counts: an Arabic number with a measure word, the subject before it (查险人员11.98万人) or
+  after it (123条合理建议); Chinese numerals only in fixed frames (六个议事协调机构,
+  实现三个“第一家”) because most of them structure the text (三个方面, 四类问题).
+
+Not statistics: dates, ordinals (第2版), figures inside titles 《…》 or quoted slogans,
+named sets (10大领域, 30天大决战), magnitudes (5.1级), approximations (四、五个部门), bare 万
+(2700万吉林人民), figures in sentences of plans or instructions (将/要/力争/预期目标), of
+meeting procedure (4个区局发言), and "等N项…" summaries of a list not marked as done.
+
+>>> parse_quantity("11.98万人、排查")
+(11.98, '万人', 7)
+>>> parse_quantity("200余名森防队员"), parse_quantity("44.81%87.12%")
+((200.0, '余名', 5), (44.81, '%', 6))
+>>> parse_quantity("2700万吉林人民") is None, parse_quantity("5.1级地震")
+(True, (5.1, None, 4))
+>>> chinese_number("三"), chinese_number("二十一"), chinese_number("两")
+(3, 21, 2)
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from importlib import resources
+from typing import Iterator, NamedTuple, Optional
+
+from kg.extract.mechanisms import is_governing, pieces, token_starts, units_left, word_tag
+from kg.extract.mechanisms import words as mechanism_words
+from kg.models import Statistic
+from kg.nlp.context import DocContext
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUM = "[零〇一二两三四五六七八九十百千]+"
+NUM = r"\d+(?:\.\d+)?"
+_NUMBER = re.compile(NUM)
+
+
+@lru_cache(maxsize=None)
+def _sections() -> dict[str, tuple[str, ...]]:
+    path = resources.files("kg") / "data" / "statistics_words.txt"
+    out: dict[str, list[str]] = {}
+    current = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    # longest first, so that alternations and prefix tests take the longest entry
+    return {k: tuple(sorted(v, key=lambda w: (-len(w), w))) for k, v in out.items()}
+
+
+def words(section: str) -> tuple[str, ...]:
+    """An entry list of ``kg/data/statistics_words.txt``, longest first."""
+    return _sections()[section]
+
+
+@lru_cache(maxsize=None)
+def _alt(section: str) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in words(section)) + ")"
+
+
+def chinese_number(s: str) -> Optional[int]:
+    """Value of a Chinese numeral written out (三 -> 3, 二十一 -> 21, 一百二十 -> 120)."""
+    total, digit = 0, None
+    units = {"十": 10, "百": 100, "千": 1000}
+    for ch in s:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in units:
+            total += (digit if digit is not None else 1) * units[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0) if s else None
+
+
+def parse_quantity(s: str) -> Optional[tuple[float, Optional[str], int]]:
+    """(value, unit as written, length) of the figure that starts ``s``; None when the figure
+    counts nothing (no measure word) and unit None when it is not a count (5.1级, 2019年)."""
+    m = _NUMBER.match(s)
+    if not m:
+        return None
+    value = float(m.group(0))
+    pos = m.end()
+    mult = s[pos] if pos < len(s) and s[pos] in "万亿千" else ""
+    pos += len(mult)
+    approx = s[pos] if pos < len(s) and s[pos] in "余多" else ""
+    pos += len(approx)
+    measure = next((w for w in words("measures") if s.startswith(w, pos)), "")
+    if not measure and not approx:
+        return None  # 2700万吉林人民: a bare 万 counts nothing
+    pos += len(measure)
+    if measure in words("not_counts"):
+        return value, None, pos
+    return value, mult + approx + measure, pos
+
+
+class Found(NamedTuple):
+    start: int
+    end: int
+    subject: str
+    value: Optional[float]
+    unit: Optional[str]
+    direction: Optional[str]
+    baseline: Optional[str]
+    rule: str
+
+
+# --------------------------------------------------------------------------- spans to skip
+_TITLE = re.compile(r"《[^《》\n]*》")
+_SHORT_QUOTE = re.compile(r"“[^“”\n]{1,24}”|‘[^‘’\n]{1,24}’")
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Titles and quoted slogans: figures inside them are names, not statistics."""
+    spans = [m.span() for m in _TITLE.finditer(text)]
+    spans += [(m.start() + 1, m.end() - 1) for m in _SHORT_QUOTE.finditer(text)]
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):  # a quote inside a title: keep one span
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """``pos`` lies in one of the sorted, non-overlapping ``spans``."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+# --------------------------------------------------------------------------- noun phrases
+_NUMERAL_WORD = re.compile(r"[零〇一二两三四五六七八九十百千万亿0-9首半几多数每]")
+
+
+def _stop_word(w: str, right: bool = False) -> bool:
+    """Words that end a subject noun phrase: verbs taking it as object, particles, adverbs.
+    Other verbs stay inside (因灾死亡失踪人口, 倒塌房屋数量, 生产安全事故控制指标); going
+    right, the governing and counting verbs and the adverbs end it (41个事项基本落实到位)."""
+    if w in words("stat_verbs"):
+        return False
+    if w in words("count_verbs") or w in words("connectors"):
+        return True
+    if is_governing(w) or w in mechanism_words("mostly_governing"):
+        return True
+    if w in mechanism_words("adverbs") or w in mechanism_words("complements"):
+        return True
+    if w in ("的", "了", "之", "等", "地", "并", "而", "和", "及", "与"):
+        return True
+    tag = word_tag(w) or ""
+    if tag == "m" and not _NUMERAL_WORD.search(w):  # 风险点: jieba tags 点 m
+        tag = "n"
+    if w.isdigit() or tag in ("p", "d", "ad", "c", "r", "m", "f", "y", "o", "e"):
+        return True
+    if right and tag in ("vd", "vi"):
+        return True
+    if not right and tag == "t":
+        return True
+    return tag.startswith("u")
+
+
+def np_left(ctx: DocContext, doc, lo: int, pos: int) -> int:
+    """Start of the noun phrase that ends at ``pos`` (scope words such as 全省 are left out)."""
+    start = pos
+    for u in units_left(ctx, doc, lo, pos):
+        if u.kind == "quote":
+            start = u.start
+            continue
+        if u.kind == "punct" or u.text in mechanism_words("scope"):
+            break
+        # right before the figure a counting verb is the thing counted (执法检查3456次, 会商7次)
+        nominal = start == pos and u.text in words("count_verbs") and len(u.text) > 1
+        if _stop_word(u.text) and not nominal:
+            break
+        if pos - u.start > 20:
+            break
+        start = u.start
+    return start
+
+
+def np_right(ctx: DocContext, doc, pos: int, hi: int) -> int:
+    """End of the noun phrase that starts at ``pos`` (a leading 的 is skipped by the caller)."""
+    text = ctx.text
+    end = pos
+    spans = pieces(text, pos, hi, doc)
+    i = 0
+    while i < len(spans):
+        s, e = spans[i]
+        w = text[s:e]
+        if w == "“":
+            close = text.find("”", e, hi)
+            if close < 0 or close - s > 24:
+                break
+            end = close + 1
+            while i < len(spans) and spans[i][0] <= close:
+                i += 1
+            continue
+        if len(w) == 1 and not re.match(r"[\u4e00-\u9fffA-Za-z0-9]", w) or _stop_word(w, right=True):
+            break
+        if e - pos > 16:
+            break
+        end = e
+        i += 1
+    return end
+
+
+def _strip_quotes(s: str) -> str:
+    return s[1:-1] if len(s) > 2 and s[0] == "“" and s[-1] == "”" and s.count("“") == 1 else s
+
+
+# --------------------------------------------------------------------------- baselines
+_THAN = r"上年同期|去年同期|上年|去年|同期|近[一二三四五六七八九十\d]+年(?:均值|平均值|平均)?|[^，。；：、“”]{1,8}?(?:均值|平均值|同期|水平)"
+_BASELINE = re.compile(rf"与(?P<with>[^，。；：、]{{1,16}}?)相比|同比|环比|较(?P<than>{_THAN})|比(?P<than2>{_THAN})")
+_SINCE = re.compile(r"自[^，。；：]{1,30}?以来")
+
+
+def _baseline(s: str) -> Optional[str]:
+    """The baseline written nearest the end of ``s`` (同比, 近五年均值, 自…以来)."""
+    found = [(m.end(), m.group("with") or m.group("than") or m.group("than2") or m.group(0))
+             for m in _BASELINE.finditer(s)]
+    found += [(m.end(), m.group(0)) for m in _SINCE.finditer(s)]
+    return max(found)[1] if found else None
+
+
+# --------------------------------------------------------------------------- sentence tests
+_FUTURE_JIANG = re.compile(
+    r"将(?=把|要|会|在|于|继续|持续|进一步|全面|加快|大力|着力|重点|坚持|推进|推动|开展|实施|建立|构建|完善|深化|"
+    r"以|按照|围绕|依托|力争|聚焦|努力|不断|认真|切实|深入|积极|组织|启动|编制|研究|全力|逐步)")
+
+
+def _plan_sentence(ctx: DocContext, doc, ss: int, se: int) -> bool:
+    """A sentence of plans, targets or instructions (将…, 要…, 力争…, 预期目标)."""
+    sent = _SHORT_QUOTE.sub("", ctx.text[ss:se])  # a slogan's 必须 is no instruction
+    if _FUTURE_JIANG.search(sent) or any(w in sent for w in words("future")):
+        return True
+    return any(_is_token(doc, m.start(), m.end()) for m in _MODAL.finditer(ctx.text, ss, se))
+
+
+_MODAL = re.compile("要")
+
+
+def _is_token(doc, start: int, end: int) -> bool:
+    """``[start, end)`` is exactly one jieba token (要 as a modal, not inside 主要/要求)."""
+    starts = token_starts(doc)
+    i = bisect_right(starts, start) - 1
+    return i >= 0 and starts[i] == start and (starts[i + 1] if i + 1 < len(starts) else len(doc.text)) == end
+
+
+def _list_items(ctx: DocContext, doc, lo: int, end: int, trim: bool = True) -> list[tuple[int, int]]:
+    """Spans of the 、/和/及 list of noun phrases that ends at ``end``, each cut by
+    :func:`np_left` unless ``trim`` is False (the sentence may have lost its punctuation
+    before the first item: 呈现新气象全省生产安全事故起数、死亡人数同比均下降)."""
+    text = ctx.text
+    seg_start = lo
+    for m in re.finditer(r"[，。；：！？（）\n]", text[lo:end]):
+        seg_start = lo + m.end()
+    seg = text[seg_start:end]
+    bounds, pos = [], seg_start
+    for m in re.finditer(r"、|和|及|以及", seg):
+        bounds.append((pos, seg_start + m.start()))
+        pos = seg_start + m.end()
+    bounds.append((pos, end))
+    return [(np_left(ctx, doc, s, e) if trim else s, e) for s, e in bounds if e > s]
+
+
+# --------------------------------------------------------------------------- rules
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    directions = _alt("directions")
+    measures = _alt("measures")
+    value = rf"{NUM}[万亿千]?[余多]?{measures}?"
+    return {
+        "distributed": re.compile(
+            rf"(?:，?(?:与[^，。；：]{{1,16}}?相比|同比|环比|较(?:{_THAN}))，?)?[均都]?分别(?P<dir>{directions})?了?"
+            rf"(?P<vals>(?:{value}[、，和及]?){{2,}})"),
+        "streak": re.compile(
+            rf"连续(?:保持|实现)?(?P<n>{NUM}|{CN_NUM})(?P<unit>个月|年|天|个季度|季度|周)(?:以上)?(?:来)?"
+            rf"(?P<rest>[^，。；！？\n]{{2,40}})"),
+        "agenda": re.compile(_alt("agenda")),
+        "direction_before": re.compile(rf"({directions})了?$"),
+        "baseline_before": re.compile(rf"(?:同比|环比|与[^，。；：]{{1,16}}?相比，?|[较比](?:{_THAN}))(?:分别|均)?$"),
+        "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)"),
+        "direction_only": re.compile(
+            rf"(?P<adv>(?:同比|环比|{_alt('adverbs')})*)(?P<dir>{_alt('direction_only')})(?!\s*{NUM})"
+            rf"|“?(?P<n>[双两三四五])(?P<dir2>下降|减少|上升|增长|降)”?"),
+        "achievement": re.compile(rf"(?:实现|取得|创下|获得|创造)了?(?P<n>{CN_NUM})个“(?P<what>[^“”\n]{{1,10}})”"),
+        "bodies": re.compile(
+            rf"(?<![{CN_NUM[1:-2]}、])(?P<n>[二两三四五六七八九十]+)个(?P<what>[\u4e00-\u9fff]{{1,10}}?"
+            rf"(?:机构|部门|指挥部|委员会|中心|单位))"),
+        "action_list": re.compile(
+            rf"(?P<list>(?:{NUM}个[\u4e00-\u9fff]{{0,8}}?(?:部门|机构|单位)、)*{NUM}个[\u4e00-\u9fff]{{0,8}}?(?:部门|机构|单位))"
+            rf"(?P<action>[\u4e00-\u9fff]{{2,16}}?)(?:工作|任务)"),
+    }
+
+
+def _count_items(ctx: DocContext, doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The indicators of counts (发生事故1234起 -> 事故): the noun phrase before each figure."""
+    out = []
+    for s, e in spans:
+        n = _first_count(ctx.text, s, e)
+        if n is not None and n > s:
+            out.append((np_left(ctx, doc, s, n), n))
+    return out
+
+
+def _first_count(text: str, s: int, e: int) -> Optional[int]:
+    """Offset of the first figure with a measure word in ``text[s:e]`` (not 1967年)."""
+    for m in _NUMBER.finditer(text, s, e):
+        q = parse_quantity(text[m.start():e + 6])
+        if q and q[1] is not None:
+            return m.start()
+    return None
+
+
+def _distributed_items(ctx: DocContext, doc, ss: int, end: int, n: int) -> Optional[list[tuple[int, int]]]:
+    """The ``n`` indicators a 分别 list of values refers to: the list right before it
+    (A、B和C分别下降…), or the counts stated before it in the sentence (发生事故1234起、死亡567人，
+    同比分别下降10.5%和8.2%)."""
+    text = ctx.text
+    raw = _list_items(ctx, doc, ss, end, trim=False)
+    if any(_first_count(text, s, e) is not None for s, e in raw):
+        items = _count_items(ctx, doc, raw)
+        if len(items) < n:
+            spans, pos = [], ss
+            for m in re.finditer(r"[，、；和及]", text[ss:end]):
+                spans.append((pos, ss + m.start()))
+                pos = ss + m.end()
+            spans.append((pos, end))
+            items = _count_items(ctx, doc, spans)
+    else:
+        items = [(np_left(ctx, doc, s, e), e) for s, e in raw]
+    items = [(s, e) for s, e in items if e > s]
+    return items[-n:] if len(items) >= n else None
+
+
+def _distributed(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    text = ctx.text
+    for m in _patterns()["distributed"].finditer(text, ss, se):
+        vals = []
+        pos = m.start("vals")
+        while pos < m.end("vals"):
+            q = parse_quantity(text[pos:m.end("vals") + 4])
+            if not q or q[1] is None:
+                break
+            vals.append((pos, pos + q[2], q[0], q[1]))
+            pos += q[2]
+            while pos < m.end("vals") and text[pos] in "、，和及":
+                pos += 1
+        if len(vals) < 2:
+            continue
+        items = _distributed_items(ctx, doc, ss, m.start(), len(vals))
+        if items is None:
+            continue
+        items = items[-len(vals):]
+        base = _baseline(text[max(ss, items[0][0] - 20):m.end("vals")]) or _baseline(m.group(0))
+        for (s, e), (vs, ve, v, unit) in zip(items, vals):
+            taken.add(vs)
+            yield Found(s, ve, text[s:e], v, unit, m.group("dir"), base, "statistics.distributed")
+
+
+def _streaks(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    text = ctx.text
+    for m in _patterns()["streak"].finditer(text, ss, se):
+        n = m.group("n")
+        value = float(n) if n[0].isdigit() else chinese_number(n)
+        rest = re.sub(r"^(?:实现了?|保持了?|做到|达到)", "", m.group("rest"))
+        if value is None or not rest:
+            continue
+        taken.add(m.start("n"))
+        rs = m.end("rest") - len(rest)
+        yield Found(m.start(), m.end("rest"), text[rs:m.end("rest")], float(value), m.group("unit"), None,
+                    None, "statistics.streak")
+
+
+def _zeros(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    text = ctx.text
+    for m in _patterns()["zero"].finditer(text, ss, se):
+        s = np_left(ctx, doc, ss, m.start())
+        subject = text[s:m.start()] if s < m.start() else m.group("what")
+        clause = max([ss] + [text.rfind(c, ss, m.start()) + 1 for c in "，；："])
+        base = _baseline(text[clause:m.start()])
+        yield Found(s, m.end(), subject, 0.0, None, None, base, "statistics.zero")
+
+
+def _is_indicator(s: str) -> bool:
+    return s.endswith(words("indicator_suffixes"))
+
+
+def _direction_only(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    text = ctx.text
+    for m in _patterns()["direction_only"].finditer(text, ss, se):
+        end = m.start()
+        # 事故起数和死亡人数实现“双下降”: the verb before the claim is not part of the list
+        v = re.search(r"(?:实现了?|保持|呈现)$", text[ss:end])
+        if v:
+            end -= len(v.group(0))
+        if end <= ss or not re.match(r"[\u4e00-\u9fff”]", text[end - 1]):
+            continue
+        items = _list_items(ctx, doc, ss, end)
+        count = {"双": 2, "两": 2, "三": 3, "四": 4, "五": 5}.get(m.group("n") or "", 0)
+        named: list[tuple[int, int]] = []
+        if count and len(items) >= count:  # “三下降” names its indicators by their number
+            named = [(s, e) for s, e in items[-count:] if e > s]
+        else:
+            for s, e in reversed(items):  # the run of indicators before the claim
+                if s >= e or not _is_indicator(text[s:e]):
+                    break
+                named.insert(0, (s, e))
+        if not named:
+            continue
+        direction = m.group("dir") or m.group("dir2")
+        base = _baseline(text[named[0][0]:m.end()])
+        for s, e in named:
+            yield Found(s, e, text[s:e], None, None, direction, base, "statistics.direction_only")
+
+
+def _achievements(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    text = ctx.text
+    pats = _patterns()
+    for m in pats["achievement"].finditer(text, ss, se):
+        n = chinese_number(m.group("n"))
+        if n:
+            taken.add(m.start("n"))
+            yield Found(m.start("n"), m.end(), m.group("what"), float(n), "个", None, None, "statistics.achievement")
+    for m in pats["bodies"].finditer(text, ss, se):
+        n = chinese_number(m.group("n"))
+        if n and n >= 2 and m.start("n") not in taken:
+            taken.add(m.start("n"))
+            yield Found(m.start("n"), m.end(), m.group("what"), float(n), "个", None, None, "statistics.bodies")
+
+
+def _action_lists(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    """完成了9个部门、5个议事协调机构职能划转和人员转隶工作: the subject is the action and
+    the counted noun goes into the unit."""
+    text = ctx.text
+    for m in _patterns()["action_list"].finditer(text, ss, se):
+        action = m.group("action")
+        for part in re.finditer(rf"({NUM})个([\u4e00-\u9fff]*?(?:部门|机构|单位))", m.group("list")):
+            start = m.start("list") + part.start()
+            taken.add(start)
+            yield Found(start, m.end("action"), action, float(part.group(1)), "个" + part.group(2), None, None,
+                        "statistics.action_list")
+
+
+_SUMMARY = re.compile(r"等$")
+_CLAUSE_TAIL = re.compile(r"[，。；：！？][^，。；：！？]*$")
+# what a figure may stand before without counting anything (3天时间, 5年左右)
+_NOT_SUBJECTS = frozenset({"时间", "左右", "以上", "以下", "以内", "之内", "多", "来", "之间"})
+_DONE = re.compile(r"了|已|已经|完成|共|累计")
+
+
+def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) -> Iterator[Found]:
+    text = ctx.text
+    last: Optional[str] = None
+    for m in _NUMBER.finditer(text, ss, se):
+        ns = m.start()
+        if ns in taken or _inside(protected, ns):
+            continue
+        if ns > 0 and (text[ns - 1] in "第.·:：/-+" or text[ns - 1].isdigit()):
+            continue
+        q = parse_quantity(text[ns:min(se, ns + 12)])
+        if not q or q[1] is None:
+            continue
+        value, unit, length = q
+        ue = ns + length
+        nxt = text[ue:ue + 1]
+        if nxt in ("大", "·") or text[m.end():m.end() + 1] in ("年", "月", "日", "时", "号", "·", "版"):
+            continue  # 10大领域, 30天大决战, dates
+        if unit.endswith(words("length_measures")) and re.match(r"[\u4e00-\u9fff]", nxt):
+            continue  # 17公里林火: a length describing what follows
+        if unit.endswith(("天", "个月")) and re.match(r"内|后|前|以内|以上", nxt):
+            continue
+        cut = _CLAUSE_TAIL.search(text, ss, ns)
+        clause_start = cut.start() + 1 if cut else ss
+        pre = text[clause_start:ns]
+        if re.search(r"(?:以下|如下|下列|下面)$", pre) or re.match(r"[\u4e00-\u9fff]{0,6}[：:]", text[ue:se]):
+            continue  # 以下10项工作：document structure
+        if unit.endswith(words("length_measures")) and not re.search(r"建|修|治理|改造|清理|整治|排查", pre):
+            continue  # 震源深度10公里: a length describes, it counts no work done
+        # "等3项工程": a count summarising a list is a statistic only when the clause says it was done
+        if _SUMMARY.search(pre) and not _DONE.search(pre):
+            continue
+        direction = baseline = None
+        anchor = ns
+        d = _patterns()["direction_before"].search(pre)
+        if d:
+            direction = d.group(1)
+            anchor = clause_start + d.start()
+            bl = _patterns()["baseline_before"].search(text[clause_start:anchor])
+            baseline = _baseline(bl.group(0)) if bl else None
+            if bl:
+                anchor = clause_start + bl.start()
+        else:
+            # 编制达到了534个: a connector word (a token of its own) between indicator and figure
+            tail = [(a, b) for a, b in pieces(text, clause_start, ns, doc)][-2:]
+            if tail and text[tail[-1][0]:tail[-1][1]] == "了":
+                tail = tail[:-1]
+            if tail and text[tail[-1][0]:tail[-1][1]] in words("connectors") and tail[-1][0] > clause_start:
+                anchor = tail[-1][0]
+        # parenthetical before the figure: 政务服务事项（含部分下放）14个
+        if text[anchor - 1:anchor] == "）":
+            op = text.rfind("（", clause_start, anchor)
+            if op >= 0:
+                anchor = op
+        subject_span = None
+        if direction is None:
+            ps = ue + (1 if text[ue:ue + 1] == "的" else 0)
+            pe = np_right(ctx, doc, ps, min(se, ps + 24))
+            if pe > ps:
+                subject_span = (ps, pe)
+        if subject_span is None:
+            s = np_left(ctx, doc, clause_start, anchor)
+            if s < anchor:
+                subject_span = (s, anchor)
+        # 可供10万人转移安置的救灾物资: a verb before, a relative clause after; the subject is
+        # the phrase with the quantity removed
+        relative = re.match(r"[\u4e00-\u9fff]{1,8}?的([\u4e00-\u9fff]{2,6}?)(?=[\u4e00-\u9fff]{0,2}(?:在|于|，|。|；|$))",
+                            text[ue:se])
+        prefix = ""
+        if relative and (subject_span is None or word_tag(text[subject_span[0]:subject_span[1]]) == "v"):
+            prefix = text[subject_span[0]:subject_span[1]] if subject_span else ""
+            subject_span = (subject_span[0] if subject_span else ue, ue + relative.end())
+        if subject_span is None:
+            if direction and last is not None:  # 较大事故12起，同比减少3起: the count just stated
+                yield Found(ns, ue, last, value, unit, direction, baseline, "statistics.count_change")
+                taken.add(ns)
+            continue
+        s, e = subject_span
+        subject = _strip_quotes(prefix + text[ue:e] if prefix else text[s:e])
+        if not subject or subject in _NOT_SUBJECTS:
+            continue
+        taken.add(ns)
+        last = subject
+        yield Found(min(s, ns), max(e, ue), subject, value, unit, direction, baseline, "statistics.count")
+
+
+# a sentence any rule can fire on (most have no figure: skip them cheaply)
+_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个")
+
+
+def find(ctx: DocContext, doc) -> Iterator[Found]:
+    """Every statistic of ``ctx.text``, sentence by sentence."""
+    text = ctx.text
+    protected = _protected(text)
+    agenda_until = -1  # end of the paragraph an agenda marker opened
+    for ss, se in ctx.sentences:
+        sent = text[ss:se]
+        if _patterns()["agenda"].search(sent):
+            line_end = text.find("\n", se)
+            agenda_until = len(text) if line_end < 0 else line_end
+        if ss < agenda_until or not _CANDIDATE.search(sent):
+            continue
+        if _plan_sentence(ctx, doc, ss, se):
+            continue
+        procedure = any(w in sent for w in words("procedure"))
+        taken: set[int] = set()
+        out: list[Found] = []
+        out += _distributed(ctx, doc, ss, se, taken)
+        out += _streaks(ctx, doc, ss, se, taken)
+        out += _zeros(ctx, doc, ss, se, taken)
+        out += _direction_only(ctx, doc, ss, se, taken)
+        if not procedure:
+            out += _achievements(ctx, doc, ss, se, taken)
+            out += _action_lists(ctx, doc, ss, se, taken)
+            out += _counts(ctx, doc, ss, se, taken, protected)
+        yield from sorted(out, key=lambda f: (f.start, f.end))
+
+
+def extract(ctx: DocContext, doc) -> None:
+    """Append every statistic of ``ctx.text`` to ``ctx.extraction.statistics``."""
+    for f in find(ctx, doc):
+        ctx.extraction.statistics.append(Statistic(
+            prov=ctx.prov(f.start, f.end, f.rule), subject=f.subject, value=f.value, unit=f.unit,
+            direction=f.direction, baseline=f.baseline,
+        ))

@@ -1,0 +1,221 @@
+"""kg.extract.mechanisms: where a mechanism's name starts, what is generic, offsets, seeds.
+
+The helpers at the top (``context``, ``extract``, ``seed_context``, ``f1``) are shared by
+the other ``test_extract_*`` modules of this group.
+"""
+
+import json
+import re
+from functools import lru_cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract import mechanisms
+from kg.models import NormalisedDocument, SourceMeta
+from kg.nlp.context import DocContext
+from kg.text.offsets import TextBuffer
+from tests.paths import GOLD, SEEDS
+
+
+# --------------------------------------------------------------------------- helpers
+@lru_cache(maxsize=1)
+def nlp():
+    import spacy
+
+    from kg.nlp import factories
+
+    assert factories.EXTRACTORS  # importing it registers the doc._.kg extension
+    from kg.nlp.pipeline import load_domain_dictionary
+    from kg.nlp.tokenizer import JiebaTokenizer
+
+    load_domain_dictionary()
+    n = spacy.blank("zh")
+    n.tokenizer = JiebaTokenizer(n.vocab)
+    return n
+
+
+def context(text: str, original: str | None = None):
+    """(ctx, doc) for an already normalised ``text`` (identity offset map)."""
+    norm = NormalisedDocument(meta=SourceMeta(id="t", file="t.txt"), original=text, text=text,
+                              offsets=TextBuffer(text).freeze())
+    ctx = DocContext(norm)
+    doc = nlp().make_doc(text)
+    doc._.kg = ctx
+    return ctx, doc
+
+
+def extract(module, text: str):
+    ctx, doc = context(text)
+    module.extract(ctx, doc)
+    return ctx
+
+
+@lru_cache(maxsize=None)
+def _seed_norm(path):
+    from kg.io.loader import load_document
+    from kg.text.normalize import normalise
+
+    return normalise(load_document(path))
+
+
+def seed_context(path):
+    ctx = DocContext(_seed_norm(path))
+    doc = nlp().make_doc(ctx.text)
+    doc._.kg = ctx
+    return ctx, doc
+
+
+def gold(path) -> dict:
+    return json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
+
+
+def norm(s):
+    """Strings compare with quotes unified and spaces removed."""
+    if s is None:
+        return None
+    return re.sub(r"\s", "", re.sub(r"[“”‘’\"]", '"', s))
+
+
+def f1(tp: int, npred: int, ngold: int) -> float:
+    p = tp / npred if npred else 1.0
+    r = tp / ngold if ngold else 1.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+# --------------------------------------------------------------------------- names
+NAMES = [
+    # seeds
+    ("完善动态研判机制", ["动态研判机制"]),
+    ("推动建立健全安全防控体系和源头严控、过程严管、事故严惩机制。", ["安全防控体系", "源头严控、过程严管、事故严惩机制"]),
+    ("健全完善基层应急管理组织、责任和保障体系", ["基层应急管理组织、责任和保障体系"]),
+    ("自觉把自然灾害防治“九大重点工程”作为全面提升能力的重要保障", ["自然灾害防治“九大重点工程”"]),
+    ("大力推进“互联网+监管”一体化平台无缝对接", ["“互联网+监管”一体化平台"]),
+    ("努力构建应急管理责任制度体系、风险防控体系和治理能力体系，", ["应急管理责任制度体系", "风险防控体系", "治理能力体系"]),
+    ("实行与气象、水利、自然资源和住建等部门每日会商制度。", ["每日会商制度"]),
+    ("建立起部门之间、各区与部门之间的会商和协同制度，", ["会商和协同制度"]),
+    ("完善落实习近平总书记关于安全生产重要指示“一批示一报告一台账”制度", ["“一批示一报告一台账”制度"]),
+    ("建立行业监督管理与综合监管融合常态化机制，", ["行业监督管理与综合监管融合常态化机制"]),
+    ("落细直达基层责任人的预警“叫应”机制", ["预警“叫应”机制"]),
+    ("加快构建防汛防台识别一张图、研判一张表、管控一张单、应急一指南、案例一个库、指挥一平台“六个一”工作体系",
+     ["“六个一”工作体系"]),
+    ("在9月底前建立企业安全生产、自然灾害风险防控和应急救援两大平台", ["企业安全生产、自然灾害风险防控和应急救援两大平台"]),
+    ("以新安全格局保障新发展格局。", ["新安全格局", "新发展格局"]),
+    ("建立应急管理系统驻企服务制度", ["驻企服务制度"]),
+    ("实施应急队伍能力提升工程，强化应急处置和救援能力。", ["应急队伍能力提升工程"]),
+    ("推行“标准化+双重预防机制+监管执法+信息化监管”模式", ["双重预防机制"]),
+    # other provinces (made up in the genre)
+    ("全面推行安全生产风险分级管控和隐患排查治理双重预防机制。", ["安全生产风险分级管控和隐患排查治理双重预防机制"]),
+    ("建立健全省市县三级应急指挥体系和应急物资保障体系", ["省市县三级应急指挥体系", "应急物资保障体系"]),
+    ("我省建立了灾害信息员队伍管理制度、应急值守制度和信息报送制度。",
+     ["灾害信息员队伍管理制度", "应急值守制度", "信息报送制度"]),
+    ("健全应急管理部门与公安、消防等部门的信息共享机制", ["信息共享机制"]),
+    ("建立安全生产“黑名单”制度和联合惩戒机制", ["安全生产“黑名单”制度", "联合惩戒机制"]),
+    ("加快建设全省应急管理综合应用平台，推进“智慧应急”平台建设。", ["应急管理综合应用平台", "“智慧应急”平台"]),
+    ("实施农村公路安全生命防护工程、地质灾害综合治理工程。", ["农村公路安全生命防护工程", "地质灾害综合治理工程"]),
+    ("健全防汛抗旱指挥部成员单位联席会议制度", ["防汛抗旱指挥部成员单位联席会议制度"]),
+    ("进一步完善灾害事故信息报告制度和应急值班值守制度", ["灾害事故信息报告制度", "应急值班值守制度"]),
+    ("大力实施防灾减灾救灾“八大工程”", ["防灾减灾救灾“八大工程”"]),
+    ("强化省应急指挥中心、省级应急救援队伍和应急物资储备库“三位一体”保障体系建设", ["“三位一体”保障体系"]),
+]
+
+NOT_NAMES = [
+    "应急管理工作在“十四五”开局之年迈出新步伐，努力破解体制机制中的难点问题",
+    "大力推进应急管理体系和能力现代化",
+    "发挥社会主义集中力量办大事的制度优势，坚持技术和制度创新双轮驱动",
+    "形成衔接有序、指导有力、集约高效的工作机制。",
+    "加快形成具有X特色的应急管理格局",
+    "我们既要注重借助这些议事协调决策平台",
+    "进一步健全完善巡查工作流程和工作机制",
+    "建立规范化的工作机制、立体化的固定平台、常态化的活动载体",
+    "全面完成应急体系重构再造",
+    "抓落实、破难题、建机制，砥砺奋进。",
+    "推进统筹协调机制化，完善“一个口子”统筹",
+    "建立信息化灾情报送系统，建立应急物资储备“一张图”",
+    "推进安全监管和执法体制改革",
+    "完善以党委领导、政府负责为核心的应急管理体系",
+    "这一机制有效运转。建立了一套行之有效的工作机制。",
+    "持续推进责任跟进督促等7项机制。",
+    "推进“十四五”应急体系规划实施",
+    "着力构建统一指挥、专常兼备、反应灵敏、上下联动的中国特色应急管理体系。",
+]
+
+
+@pytest.mark.parametrize("text,expected", NAMES)
+def test_names(text, expected):
+    ctx = extract(mechanisms, text)
+    assert [m.name for m in ctx.extraction.mechanisms] == expected
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_generic_and_out_of_class_terms_are_not_names(text):
+    assert [m.name for m in extract(mechanisms, text).extraction.mechanisms] == []
+
+
+@pytest.mark.parametrize("text,expected", NAMES[:8])
+def test_offsets_cover_the_name(text, expected):
+    ctx = extract(mechanisms, text)
+    for m in ctx.extraction.mechanisms:
+        assert ctx.text[m.prov.start:m.prov.end] == m.name
+        assert m.prov.quote == m.name
+        assert m.name.endswith(mechanisms.HEADS + ("”",))
+        assert m.prov.rule.startswith("mechanisms.")
+
+
+@pytest.mark.parametrize("name,generic", [
+    ("应急管理体系", True), ("国家应急管理体系", True), ("应急工作机制", True), ("应急管理工作新机制", True),
+    ("治理体系", True), ("省域治理体系", True), ("应急救援体制机制", True), ("工作责任体系", True),
+    ("主流媒体平台", True), ("指挥平台", True),
+    ("隐患排查治理体系", False), ("全周期应急体系", False), ("大应急体系", False), ("安责险制度", False),
+    ("“大宣传”格局", False), ("重大突发事件应急指挥工作机制", False),
+])
+def test_is_generic(name, generic):
+    assert mechanisms.is_generic(name) is generic
+
+
+def test_quotes_in_traditional_seed_point_to_the_original():
+    path = [p for p in SEEDS if p.name.startswith("003")][0]
+    ctx, doc = seed_context(path)
+    mechanisms.extract(ctx, doc)
+    m = next(m for m in ctx.extraction.mechanisms if m.name == "预警“叫应”机制")
+    assert ctx.text[m.prov.start:m.prov.end] == m.name
+    assert m.prov.quote == ctx.norm.quote(m.prov.start, m.prov.end)
+    assert "機制" in m.prov.quote  # the source is in traditional characters
+
+
+def test_seeds_against_gold():
+    tp = npred = ngold = ltp_p = ltp_g = 0
+    for path in SEEDS:
+        ctx, doc = seed_context(path)
+        mechanisms.extract(ctx, doc)
+        pred = {norm(m.name) for m in ctx.extraction.mechanisms}
+        want = {norm(g) for g in gold(path)["mechanisms"]}
+        tp += len(pred & want)
+        npred += len(pred)
+        ngold += len(want)
+        ltp_p += sum(any(p in g or g in p for g in want) for p in pred)
+        ltp_g += sum(any(p in g or g in p for p in pred) for g in want)
+    assert f1(tp, npred, ngold) >= 0.7
+    lp, lr = ltp_p / npred, ltp_g / ngold
+    assert 2 * lp * lr / (lp + lr) >= 0.85
+
+
+# --------------------------------------------------------------------------- robustness
+_ALPHABET = list("建立健全双重预防机制体系制度平台工程格局“”‘’、，。；：与和的等全省部门应急管理1234.5%万个人起同比下降分别连续零三两一十")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET), max_size=60))
+def test_extractors_of_this_group_keep_spans_inside_the_text(text):
+    from kg.extract import duties, numbered, principles, statistics
+
+    ctx, doc = context(text)
+    for module in (mechanisms, duties, principles, numbered, statistics):
+        module.extract(ctx, doc)
+    ex = ctx.extraction
+    for item in ex.mechanisms + ex.duty_formulas + ex.duty_pairs + ex.principle_pairs + ex.numbered_formulas + ex.statistics:
+        assert 0 <= item.prov.start < item.prov.end <= len(text)
+        assert item.prov.quote == text[item.prov.start:item.prov.end]
+    for m in ex.mechanisms:
+        assert text[m.prov.start:m.prov.end] == m.name

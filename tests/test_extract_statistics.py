@@ -1,0 +1,128 @@
+"""kg.extract.statistics: figures with subject, unit, direction and baseline; what is not one."""
+
+import re
+
+import pytest
+
+from kg.extract import statistics
+from tests.paths import SEEDS
+from tests.test_extract_mechanisms import extract, f1, gold, norm, seed_context
+
+S = statistics
+STATS = [
+    # seeds
+    ("全省自然灾害受灾人口、因灾死亡失踪人口、倒塌房屋数量和直接经济损失与近五年均值相比，分别下降44.81%87.12%77.94%67.91%向党和人民交上了一份满意答卷。",
+     [("自然灾害受灾人口", 44.81, "%", "下降", "近五年均值"), ("因灾死亡失踪人口", 87.12, "%", "下降", "近五年均值"),
+      ("倒塌房屋数量", 77.94, "%", "下降", "近五年均值"), ("直接经济损失", 67.91, "%", "下降", "近五年均值")]),
+    ("呈现新气象全省生产安全事故起数、死亡人数同比均下降，",
+     [("生产安全事故起数", None, None, "下降", "同比"), ("死亡人数", None, None, "下降", "同比")]),
+    ("杜绝了重特大事故实现了自1967年有完整事故统计数据以来首次年度重特大事故零发生。",
+     [("年度重特大事故", 0, None, None, "自1967年有完整事故统计数据以来")]),
+    ("事故起数和死亡人数实现“双下降”，连续46个月未发生重特大事故，创历史最长安全周期；",
+     [("事故起数", None, None, "下降", None), ("死亡人数", None, None, "下降", None),
+      ("未发生重特大事故", 46, "个月", None, None)]),
+    ("当前，全市安全生产形势总体稳定，连续三年实现生产安全事故起数、死亡人数“双下降”。",
+     [("生产安全事故起数、死亡人数“双下降”", 3, "年", None, None),
+      ("生产安全事故起数", None, None, "下降", None), ("死亡人数", None, None, "下降", None)]),
+    ("全省各地出动查险人员11.98万人、排查各类风险点1.38万个，出动抢险人员12.3万人，转移受洪水威胁群众5.9万人次，抢救被困人员67人。",
+     [("查险人员", 11.98, "万人", None, None), ("风险点", 1.38, "万个", None, None), ("抢险人员", 12.3, "万人", None, None),
+      ("受洪水威胁群众", 5.9, "万人次", None, None), ("被困人员", 67, "人", None, None)]),
+    ("完成了9个部门、5个议事协调机构职能划转和人员转隶工作，",
+     [("职能划转和人员转隶", 9, "个部门", None, None), ("职能划转和人员转隶", 5, "个议事协调机构", None, None)]),
+    ("在清明、十一等重点时段组织200余名森防队员对长白山等重点林区靠前驻防。", [("森防队员", 200, "余名", None, None)]),
+    ("全局行政、事业编制达到了534个，这是很不容易的。", [("事业编制", 534, "个", None, None)]),
+    ("六个议事协调机构和市政府总值班室就是我们履行职责的有效载体。", [("议事协调机构", 6, "个", None, None)]),
+    ("市局“三定”方案印发等在新组建单位中实现三个“第一家”，", [("第一家", 3, "个", None, None)]),
+    ("建立52项“厅规禁令”，并根据新情况不断完善。", [("厅规禁令", 52, "项", None, None)]),
+    ("生产安全事故控制指标持续大幅度下降，", [("生产安全事故控制指标", None, None, "下降", None)]),
+    # other provinces (made up in the genre)
+    ("2021年，全省共发生各类生产安全事故1234起、死亡567人，同比分别下降10.5%和8.2%。",
+     [("生产安全事故", 1234, "起", None, None), ("生产安全事故", 10.5, "%", "下降", "同比"),
+      ("死亡", 567, "人", None, None), ("死亡", 8.2, "%", "下降", "同比")]),
+    ("全市较大事故起数同比下降20%，连续5年未发生重大以上事故。",
+     [("较大事故起数", 20, "%", "下降", "同比"), ("未发生重大以上事故", 5, "年", None, None)]),
+    ("全年开展执法检查3456次，查处违法行为789起，罚款1200万元。",
+     [("执法检查", 3456, "次", None, None), ("违法行为", 789, "起", None, None), ("罚款", 1200, "万元", None, None)]),
+    ("截至目前，全市共有专兼职救援队伍126支、队员8000余人。",
+     [("专兼职救援队伍", 126, "支", None, None), ("队员", 8000, "余人", None, None)]),
+    ("其中较大事故12起，同比减少3起。",
+     [("较大事故", 12, "起", None, None), ("较大事故", 3, "起", "减少", "同比")]),
+    ("全年组织开展应急演练1.2万场次，新建应急避难场所320处。",
+     [("应急演练", 1.2, "万场次", None, None), ("应急避难场所", 320, "处", None, None)]),
+    ("全省安全生产形势持续稳定向好，实现事故起数、死亡人数、较大事故“三下降”。",
+     [("事故起数", None, None, "下降", None), ("死亡人数", None, None, "下降", None), ("较大事故", None, None, "下降", None)]),
+]
+
+NOT_STATS = [
+    "下面，我讲三个方面意见：",
+    "向党和人民答好了10道大题：",
+    "压茬开展“冬春会战”和“迎大庆、保安全、严监管、促平安”30天大决战。精准组织10大领域专项战役。",
+    "制定颁布了《推进“放管服”改革加强事中事后监管深化“一站式”服务27项保障措施》。",
+    "没有辜负2700万吉林人民的期待！",
+    "成功处置了长春万达广场爆炸、松原5.1级地震、白城10·14楼房坍塌等突发应急事件。",
+    "4个区局分别做了典型发言，讲的都很好。",
+    "归纳整理为四类42条问题逐一进行了详细的书面解答。",
+    "街道、乡镇机构改革后，应急管理职能分散于四、五个部门，",
+    "两个部门要主动沟通，形成共识。",
+    "指导7个区在创建首批国家安全发展示范城市中实现预期目标。",
+    "严密组织落实灾害综合风险普查、重点生态功能区生态修复、自然灾害监测预警信息化等3项工程。",
+    "“我们将把‘最多跑一次’改革运用到应急管理，实施‘两个两千’，即全省组织2000名干部入驻2000家企业。”",
+    "力争到2025年，全省生产安全事故死亡人数下降15%。",
+    "坚持24小时在岗、在职、在责，保证通信联络畅通。",
+    "以百分百的努力，应对百分之一的可能。",
+    "重点抓好以下10项工作：",
+    "我省发生4.8级地震，震源深度10公里。",
+    "2023年是全面贯彻党的二十大精神的开局之年。",
+    "安全风险明显加大，极端天气灾害增多增强。",
+    # a paragraph of tasks: the figures in it are targets
+    "今年要重点抓好六个方面工作。第一，健全责任体系。第二，建设50个综合减灾示范社区。第三，举办培训班10期。",
+]
+
+
+def _tuple(s):
+    return (s.subject, s.value, s.unit, s.direction, s.baseline)
+
+
+@pytest.mark.parametrize("text,expected", STATS)
+def test_statistics(text, expected):
+    ctx = extract(statistics, text)
+    assert [_tuple(s) for s in ctx.extraction.statistics] == expected
+    for s in ctx.extraction.statistics:
+        span = ctx.text[s.prov.start:s.prov.end]
+        assert s.prov.quote == span
+        if s.value and s.prov.rule != "statistics.streak":
+            written = re.match(S.CN_NUM, span)
+            assert f"{s.value:g}" in span or written and S.chinese_number(written.group(0)) == s.value
+
+
+@pytest.mark.parametrize("text", NOT_STATS)
+def test_not_statistics(text):
+    assert [_tuple(s) for s in extract(statistics, text).extraction.statistics] == []
+
+
+@pytest.mark.parametrize("s,q", [
+    ("11.98万人、", (11.98, "万人", 7)), ("5.9万人次，", (5.9, "万人次", 6)), ("200余名", (200.0, "余名", 5)),
+    ("10个方面的", (10.0, "个方面", 5)), ("44.81%87.12%", (44.81, "%", 6)), ("2019年", (2019.0, None, 5)),
+    ("2700万吉林人民", None), ("28中国应急管理报", None),
+])
+def test_parse_quantity(s, q):
+    assert S.parse_quantity(s) == q
+
+
+def test_seeds_against_gold():
+    """Per-document deduplicated statistics, matched by value and unit (direction-only items,
+    which have neither, by subject)."""
+    tp = npred = ngold = 0
+    for path in SEEDS:
+        ctx, doc = seed_context(path)
+        statistics.extract(ctx, doc)
+        pred = list({(norm(s.subject), s.value, s.unit): s for s in ctx.extraction.statistics})
+        want = [(norm(g["subject"]), g["value"], g["unit"]) for g in gold(path)["statistics"]]
+        free = list(pred)
+        for g in want:
+            hit = next((p for p in free if (p[1], p[2]) == (g[1], g[2]) and (g[1] is not None or p[0] == g[0])), None)
+            if hit is not None:
+                free.remove(hit)
+                tp += 1
+        npred, ngold = npred + len(pred), ngold + len(want)
+    assert f1(tp, npred, ngold) >= 0.8
