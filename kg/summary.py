@@ -42,7 +42,8 @@ def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
 
 def _officials(ex: DocumentExtraction) -> list[SummaryOfficial]:
     merged: dict[str, SummaryOfficial] = {}
-    for m in ex.officials:
+    # the fullest title run first (党委书记、厅长 before a later bare 厅长); stable otherwise
+    for m in sorted(ex.officials, key=lambda m: -len(m.titles)):
         cur = merged.get(m.name)
         if cur is None:
             merged[m.name] = SummaryOfficial(name=m.name, titles=list(dict.fromkeys(m.titles)), org=m.org)
@@ -52,7 +53,8 @@ def _officials(ex: DocumentExtraction) -> list[SummaryOfficial]:
                 cur.titles.append(t)
         if cur.org is None and m.org:
             cur.org = m.org
-    return list(merged.values())
+    first_seen = list(dict.fromkeys(m.name for m in ex.officials))  # list officials in text order
+    return [merged[name] for name in first_seen]
 
 
 def _notes(ex: DocumentExtraction) -> str:

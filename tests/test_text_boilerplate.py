@@ -86,3 +86,10 @@ def test_short_sentence_before_the_prose_is_not_header():
     text = ("全年查处违法行为789起。\n"
             "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n")
     assert find_boilerplate(text) == []
+
+
+def test_heading_lines_without_register_words_survive_but_promos_do_not():
+    text = ("学精益，就上某某精益网\n首页 新闻 视频 图片\n坚持人民至上\n筑牢安全防线\n某省应急管理厅厅长 张三\n"
+            "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n")
+    dropped = [text[s:e].strip() for s, e, _ in find_boilerplate(text)]
+    assert dropped == ["学精益，就上某某精益网", "首页 新闻 视频 图片"]

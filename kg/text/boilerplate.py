@@ -61,6 +61,12 @@ _REGISTER = re.compile(
 )
 
 
+# Site slogans and ads carry clause punctuation or site words; a heading line has neither.
+_PROMO = re.compile(r"[，,；;！!：:|]|网|推荐|热门|广告|下载|登录|注册|订阅|关注|客户端|APP|app")
+# A run of three or more short items separated by blanks is a menu (首页 新闻 视频 图片).
+_MENU = re.compile(r"^(?:\S{1,6}\s+){2,}\S{1,6}$")
+
+
 def is_prose(line: str) -> bool:
     """A line of running text rather than a label, menu or widget."""
     s = line.strip()
@@ -104,7 +110,8 @@ def find_boilerplate(text: str) -> list[tuple[int, int, str]]:
     first = prose[0] if prose else 0
     for i in range(first):
         s = lines[i][2].strip()
-        if reasons[i] is None and s and len(s) < 60 and not _REGISTER.search(s) and not _SENT_END.search(s):
+        if reasons[i] is None and s and len(s) < 60 and not _REGISTER.search(s) and not _SENT_END.search(s) \
+                and (_PROMO.search(s) or _MENU.match(s)):
             reasons[i] = "header"
     # footer: from a closing marker after the last prose line, everything goes
     last = prose[-1] if prose else -1
