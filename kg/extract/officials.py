@@ -1,0 +1,244 @@
+"""Officials: DocContext + Doc -> ``ctx.extraction.officials`` (OfficialMention).
+
+Anchored on a run of titles (党委书记、厅长; 二级巡视员; 副局长 …, see
+:data:`kg.extract.lexicon.TITLES`) with the 2–4 character name next to it, after
+("厅长霍云成", "厅长 李大剑", "厅长伍斌：") or before ("李大剑厅长"). A name starts with a
+surname of :func:`kg.extract.lexicon.surnames`, is not a word jieba's dictionary knows as
+something else (季度, 高度), and its length is decided by what follows it (a boundary,
+a reporting verb 说/表示/带领 …, another known name of the document).
+
+The body is the organization mention (:mod:`kg.extract.organizations`, run before) that
+ends where the titles start, so it is already region-prefixed (省应急管理厅 -> 吉林省应急管理厅);
+else a region or bare level word with 委/政府 ("自治区党委书记" -> the document region).
+Later mentions of an anchored name without a title ("凌志峰说") are emitted with no titles.
+
+Not officials: the central leadership cited in set phrases (a name next to 总书记 or another
+central title is excluded everywhere in the document), editors, reporters and correspondents
+(their roles are not titles here, and a name right after such a role is skipped), anonymised "X".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from kg.extract.lexicon import (
+    CENTRAL_TITLE,
+    MEDIA_ROLES,
+    TITLE_PLAIN,
+    is_own_level,
+    jieba_tags,
+    surname_length,
+    token_bounds,
+)
+from kg.models import OfficialMention
+from kg.nlp.context import DocContext
+
+_NAME_TAGS = {None, "nr", "nrfg", "nrt"}
+# jieba tags of verbs, adverbs, conjunctions, prepositions, pronouns, particles, numerals, time words
+_FUNCTION_TAGS = {"v", "vd", "vn", "vg", "d", "c", "p", "r", "u", "ad", "m", "q", "t", "f", "uj", "ul", "uz", "ug",
+                  "ud", "uv", "y", "e", "o", "df", "dg", "rr", "rz", "mq"}
+# Tags under which a surname character is more often a function word (都, 和, 于, 向); 张 (q),
+# 万 (m) and 刘 (zg) are not among them.
+_AMBIGUOUS_SURNAME_TAGS = {"d", "c", "p", "r", "u", "v", "vd", "ad", "uj", "ul", "uz", "ug", "ud", "uv", "y", "e",
+                           "o", "df", "dg", "rr", "rz"}
+# Characters that stand next to titles (particles, reporting verbs, the first characters of
+# titles and bodies) and are not used in given names: "主任和副主任" has no name "和副".
+_NOT_IN_NAME = set("的了与及或等在是对把被从向说讲称副厅局委办处署省市县区乡镇党")
+# What follows a name: reporting and action verbs, particles, 同志.
+_AFTER_NAME = re.compile(
+    r"(?:说|表示|指出|强调|介绍|认为|要求|称|在|带领|率|率领|主持|出席|参加|题为|同志|一行|等|看来|作|做|讲话|"
+    r"发言|代表|对|向|到|赴|深入|调研|检查|督导|和|与|及|、|的|也|还|就|已|从|将|为|被|把|是|会见|接受|批示|"
+    r"签发|提出|部署|宣布|通报|总结|回答|答|谈|撰文|署名|一文|》|”)"
+)
+_ONE_CHAR_AFTER = set("说在和与及等的也还就已从将为被把是对向到率称")
+_BEFORE_NAME_OK = set("由和与、，。；：:“《（( \n是请经据向对任")
+_ORG_FALLBACK = re.compile(r"(自治区|自治州|省|市|县|区)(党委|委|人民政府|政府)?$")
+
+
+def _han(s: str) -> bool:
+    return bool(s) and all("\u3400" <= c <= "\u9fff" for c in s)
+
+
+def _valid_name(name: str) -> bool:
+    sl = surname_length(name)
+    if not sl or not 1 <= len(name) - sl <= 2 or not _han(name):
+        return False
+    if any(c in _NOT_IN_NAME for c in name[sl:]) or name[0] in _NOT_IN_NAME:
+        return False
+    tags = jieba_tags()
+    if tags.get(name) not in _NAME_TAGS:
+        return False  # 高度, 季度, 常态: words, not names
+    # 强调要, 周密部: a name does not begin or end with a function word (names 王国强 and 高峰 pass)
+    return len(name) < 3 or (tags.get(name[:2]) not in _FUNCTION_TAGS and tags.get(name[1:]) not in _FUNCTION_TAGS)
+
+
+def _boundary(text: str, i: int) -> bool:
+    return i >= len(text) or not ("\u3400" <= text[i] <= "\u9fff")
+
+
+def _name_after(text: str, e: int, starts: set[int], known: set[str]) -> Optional[tuple[int, int]]:
+    i = e + 1 if e < len(text) and text[e] in " 、" else e
+    sl = surname_length(text[i:i + 4])
+    if not sl:
+        return None
+    lengths = [sl + 2, sl + 1]
+    for n in lengths:
+        if text[i:i + n] in known:
+            return i, i + n
+    tags = jieba_tags()
+    # 都, 和, 于 … are surnames and function words: "副主任都要参加" has no name "都要"
+    ambiguous = tags.get(text[i:i + sl]) in _AMBIGUOUS_SURNAME_TAGS
+    for n in lengths:
+        cand = text[i:i + n]
+        if len(cand) < n or not _valid_name(cand):
+            continue
+        if n == sl + 2 and cand[-1] in _ONE_CHAR_AFTER and _valid_name(cand[:-1]):
+            continue  # 厅长张三说: the verb is not part of the name
+        if _boundary(text, i + n):
+            return i, i + n
+        if _AFTER_NAME.match(text, i + n) and not (ambiguous and tags.get(cand[sl]) in _AMBIGUOUS_SURNAME_TAGS):
+            return i, i + n
+    if ambiguous:
+        return None
+    for n in lengths:  # no clear cue: the longest candidate jieba closes a word after
+        cand = text[i:i + n]
+        if len(cand) == n and _valid_name(cand) and i + n in starts:
+            return i, i + n
+    return None
+
+
+def _name_before(text: str, s: int, starts: set[int], known: set[str]) -> Optional[tuple[int, int]]:
+    j = s - 1 if s > 0 and text[s - 1] == " " else s
+    for n in (4, 3, 2):
+        if text[max(0, j - n):j] in known and j - n >= 0:
+            return j - n, j
+    for n in (3, 2, 4):
+        i = j - n
+        if i < 0:
+            continue
+        cand = text[i:j]
+        if not _valid_name(cand) or surname_length(cand) + 1 > n:
+            continue
+        left_ok = i == 0 or text[i - 1] in _BEFORE_NAME_OK or not ("\u3400" <= text[i - 1] <= "\u9fff")
+        if left_ok and i in starts:
+            return i, j
+    return None
+
+
+def _region_ending_at(ctx: DocContext, pos: int):
+    for r in reversed(ctx.extraction.regions):
+        if r.prov.end == pos:
+            return r
+        if r.prov.end < pos - 40:
+            break
+    return None
+
+
+def _org_before(ctx: DocContext, pos: int) -> Optional[str]:
+    """The body of a post whose titles start at ``pos``: an organization, a region, or a region's 委/政府."""
+    for o in reversed(ctx.extraction.organizations):
+        if o.prov.end == pos:
+            return o.name
+        if o.prov.end < pos - 40:
+            break
+    r = _region_ending_at(ctx, pos)
+    if r is not None:
+        return r.name  # 湖南省省长, 自治区主席
+    m = _ORG_FALLBACK.search(ctx.text, max(0, pos - 8), pos)
+    if m is None:
+        return None
+    r = _region_ending_at(ctx, m.end(1))
+    if r is not None:  # 湖南省委书记
+        return r.name + (m.group(2) or "")
+    region = ctx.extraction.region
+    if is_own_level(m.group(1), region) and (m.start() == 0 or not ("\u3400" <= ctx.text[m.start() - 1] <= "\u9fff")):
+        return region.name + (m.group(2) or "")  # 自治区党委书记, 省委书记: the document region's own
+    return None
+
+
+def _central_names(text: str) -> set[str]:
+    """Names next to a central-leadership title (习近平总书记, 总书记习近平)."""
+    out = set()
+    for m in CENTRAL_TITLE.finditer(text):
+        for n in (3, 2):
+            before = text[max(0, m.start() - n):m.start()]
+            if len(before) == n and surname_length(before) and _han(before):
+                out.add(before)
+                break
+        after = text[m.end():m.end() + 3]
+        if surname_length(after) and _han(after):
+            out.add(after)
+            out.add(after[:2])
+    return out
+
+
+def title_runs(text: str) -> list[tuple[int, int, list[str]]]:
+    """Runs of titles (党委书记、厅长; 党组书记兼局长) as (start, end, titles in order).
+
+    >>> title_runs("习近平总书记强调；省应急管理厅党委书记、厅长李大剑")
+    [(15, 22, ['党委书记', '厅长'])]
+    """
+    runs: list[tuple[int, int, list[str]]] = []
+    for m in TITLE_PLAIN.finditer(text):
+        s, e, t = m.start(), m.end(), m.group(0)
+        if (t == "书记" and text[s - 1:s] == "总") or (t == "主席" and text[max(0, s - 2):s] in ("国家", "军委")):
+            continue  # central-leadership titles
+        if t in ("主席", "书记") and text[e:e + 1] in "台处员":
+            continue  # 主席台, 书记处, 书记员
+        if runs and (runs[-1][1] == s or (runs[-1][1] == s - 1 and text[s - 1] in "、兼")):
+            runs[-1] = (runs[-1][0], e, runs[-1][2] + [t])
+        else:
+            runs.append((s, e, [t]))
+    return runs
+
+
+def _media_before(text: str, pos: int) -> bool:
+    window = text[max(0, pos - 6):pos]
+    return any(role in window for role in MEDIA_ROLES)
+
+
+def extract(ctx: DocContext, doc) -> None:
+    """Append one OfficialMention per anchored name, then one per later bare mention."""
+    text = ctx.text
+    _, starts, _ = token_bounds(doc, text)
+    central = _central_names(text)
+    runs = title_runs(text)
+    # first pass: names closed by a boundary are certain and decide the length elsewhere
+    known: set[str] = set()
+    for _, e, _ in runs:
+        span = _name_after(text, e, starts, set())
+        if span and (_boundary(text, span[1])):
+            known.add(text[span[0]:span[1]])
+    found: list[tuple[int, int, int, int, list[str], Optional[str], str]] = []
+    for rs, re_, titles in runs:
+        span = _name_after(text, re_, starts, known)
+        rule = "officials.title_name"
+        if span is None:
+            span = _name_before(text, rs, starts, known)
+            rule = "officials.name_title"
+            if span is not None and titles[0] in ("主席", "副主席") and _org_before(ctx, span[0]) is None:
+                continue  # "<name>主席" with no body before it: a state leader cited, not a post of the text
+        if span is None:
+            continue
+        name = text[span[0]:span[1]]
+        if name in central or _media_before(text, min(span[0], rs)):
+            continue
+        org = _org_before(ctx, rs) if rule == "officials.title_name" else _org_before(ctx, span[0])
+        start = min(span[0], rs)
+        end = max(span[1], re_)
+        found.append((start, end, span[0], span[1], titles, org, rule))
+    names = {text[a:b] for _, _, a, b, _, _, _ in found}
+    taken = [(s, e) for s, e, *_ in found]
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.span()
+            overlaps = any(s < te and ts < e for ts, te in taken)
+            if overlaps or (s not in starts and s > 0 and not _boundary(text, s - 1)):
+                continue  # inside an anchored mention, or inside a word
+            taken.append((s, e))
+            found.append((s, e, s, e, [], None, "officials.name_repeat"))
+    found.sort(key=lambda f: (f[0], f[1]))
+    for start, end, ns, ne, titles, org, rule in found:
+        ctx.extraction.officials.append(OfficialMention(
+            prov=ctx.prov(start, end, rule), name=text[ns:ne], titles=titles, org=org))

@@ -1,0 +1,311 @@
+"""Organizations: DocContext + Doc -> ``ctx.extraction.organizations`` (OrganizationMention).
+
+Bodies with an emergency-management role, one item per mention:
+
+* emergency departments and bureaus (应急管理厅/局, 应急厅/局), the Ministry (应急管理部/应急部),
+  the actor type 应急管理部门 and the own system's lower bureaus (区局, 县局);
+* headquarters, committees, offices and centres named by the field's morphemes
+  (防汛抗旱指挥部(办公室), 森林草原防灭火指挥部, 专项指挥部, 安全生产委员会, 应急指挥中心, 预警中心,
+  人民政府总值班室) and their abbreviations (安委会, 应急委, 应急办, 减灾委, 森防指, 防指, 防办);
+* sector departments named as co-responsible: "水利部门", a list with one head word
+  "气象、水利、林草等部门" -> 气象部门, 水利部门, 林草部门 (``distributed_head``), "省水利厅";
+* specific partner bodies a text works with ("会同省军区战备建设局").
+
+The region before a body decides its name: a region as written is kept (湖南省应急管理厅, X市应急委);
+a bare level word for the document's own level gets the document region (省应急管理厅 ->
+吉林省应急管理厅, ``region_prefix``); a scope word (全省, 各级) or a list of levels
+(省、市、县应急指挥中心, 市县两级应急管理部门) leaves the bare body; "省级…" names peers of other
+regions and is dropped unless it is below the document's level (区级预警中心 in a city text).
+An abbreviation is named by its full form when the text also writes that (市应急局 ->
+X市应急管理局), else as written; a bare body is named like the document's own body of the same
+kind when the text has one (应急办 -> X市应急办).
+
+Not extracted: leadership organs (党中央, 国务院, 省委/省政府), relational and generic references
+(相关部门, 有关部门, 各部门, 行业部门, 涉灾部门), internal units, forces, facilities (大数据中心,
+科创中心), media, meetings, companies, and anything inside 《》 (titles of documents).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple, Optional
+
+from kg.extract.lexicon import (
+    ABBREVIATIONS,
+    BODY_MORPHEMES,
+    DOC_RANK,
+    HAN,
+    SECTORS,
+    is_own_level,
+    level_rank,
+    token_bounds,
+)
+from kg.models import OrganizationMention
+from kg.nlp.context import DocContext
+
+# Patterns are flat literal alternations (fast in ``re``); context is checked in Python.
+_NOT_AFTER = set("门署分长面势队属件位")  # 部署, 局长, 局面, 部分 are words, not bodies
+# Bodies written with a fixed word, longest first where one is a prefix of another.
+_LITERAL_KIND = {
+    "应急管理部门": "actor", "应急部门": "actor",
+    "应急管理部": "ministry", "应急部": "ministry",
+    "应急管理厅": "emergency", "应急管理局": "emergency", "应急厅": "emergency", "应急局": "emergency",
+    "应急办公室": "office", "应急办": "office", "安委办": "office", "减灾办": "office", "森防办": "office",
+    "安委会办公室": "office", "减灾委办公室": "office", "应急委办公室": "office",
+    "应急委": "committee", "安委会": "committee", "减灾委": "committee", "国家防总": "headquarters",
+    "森防指": "headquarters", "防指": "headquarters", "防办": "office", "防总": "headquarters",
+}
+_LITERAL = re.compile("|".join(sorted(_LITERAL_KIND, key=lambda w: (-len(w), w))))
+_CHECK_AFTER = {"ministry", "emergency"}
+_NEEDS_PREFIX = {"防指", "防办", "防总"}  # alone they are parts of other words (预防指导)
+# Heads of bodies named by the field's morphemes, read backwards from the head.
+_HEAD_KIND = {"指挥部": "headquarters", "委员会": "committee", "指挥中心": "emergency", "预警中心": "emergency",
+              "调度中心": "emergency", "值班中心": "emergency", "总值班室": "office"}
+_HEAD = re.compile("|".join(sorted(_HEAD_KIND, key=lambda w: (-len(w), w))))
+_MORPH_BACK = re.compile(
+    "(?:" + "|".join(re.escape(m[::-1]) for m in sorted(BODY_MORPHEMES, key=lambda t: (-len(t), t))) + "){1,6}")
+_BUREAU = re.compile("省厅|市局|县局|区局|州局|旗局")
+# 应急管理 heads such lists too ("应急管理、水利、气象等部门"): it gives the actor 应急管理部门
+_SECTOR_WORD = re.compile("|".join(sorted(set(SECTORS) | {"应急管理"}, key=lambda t: (-len(t), t))))
+_SECTOR_OK_BEFORE = set("省市县区州旗、与和及同对向由等")
+_SECTOR_SEP = {"、", "和", "及", "与", "以及"}
+_SECTOR_DEPT = re.compile(r"(等)?(?:有关|相关)?部门")
+_SECTOR_BODY = re.compile(r"厅|局|委员会")
+_PARTNER = re.compile("会同|联合|协同|配合|商请")
+_PARTNER_BODY = re.compile(rf"(?:省|市|县|区)?[{HAN}]{{2,10}}?(?:局|厅|委员会|办公室|指挥部)")
+_GENERIC = re.compile(r"有关|相关|各|等|其他|其它|行业|主管|职能|成员|涉灾|政府组成|内设|所属|直属|下属|上级")
+_BOOK = re.compile(r"《[^《》\n]*》")
+_LEVEL = re.compile(r"(自治区|自治州|自治县|省|市|县|区|州|旗|盟)$")
+_LEVEL_LIST = re.compile(r"(?:[省市县区乡镇州][、，和及与]?){2,}(?:两级|三级|四级|五级)?$|(?:两|三|四|五)级$")
+_SCOPE_BEFORE = "全各本我该两每多"
+_BUREAU_OK_BEFORE = "各与和及、对向同由在从把被"
+# Morphemes too general to name a headquarters or committee on their own (管理委员会 of a park)
+_WEAK_MORPHEMES = {"管理", "综合", "安全", "生产", "指挥", "处置", "防治"}
+
+
+@dataclass
+class _Org:
+    start: int  # span of the whole mention (prefix included)
+    end: int
+    core_start: int
+    core: str
+    kind: str
+    prefix: str  # region prefix as written ("" when bare)
+    name: str
+    construction: str = "literal"
+    full_name: Optional[str] = None
+    own: bool = False  # the document's own region's body
+    scoped: bool = False  # bare after a scope word or a list of levels
+
+
+def _region_ending_at(ctx: DocContext, pos: int):
+    for m in reversed(ctx.extraction.regions):
+        if m.prov.end == pos:
+            return m
+        if m.prov.end < pos - 12:
+            break
+    return None
+
+
+class _Prefix(NamedTuple):
+    written: Optional[str]  # the prefix as written; "" when bare; None: drop the mention
+    start: int
+    canon: str  # the prefix to name the body with
+    own: bool  # the body is the document region's own
+    scoped: bool = False  # bare because of a scope word or a list of levels (全省, 各级, 市县两级)
+
+
+def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
+    """What stands left of a body starting at ``s``."""
+    text = ctx.text
+    region = ctx.extraction.region
+    m = _region_ending_at(ctx, s)
+    if m is not None:
+        if m.prov.rule == "regions.deictic":  # 我省应急管理厅 -> 湖南省应急管理厅
+            return _Prefix(m.surface, m.prov.start, m.name, True)
+        return _Prefix(m.surface, m.prov.start, m.surface, region is not None and m.name == region.name)
+    for pre in ("国务院", "国家", "中国"):
+        if text.startswith(pre, s - len(pre)):
+            return _Prefix(pre, s - len(pre), pre, False)
+    before = text[max(0, s - 8):s]
+    if before.endswith("级"):
+        lv = _LEVEL.search(before[:-1])
+        if lv is None or _LEVEL_LIST.search(before) or region is None:
+            return _Prefix("", s, "", False, True)  # 各级安委会, 市县两级应急管理部门
+        if level_rank(lv.group(1), region) > DOC_RANK[region.level]:
+            p = lv.group(1) + "级"  # 区级预警中心 in a city text: the city's own lower units
+            return _Prefix(p, s - len(p), p, False)
+        return _Prefix(None, s, "", False)  # 省级应急管理厅（局） in a province text: peers elsewhere
+    lv = _LEVEL.search(before)
+    if lv is None:
+        return _Prefix("", s, "", False)
+    if _LEVEL_LIST.search(before):
+        return _Prefix("", s, "", False, True)  # 省、市、县应急指挥中心: a kind of body at every level
+    level = lv.group(1)
+    ls = s - len(level)
+    prev = text[ls - 1] if ls > 0 else "\n"
+    if prev in _SCOPE_BEFORE:
+        return _Prefix("", s, "", False, True)  # 全省应急管理部门
+    if ls not in starts:
+        return _Prefix("", s, "", False)  # the level character inside a word (城市, 社区)
+    if is_own_level(level, region):
+        return _Prefix(level, ls, region.name, True)
+    return _Prefix(level, ls, level, False)
+
+
+def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
+    text = ctx.text
+    books = [m.span() for m in _BOOK.finditer(text)]
+
+    def in_book(s: int, e: int) -> bool:
+        return any(bs < s and e < be for bs, be in books)
+
+    out: list[_Org] = []
+
+    def add(s: int, e: int, core: str, kind: str, needs_prefix: bool = False) -> None:
+        p = _prefix(ctx, s, starts)
+        if p.written is None or ((needs_prefix or core in _NEEDS_PREFIX) and not p.written and not p.scoped):
+            return
+        if p.written and kind == "ministry" and p.written not in ("国家", "中国"):
+            return  # a region before 应急管理部 is a misreading, the Ministry is national
+        name = (p.canon if p.own else p.written) + core
+        construction = "region_prefix" if p.own and p.canon != p.written else "literal"
+        out.append(_Org(p.start, e, s, core, kind, p.written, name, construction, own=p.own, scoped=p.scoped))
+
+    for m in _LITERAL.finditer(text):
+        s, e, core = m.start(), m.end(), m.group(0)
+        kind = _LITERAL_KIND[core]
+        if in_book(s, e) or (kind in _CHECK_AFTER and text[e:e + 1] in _NOT_AFTER):
+            continue
+        add(s, e, core, kind)
+
+    for m in _HEAD.finditer(text):
+        s, e, head = m.start(), m.end(), m.group(0)
+        if in_book(s, e):
+            continue
+        kind = _HEAD_KIND[head]
+        if head == "总值班室":
+            for pre in ("人民政府", "政府"):
+                if text.startswith(pre, s - len(pre)):
+                    s -= len(pre)
+                    break
+            add(s, e, text[s:e], kind)
+            continue
+        if head in ("指挥部", "委员会") and text.startswith("办公室", e):
+            e += 3
+            kind = "office"
+        if head == "指挥部" and text[s - 1:s] == "总":
+            s -= 1
+        back = _MORPH_BACK.match(text[max(0, s - 24):s][::-1])
+        chain = back.group(0)[::-1] if back else ""
+        if head in ("指挥部", "委员会") and (not chain or _only_weak(chain)):
+            continue  # 分指挥部, bare 指挥部, 管理委员会: no name of the field
+        # a bare 指挥中心/预警中心 names a body only with a level before it (区级预警中心)
+        add(s - len(chain), e, text[s - len(chain):e], kind, needs_prefix=not chain)
+
+    for m in _BUREAU.finditer(text):
+        s, e, core = m.start(), m.end(), m.group(0)
+        prev = text[s - 1] if s else "\n"
+        if in_book(s, e) or prev in "省市县区" or text[e:e + 1] in "长面势部":
+            continue
+        if not (s in starts or prev in _BUREAU_OK_BEFORE or not ("\u4e00" <= prev <= "\u9fff")):
+            continue
+        region = ctx.extraction.region
+        level = core[0]
+        if is_own_level(level, region):
+            # 市局 in a city text, 省厅 in a province text: the document's own emergency body
+            body = "应急管理厅" if region.level == "province" else "应急管理局"
+            out.append(_Org(s, e, s, core, "emergency", "", region.name + body, "abbreviation",
+                            region.name + body, own=True))
+        elif region is None or level_rank(level, region) > DOC_RANK[region.level]:
+            out.append(_Org(s, e, s, core, "actor", "", core))
+
+    # sector words: lists closed by 部门 ("气象、水利、林草等部门"), or one word + 厅/局 ("省水利厅")
+    words = [(m.start(), m.end(), m.group(0)) for m in _SECTOR_WORD.finditer(text)]
+    k = 0
+    while k < len(words):
+        run = [words[k]]
+        while k + 1 < len(words) and text[run[-1][1]:words[k + 1][0]] in _SECTOR_SEP | {""}:
+            k += 1
+            if words[k][0] == run[-1][1]:  # 规划自然资源: two sector words make one department's name
+                run[-1] = (run[-1][0], words[k][1], run[-1][2] + words[k][2])
+            else:
+                run.append(words[k])
+        k += 1
+        s, e = run[0][0], run[-1][1]
+        prev = text[s - 1] if s else "\n"
+        if in_book(s, e) or not (s in starts or prev in _SECTOR_OK_BEFORE or not ("\u4e00" <= prev <= "\u9fff")
+                                 or text[max(0, s - 2):s] in ("国家", "中国")):
+            continue  # a sector word inside another word
+        dept = _SECTOR_DEPT.match(text, e)
+        if dept and len(run) > 1 or (dept and run[0][2] != "应急管理"):  # 应急管理部门 alone is a literal body
+            cons = "distributed_head" if len(run) > 1 else "literal"
+            for _, _, w in run:
+                kind = "actor" if w == "应急管理" else "sector"
+                out.append(_Org(s, dept.end(), s, w, kind, "", w + "部门", cons))
+            continue
+        body = _SECTOR_BODY.match(text, e)
+        if body and len(run) == 1 and run[0][2] != "应急管理" and text[body.end():body.end() + 1] not in _NOT_AFTER:
+            add(s, body.end(), text[s:body.end()], "sector")
+
+    for m in _PARTNER.finditer(text):
+        b = _PARTNER_BODY.match(text, m.end())
+        if b is None:
+            continue
+        body = b.group(0)
+        if (_GENERIC.search(body) or in_book(m.start(), b.end()) or "部门" in body or _LITERAL.search(body)
+                or _HEAD.search(body) or _SECTOR_WORD.match(body.lstrip("省市县区"))
+                or text[b.end():b.end() + 1] in _NOT_AFTER):
+            continue
+        s = b.start()
+        lv = re.match(r"(省|市|县|区)", body)
+        region = ctx.extraction.region
+        if lv and is_own_level(lv.group(1), region):
+            name, cons, own = region.name + body[1:], "region_prefix", True
+        else:
+            name, cons, own = body, "literal", False
+        out.append(_Org(s, b.end(), s, body, "partner", "", name, cons, own=own))
+    return out
+
+
+def _only_weak(chain: str) -> bool:
+    return not re.sub("|".join(sorted(_WEAK_MORPHEMES, key=len, reverse=True)), "", chain)
+
+
+def _canonicalise(orgs: list[_Org]) -> None:
+    """Abbreviations by their full form where the text writes it; bare bodies by the own prefixed one."""
+    names = {o.name for o in orgs}
+    for o in orgs:
+        if o.core not in ABBREVIATIONS or o.construction == "abbreviation":
+            continue
+        full = o.name[: len(o.name) - len(o.core)] + ABBREVIATIONS[o.core]
+        o.full_name = full
+        if full in names:
+            o.name = full
+            o.construction = "abbreviation"
+    own_by_core: dict[str, str] = {}
+    for o in orgs:
+        if o.own and o.prefix:
+            own_by_core.setdefault(o.core, o.name)
+            if o.core in ABBREVIATIONS:
+                own_by_core.setdefault(ABBREVIATIONS[o.core], o.name)
+    for o in orgs:
+        if (not o.prefix and not o.own and not o.scoped and o.kind not in ("actor", "sector", "partner")
+                and o.core in own_by_core):
+            o.name = own_by_core[o.core]
+            o.construction = "region_prefix"
+            o.own = True
+
+
+def extract(ctx: DocContext, doc) -> None:
+    """Append one OrganizationMention per body mentioned."""
+    _, starts, _ = token_bounds(doc, ctx.text)
+    orgs = sorted(_candidates(ctx, starts), key=lambda o: (o.core_start, o.start))
+    _canonicalise(orgs)
+    for o in orgs:
+        # a distributed head's surface is its item as written (气象 of 气象、水利等部门)
+        surface = ctx.text[o.start:o.end] if o.construction != "distributed_head" else o.core
+        ctx.extraction.organizations.append(OrganizationMention(
+            prov=ctx.prov(o.start, o.end, f"organizations.{o.kind}"), name=o.name, surface=surface, kind=o.kind,
+            construction=o.construction, full_name=o.full_name))

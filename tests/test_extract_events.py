@@ -1,0 +1,103 @@
+import json
+
+import pytest
+import spacy
+
+import kg.nlp.factories  # noqa: F401  (registers doc._.kg)
+from kg.evaluate import norm, score_sets
+from kg.extract import events, meta, regions
+from kg.io.loader import load_document
+from kg.models import LoadedDocument, SourceMeta
+from kg.nlp.context import DocContext
+from kg.nlp.pipeline import load_domain_dictionary
+from kg.summary import summarise
+from kg.text.normalize import normalise
+from tests.paths import GOLD, SEEDS
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    load_domain_dictionary()
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+def run(nlp, ctx: DocContext) -> DocContext:
+    doc = nlp.make_doc(ctx.text)
+    doc._.kg = ctx
+    for module in (meta, regions, events):
+        module.extract(ctx, doc)
+    return ctx
+
+
+def run_text(nlp, text: str) -> DocContext:
+    doc_in = LoadedDocument(meta=SourceMeta(id="t", file="t.txt"), path="t.txt", text=text, encoding="utf-8",
+                            format="txt", sha256="")
+    ctx = DocContext(normalise(doc_in))
+    assert ctx.text.strip(), "normalisation dropped the whole test text"
+    return run(nlp, ctx)
+
+
+def pairs(ctx) -> list[tuple[str, str]]:
+    return [(e.name, e.type) for e in ctx.extraction.events]
+
+
+JILIN = "2019年吉林省应急管理工作综述\n"
+
+EVENTS = [
+    (JILIN + "全省应急管理系统成功抵御台风“利奇马”“罗莎”“玲玲”，实现了不死人目标。", [("利奇马", "台风"), ("罗莎", "台风"), ("玲玲", "台风")]),
+    ("2019年浙江省应急管理工作综述\n有效防御了超强台风‘利奇马’等自然灾害，“山竹”台风过境时全省安全。",
+     [("利奇马", "台风"), ("山竹", "台风")]),
+    (JILIN + "成功处置了长春万达广场爆炸、松原5.1级地震、白城10·14楼房坍塌等突发应急事件。",
+     [("长春万达广场爆炸", "爆炸"), ("松原5.1级地震", "地震"), ("白城10·14楼房坍塌", "坍塌")]),
+    (JILIN + "全省森林防火形势稳定，成功将珲春俄方17公里林火堵截在国境之外。", [("珲春俄方17公里林火", "林火")]),
+    ("2020年X市应急管理工作总结\n新冠肺炎疫情对全市各项工作都产生了重大影响，新型冠状病毒肺炎疫情防控任务艰巨。",
+     [("新冠肺炎疫情", "疫情"), ("新型冠状病毒肺炎疫情", "疫情")]),
+    ("2021年河南省应急管理工作综述\n深刻汲取郑州“7·20”特大暴雨灾害教训，全省应急管理系统全力防汛。",
+     [("郑州“7·20”特大暴雨", "暴雨")]),
+    ("2018年江苏省应急管理工作综述\n全省安全生产系统深刻汲取响水天嘉宜化工有限公司“3·21”特别重大爆炸事故教训。",
+     [("“3·21”特别重大爆炸", "爆炸")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", EVENTS, ids=[e[1][0][0] for e in EVENTS])
+def test_events(nlp, text, expected):
+    ctx = run_text(nlp, text)
+    assert pairs(ctx) == expected
+    for e in ctx.extraction.events:
+        span = ctx.text[e.prov.start:e.prov.end]
+        assert e.name == span == e.prov.quote
+
+
+@pytest.mark.parametrize("text", [
+    # generic mentions are not events
+    JILIN + "加强山洪灾害防御，这次疫情影响很大，极端天气灾害增多，5.1级地震也可能发生。",
+    # a region followed by a field of work or a statistic
+    JILIN + "吉林省安全生产事故起数下降，全省森林火灾起数、吉林森林火灾受害面积双下降，长春各类事故减少。",
+    JILIN + "全省应急管理系统强化台风防御工作，做好台风灾害应对。",
+])
+def test_not_events(nlp, text):
+    ctx = run_text(nlp, text)
+    assert text.split("\n")[1] in ctx.text
+    assert pairs(ctx) == []
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_provenance(nlp, path):
+    ctx = run(nlp, DocContext(normalise(load_document(path))))
+    for e in ctx.extraction.events:
+        p = e.prov
+        assert p.quote == ctx.norm.original[p.orig_start:p.orig_end]
+        assert norm(e.name) == norm(ctx.text[p.start:p.end])
+
+
+def test_seeds_against_gold(nlp):
+    total = None
+    for path in SEEDS:
+        gold = json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
+        summary = summarise(run(nlp, DocContext(normalise(load_document(path)))).extraction)
+        s = score_sets([(e.name, e.type) for e in summary.events], [(e["name"], e["type"]) for e in gold["events"]])
+        if total is None:
+            total = s
+        else:
+            total.add(s)
+    assert total.f1 >= 0.85, (total.missed, total.extra)

@@ -1,0 +1,146 @@
+import json
+
+import pytest
+import spacy
+
+import kg.nlp.factories  # noqa: F401  (registers doc._.kg)
+from kg.evaluate import norm, score_sets
+from kg.extract import meta, organizations, regions
+from kg.io.loader import load_document
+from kg.models import LoadedDocument, SourceMeta
+from kg.nlp.context import DocContext
+from kg.nlp.pipeline import load_domain_dictionary
+from kg.summary import summarise
+from kg.text.normalize import normalise
+from tests.paths import GOLD, SEEDS
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    load_domain_dictionary()
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+def run(nlp, ctx: DocContext) -> DocContext:
+    doc = nlp.make_doc(ctx.text)
+    doc._.kg = ctx
+    for module in (meta, regions, organizations):
+        module.extract(ctx, doc)
+    return ctx
+
+
+def run_text(nlp, text: str) -> DocContext:
+    doc_in = LoadedDocument(meta=SourceMeta(id="t", file="t.txt"), path="t.txt", text=text, encoding="utf-8",
+                            format="txt", sha256="")
+    ctx = DocContext(normalise(doc_in))
+    assert ctx.text.strip(), "normalisation dropped the whole test text"
+    return run(nlp, ctx)
+
+
+def names(ctx) -> list[str]:
+    return list(dict.fromkeys(o.name for o in ctx.extraction.organizations))
+
+
+PROVINCE = "2021年四川省应急管理工作综述\n"
+CITY = "在全市应急管理工作会议上的讲话\n同志们：全市安全形势稳定，X市应急管理局要认真履职。\n"
+
+ORGS = [
+    # the document's own bodies written bare get the region; other regions are kept as written
+    (PROVINCE + "省应急管理厅会同省森林草原防灭火指挥部办公室和省防汛抗旱指挥部开展检查，重庆市应急管理局派员参加。",
+     ["四川省应急管理厅", "四川省森林草原防灭火指挥部办公室", "四川省防汛抗旱指挥部", "重庆市应急管理局"]),
+    # abbreviations: named by the full form only when the text writes it
+    (CITY + "市应急局和市应急办要发挥作用，市森防指、市安委会、市减灾委各司其职。",
+     ["X市应急管理局", "X市应急办", "X市森防指", "X市安委会", "X市减灾委"]),
+    # own-level 市局 is the city's own bureau, lower-level 区局 an actor type
+    (CITY + "市局与各区局建立会商机制，区局要主动沟通。", ["X市应急管理局", "区局"]),
+    # distributed head over a list; 和 inside a department's own name stays
+    (PROVINCE + "建立与气象、水利、自然资源和住建等部门的会商制度，会同规划和自然资源、粮食和物资储备等部门开展调查。",
+     ["气象部门", "水利部门", "自然资源部门", "住建部门", "规划和自然资源部门", "粮食和物资储备部门"]),
+    # 应急管理 heading a list gives the actor type; 省防总; 各级防指 is safe without a region
+    (PROVINCE + "全省应急管理、水利、气象等部门密切配合，省防总统筹调度，发挥各级防指牵头抓总作用，做好预防指导。",
+     ["应急管理部门", "水利部门", "气象部门", "四川省防总", "防指"]),
+    # levels listed before a body: a kind of body at every level, left bare
+    (PROVINCE + "组建省、市、县应急指挥中心，市县两级应急管理部门全部组建到位，全省应急管理部门克服困难。",
+     ["应急指挥中心", "应急管理部门"]),
+    # national bodies (应急部 is named 应急管理部, which the text also writes)
+    (PROVINCE + "认真落实应急管理部、国务院安委会和国家减灾委的部署，与应急部内设机构逐一对口。",
+     ["应急管理部", "国务院安委会", "国家减灾委"]),
+    (PROVINCE + "与应急部内设机构逐一对口，国家防总办公室和省防指统筹协调。", ["应急部", "国家防总", "四川省防指"]),
+    ("近日，应急管理部召开视频会议，国家消防救援局、国家矿山安全监察局、中国地震局有关负责同志参加。",
+     ["应急管理部", "国家消防救援局", "国家矿山安全监察局", "中国地震局"]),
+    # a municipality: 市 is the provincial-level unit; two sector words run together name one department;
+    # a body left bare by a list of levels is a kind of body, not the municipality's own
+    ("重庆市应急管理局党委书记、局长 冉进红\n全市应急管理系统认真落实部署，市应急局、市减灾委办公室协同作战，"
+     "区县应急管理局全力救援，与规划自然资源、城市管理等部门联动。",
+     ["重庆市应急管理局", "重庆市减灾委办公室", "应急管理局", "规划自然资源部门", "城市管理部门"]),
+    # sector body with a level word and a partner body
+    (PROVINCE + "省气象局、省水利厅派员参加，会同省军区战备建设局建立军地协调机制。",
+     ["四川省气象局", "四川省水利厅", "四川省军区战备建设局"]),
+    # a lower level named with 级 is the document's own units; the 人民政府总值班室 with its abbreviation
+    (CITY + "部分区级预警中心管理体制不顺，市政府总值班室和X市人民政府总值班室合署。",
+     ["X市应急管理局", "区级预警中心", "X市人民政府总值班室"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", ORGS, ids=[o[1][0] for o in ORGS])
+def test_organizations(nlp, text, expected):
+    ctx = run_text(nlp, text)
+    assert names(ctx) == expected
+    for o in ctx.extraction.organizations:
+        span = ctx.text[o.prov.start:o.prov.end]
+        assert o.surface in span and o.prov.quote == span
+
+
+@pytest.mark.parametrize("text", [
+    # leadership organs, relational and generic references
+    PROVINCE + "在省委、省政府坚强领导下，党中央、国务院决策部署得到落实，相关部门、有关部门、各部门、行业部门、涉灾部门密切配合。",
+    # peers in other provinces, a title, forces, facilities, media, meetings, document titles
+    PROVINCE + "邀请部分省级应急管理厅（局）负责同志座谈，对应急管理局长开展培训，综合行政执法队伍、全省应急管理大数据中心、"
+               "省应急管理科创中心和《中国应急管理报》参加全国应急管理工作会议，制定《四川省应急管理厅工作规则》。",
+    # internal units and bare headquarters
+    PROVINCE + "厅党组检视问题，设立处室25个和8个工作组，加强对分指挥部的指导，开发区管理委员会配合。",
+    # words that contain body abbreviations
+    PROVINCE + "做好应急部署，预防指导到位，城市局部地区出现内涝。",
+])
+def test_excluded(nlp, text):
+    ctx = run_text(nlp, text)
+    assert text.split("\n")[1] in ctx.text
+    assert names(ctx) == []
+
+
+def test_constructions_and_full_names(nlp):
+    ctx = run_text(nlp, CITY + "市应急局负责具体工作，气象、水利等部门配合，各级安委会压实责任。")
+    got = {o.surface: (o.name, o.construction, o.full_name) for o in ctx.extraction.organizations}
+    assert got["市应急局"] == ("X市应急管理局", "abbreviation", "X市应急管理局")
+    assert got["气象"][:2] == ("气象部门", "distributed_head")
+    assert got["安委会"] == ("安委会", "literal", "安全生产委员会")
+
+
+def test_bare_body_is_named_like_the_documents_own(nlp):
+    ctx = run_text(nlp, CITY + "市应急办负责值守，应急办要加强值班。")
+    assert names(ctx) == ["X市应急管理局", "X市应急办"]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_provenance(nlp, path):
+    ctx = run(nlp, DocContext(normalise(load_document(path))))
+    for o in ctx.extraction.organizations:
+        p = o.prov
+        assert p.quote == ctx.norm.original[p.orig_start:p.orig_end]
+        assert norm(p.quote) == norm(ctx.text[p.start:p.end])
+        if o.construction == "literal":
+            assert norm(o.name) in norm(ctx.text[p.start:p.end])
+
+
+def test_seeds_against_gold(nlp):
+    strict = lenient = None
+    for path in SEEDS:
+        gold = json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
+        pred = summarise(run(nlp, DocContext(normalise(load_document(path)))).extraction).organizations
+        s, le = score_sets(pred, gold["organizations"]), score_sets(pred, gold["organizations"], lenient=True)
+        if strict is None:
+            strict, lenient = s, le
+        else:
+            strict.add(s)
+            lenient.add(le)
+    assert strict.f1 >= 0.7 and lenient.f1 >= 0.85, (strict.missed, strict.extra)
