@@ -71,3 +71,22 @@ class KnowledgeGraph:
 
     def edge_evidence(self, head: str, relation: str, tail: str) -> list[Provenance]:
         return self.evidence.get(edge_key(head, relation, tail), [])
+
+    def as_data(self) -> dict:
+        """Plain view of everything the graph holds, independent of insertion order.
+
+        Two graphs are equal (``==``) when these views are equal: same nodes and edges with
+        the same attributes, same evidence lists, merges and documents.
+        """
+        return {
+            "nodes": {n: dict(a) for n, a in self.graph.nodes(data=True)},
+            "edges": {(h, k, t): dict(a) for h, t, k, a in self.graph.edges(keys=True, data=True)},
+            "evidence": {k: list(v) for k, v in self.evidence.items() if v},
+            "merges": sorted(self.merges, key=lambda m: (m.node, m.alias, m.doc_id, m.rule)),
+            "documents": self.documents,
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KnowledgeGraph):
+            return NotImplemented
+        return self.as_data() == other.as_data()

@@ -1,0 +1,282 @@
+"""CSV tables of a KnowledgeGraph: nodes, edges, evidence, provenance, merges.
+
+Input: :class:`~kg.graph.model.KnowledgeGraph`. Output: ``nodes.csv``, ``edges.csv``,
+``evidence.csv``, ``provenance.csv`` and ``merges.csv`` in one directory; and back:
+:func:`read_tables` -> an equal KnowledgeGraph (the tables hold everything).
+
+Encoding: UTF-8 with a byte-order mark, so Excel shows Chinese correctly without an
+import dialog; CRLF line ends (RFC 4180); rows in sorted order.
+
+``nodes.csv`` and ``edges.csv`` use the header syntax of ``neo4j-admin database import``,
+so they load into Neo4j as they are::
+
+    neo4j-admin database import full --array-delimiter="|" \\
+        --nodes=nodes.csv --relationships=edges.csv neo4j
+
+* nodes: ``id:ID`` (the node id), ``:LABEL`` (the node type), then one column per
+  attribute of any node type, typed with a suffix (``count:int``, ``value:double``,
+  ``anonymized:boolean``, ``aliases:string[]``; no suffix = string). A cell is empty when
+  the node type lacks the attribute or its value is unknown;
+* edges: ``:START_ID``, ``:END_ID``, ``:TYPE`` (the relation), then the edge attributes;
+* lists are joined with ``|`` (hence ``--array-delimiter="|"``; a ``|`` inside an element
+  is escaped as ``\\|``, see :func:`kg.export.graphml.join_list`).
+
+The other tables have plain headers:
+
+* ``provenance.csv``: every distinct mention once (``id``, document, rule, offsets, the
+  quote and its sentence, normalised and as written), in document and offset order;
+* ``evidence.csv``: one row per (element, supporting mention): ``kind`` = node (``node``
+  column) or edge (``source``, ``relation``, ``target``), the ``provenance`` id, and for
+  reading without a lookup the mention's ``doc_id`` and ``quote`` (its sentence is in
+  provenance.csv: one mention backs several elements, and sentences are long);
+* ``merges.csv``: the entity-resolution decisions (node, alias, rule, document).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional
+
+from kg.errors import ExportError
+from kg.export.graphml import encode_chunks, join_list, split_list
+from kg.graph.build import Snapshot, documents_from_graph
+from kg.graph.model import KnowledgeGraph, MergeRecord, edge_key, node_key
+from kg.graph.ontology import (
+    NODE_TYPES,
+    AttrSpec,
+    all_edge_attributes,
+    all_node_attributes,
+    check_edge_attrs,
+    check_node,
+    edge_attributes,
+    node_attributes,
+)
+from kg.io.atomic import atomic_write_bytes
+from kg.models import Provenance
+
+NODES_CSV = "nodes.csv"
+EDGES_CSV = "edges.csv"
+EVIDENCE_CSV = "evidence.csv"
+PROVENANCE_CSV = "provenance.csv"
+MERGES_CSV = "merges.csv"
+TABLE_FILES = (NODES_CSV, EDGES_CSV, EVIDENCE_CSV, PROVENANCE_CSV, MERGES_CSV)
+
+_SUFFIX = {"str": "", "int": ":int", "float": ":double", "bool": ":boolean", "list": ":string[]"}
+_PROV_FIELDS = tuple(Provenance.model_fields)
+_PROV_INTS = {n for n, f in Provenance.model_fields.items() if f.annotation is int}
+EVIDENCE_HEADER = ("kind", "node", "source", "relation", "target", "provenance", "doc_id", "quote")
+PROVENANCE_HEADER = ("id",) + _PROV_FIELDS
+MERGES_HEADER = tuple(MergeRecord.model_fields)
+
+
+def _columns(specs: dict[str, AttrSpec], skip: str, first: tuple[str, ...]) -> list[tuple[str, str]]:
+    names = list(first) + sorted(n for n in specs if n != skip and n not in first)
+    return [(n + _SUFFIX[specs[n].kind], n) for n in names]
+
+
+def node_columns() -> list[tuple[str, str]]:
+    """``(header, attribute)`` of the attribute columns of nodes.csv (after id:ID and :LABEL)."""
+    return _columns(all_node_attributes(), "type", ("label",))
+
+
+def edge_columns() -> list[tuple[str, str]]:
+    """``(header, attribute)`` of the attribute columns of edges.csv (after the three keys)."""
+    return _columns(all_edge_attributes(), "relation", ())
+
+
+def _cell(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "list":
+        return join_list(list(value))
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "float":
+        return repr(float(value))
+    return str(value)
+
+
+def _parse(text: str, spec: AttrSpec, where: str) -> Any:
+    if spec.kind == "list":
+        return split_list(text)
+    if text == "":
+        return None if spec.optional else ("" if spec.kind == "str" else None)
+    try:
+        if spec.kind == "int":
+            return int(text)
+        if spec.kind == "float":
+            return float(text)
+        if spec.kind == "bool":
+            return {"true": True, "false": False}[text.lower()]
+    except (ValueError, KeyError):
+        raise ExportError(f"{where}: {spec.name} = {text!r} is not a {spec.kind}") from None
+    return text
+
+
+_NEEDS_QUOTES = re.compile(r'[",\r\n]')
+
+
+def _csv_cell(text: str) -> str:
+    """A cell as csv's QUOTE_MINIMAL writes it (quoted only if it holds a comma, quote or line break)."""
+    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    cells = tuple(cells)
+    if _NEEDS_QUOTES.search("\x1f".join(cells)) is None:
+        return ",".join(cells)  # nothing to quote: the usual line, done in C
+    return ",".join(_csv_cell(c) for c in cells)
+
+
+def _node_lines(snap: Snapshot) -> Iterator[list[str]]:
+    ncols = node_columns()
+    yield ["id:ID", ":LABEL"] + [h for h, _ in ncols]
+    for n, attrs in snap.nodes:
+        specs = node_attributes(attrs["type"])
+        yield [n, attrs["type"]] + [_cell(attrs.get(a), specs[a].kind) if a in specs else "" for _, a in ncols]
+
+
+def _edge_lines(snap: Snapshot) -> Iterator[list[str]]:
+    ecols = edge_columns()
+    yield [":START_ID", ":END_ID", ":TYPE"] + [h for h, _ in ecols]
+    for head, rel, tail, attrs in snap.edges:
+        specs = edge_attributes(rel)
+        yield [head, tail, rel] + [_cell(attrs.get(a), specs[a].kind) if a in specs else "" for _, a in ecols]
+
+
+def _evidence_lines(snap: Snapshot) -> Iterator[str]:
+    """Formatted lines (the table is the largest: each mention's cells are formatted once)."""
+    yield _csv_line(EVIDENCE_HEADER)
+    cache: dict[int, str] = {}
+
+    def cells(p: Provenance) -> str:
+        text = cache.get(id(p))
+        if text is None:
+            text = cache[id(p)] = _csv_line((str(snap.prov_id(p)), p.doc_id, p.quote))
+        return text
+
+    for n, _ in snap.nodes:
+        prefix = _csv_line(("node", n, "", "", "")) + ","
+        for p in snap.node_evidence(n):
+            yield prefix + cells(p)
+    for head, rel, tail, _ in snap.edges:
+        prefix = _csv_line(("edge", "", head, rel, tail)) + ","
+        for p in snap.edge_evidence(head, rel, tail):
+            yield prefix + cells(p)
+
+
+def _provenance_lines(snap: Snapshot) -> Iterator[list[str]]:
+    yield list(PROVENANCE_HEADER)
+    for i, p in enumerate(snap.provenance):
+        yield [str(i)] + [str(getattr(p, f)) for f in _PROV_FIELDS]
+
+
+def _merge_lines(snap: Snapshot) -> Iterator[list[str]]:
+    yield list(MERGES_HEADER)
+    for m in sorted(snap.kg.merges, key=lambda m: (m.node, m.alias, m.doc_id, m.rule)):
+        yield [getattr(m, f) for f in MERGES_HEADER]
+
+
+_ROWS = {NODES_CSV: _node_lines, EDGES_CSV: _edge_lines, PROVENANCE_CSV: _provenance_lines, MERGES_CSV: _merge_lines}
+
+
+def iter_table(kg: KnowledgeGraph, name: str, snap: Optional[Snapshot] = None) -> Iterator[str]:
+    """The text of table ``name`` (one of :data:`TABLE_FILES`) in pieces: BOM, then CRLF-ended lines."""
+    snap = snap or Snapshot.of(kg)
+    lines = _evidence_lines(snap) if name == EVIDENCE_CSV else map(_csv_line, _ROWS[name](snap))
+    yield "\ufeff"
+    for line in lines:
+        yield line + "\r\n"
+
+
+def render_tables(kg: KnowledgeGraph) -> dict[str, bytes]:
+    """File name -> bytes of the four tables (deterministic)."""
+    snap = Snapshot.of(kg)
+    return {name: encode_chunks(iter_table(kg, name, snap)) for name in TABLE_FILES}
+
+
+def write_tables(kg: KnowledgeGraph, directory: str | Path) -> list[Path]:
+    """Write the four tables into ``directory`` (each file atomically); returns their paths."""
+    directory = Path(directory)
+    written = []
+    for name, data in render_tables(kg).items():
+        atomic_write_bytes(directory / name, data)
+        written.append(directory / name)
+    return written
+
+
+def _read(path: Path, required: Iterable[str]) -> list[dict[str, str]]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise ExportError(f"{path}: cannot read CSV: {e}") from None
+    missing = [h for h in required if h not in header]
+    if missing:
+        raise ExportError(f"{path}: missing columns {missing}")
+    return rows
+
+
+def _attributes(row: dict[str, str], columns: list[tuple[str, str]], specs: dict[str, AttrSpec], where: str) -> dict:
+    out: dict[str, Any] = {}
+    for header, name in columns:
+        text = row.get(header) or ""
+        if name in specs:
+            out[name] = _parse(text, specs[name], where)
+        elif text:
+            raise ExportError(f"{where}: {header} is set but not an attribute of this element")
+    return out
+
+
+def read_tables(directory: str | Path) -> KnowledgeGraph:
+    """Read the tables written by :func:`write_tables` back into an equal KnowledgeGraph."""
+    directory = Path(directory)
+    kg = KnowledgeGraph()
+    ncols, ecols = node_columns(), edge_columns()
+    path = directory / NODES_CSV
+    for i, row in enumerate(_read(path, ["id:ID", ":LABEL"] + [h for h, _ in ncols]), start=2):
+        n, node_type = row["id:ID"], row[":LABEL"]
+        where = f"{path}:{i}"
+        if node_type not in NODE_TYPES:
+            raise ExportError(f"{where}: unknown node type {node_type!r}")
+        specs = node_attributes(node_type)
+        attrs = _attributes(row, ncols, specs, where)
+        attrs["type"] = node_type
+        kg.graph.add_node(n, **check_node(n, attrs))
+    path = directory / EDGES_CSV
+    for i, row in enumerate(_read(path, [":START_ID", ":END_ID", ":TYPE"] + [h for h, _ in ecols]), start=2):
+        head, tail, rel = row[":START_ID"], row[":END_ID"], row[":TYPE"]
+        where = f"{path}:{i}"
+        if head not in kg.graph or tail not in kg.graph:
+            raise ExportError(f"{where}: edge {head} -{rel}-> {tail} names a node missing from {NODES_CSV}")
+        attrs = _attributes(row, ecols, edge_attributes(rel), where)
+        attrs["relation"] = rel
+        kg.graph.add_edge(head, tail, key=rel, **check_edge_attrs(head, rel, tail, attrs))
+    path = directory / PROVENANCE_CSV
+    provs = []
+    for i, row in enumerate(_read(path, PROVENANCE_HEADER), start=2):
+        try:
+            if int(row["id"]) != len(provs):
+                raise ValueError(f"id {row['id']} is not the row's position {len(provs)}")
+            provs.append(Provenance(**{f: int(row[f]) if f in _PROV_INTS else row[f] for f in _PROV_FIELDS}))
+        except ValueError as e:
+            raise ExportError(f"{path}:{i}: bad provenance: {e}") from None
+    path = directory / EVIDENCE_CSV
+    for i, row in enumerate(_read(path, EVIDENCE_HEADER), start=2):
+        try:
+            prov = provs[int(row["provenance"])]
+        except (ValueError, IndexError):
+            raise ExportError(f"{path}:{i}: provenance {row['provenance']!r} is not a row of {PROVENANCE_CSV}") from None
+        if (row["doc_id"], row["quote"]) != (prov.doc_id, prov.quote):
+            raise ExportError(f"{path}:{i}: doc_id and quote differ from {PROVENANCE_CSV} row {row['provenance']}")
+        key = node_key(row["node"]) if row["kind"] == "node" else edge_key(row["source"], row["relation"], row["target"])
+        kg.evidence.setdefault(key, []).append(prov)
+    path = directory / MERGES_CSV
+    kg.merges = [MergeRecord(**{f: row[f] for f in MERGES_HEADER}) for row in _read(path, MERGES_HEADER)]
+    kg.documents = documents_from_graph(kg.graph)
+    return kg
+
