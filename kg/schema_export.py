@@ -1,7 +1,8 @@
-"""JSON Schemas of the stage models, generated from the pydantic models into ``schemas/``.
+"""Every file of ``schemas/``, generated from the pydantic models: the stage models,
+the graph ontology and the node-link JSON schema.
 
-``python -m kg.schema_export`` rewrites them; a test fails when the committed files are
-stale. The graph's own schemas (ontology, node-link JSON) are written by ``kg.graph``.
+``python -m kg.schema_export schemas`` rewrites them; a test fails when the committed
+files are stale.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def render_schemas() -> dict[str, str]:
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema.setdefault("title", name.removesuffix(".schema.json"))
         out[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    from kg.graph.ontology import render_graph_schemas  # the ontology and node-link JSON schemas
+
+    out.update(render_graph_schemas())
     return out
 
 

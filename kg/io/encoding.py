@@ -25,21 +25,34 @@ _BINARY_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF file", b"PK\x03\x04"
                  b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\xd0\xcf\x11\xe0": "an OLE file (doc/xls?)"}
 
 
+def _plausible_share(text: str) -> float:
+    """Share of characters a Chinese or ASCII text is made of (Han, ASCII, CJK and full-width punctuation)."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if ch < "\x7f" and (ch.isprintable() or ch in "\n\r\t")
+             or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+             or "\u2010" <= ch <= "\u206f")
+    return ok / len(text)
+
+
 def _utf16_guess(data: bytes) -> str | None:
-    """UTF-16 without a byte-order mark: ASCII characters (newlines, digits) put their
-    zero byte on one side only, whatever the share of Han characters."""
+    """UTF-16 without a byte-order mark: the byte order whose decoding reads as text.
+
+    Zero bytes alone can't tell: ASCII puts them on one side, but Han characters such as
+    一 (U+4E00) or 最 (U+6700) put them on the other.
+    """
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data[: 1 << 16]:
+        return None
     sample = data[: 1 << 16]
-    if len(sample) < 4 or len(data) % 2:
-        return None
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    if odd + even == 0:
-        return None
-    if odd >= 0.9 * (odd + even):
-        return "utf-16-le"
-    if even >= 0.9 * (odd + even):
-        return "utf-16-be"
-    return None
+    best, best_score = None, 0.0
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            score = _plausible_share(sample.decode(enc, errors="strict"))
+        except UnicodeDecodeError:
+            continue
+        if score > best_score:
+            best, best_score = enc, score
+    return best if best_score >= 0.9 else None
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
