@@ -50,14 +50,20 @@ class DocContext:
 
     def prov(self, start: int, end: int, rule: str) -> Provenance:
         """Provenance of normalised ``[start, end)``, produced by ``rule``."""
+        text = self.norm.text
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"{self.doc_id}: span ({start}, {end}) outside the text (rule {rule})")
         ss, se = self.sentence_of(start, end)
         ss, se = min(ss, start), max(se, end)
-        os_, oe = self.norm.orig_span(start, end)
-        qs, qe = self.norm.orig_span(ss, se)
-        return Provenance(
+        span = self.norm.offsets.orig_span
+        os_, oe = span(start, end)
+        qs, qe = span(ss, se)
+        original = self.norm.original
+        # every field is computed here from checked offsets: skip pydantic's per-field validation
+        # (this is the hottest constructor of the pipeline, one call per extracted mention)
+        return Provenance.model_construct(
             doc_id=self.doc_id, rule=rule, start=start, end=end, orig_start=os_, orig_end=oe,
-            quote=self.norm.original[os_:oe], sentence=self.text[ss:se], sentence_start=ss,
-            sentence_quote=self.norm.original[qs:qe],
+            quote=original[os_:oe], sentence=text[ss:se], sentence_start=ss, sentence_quote=original[qs:qe],
         )
 
     def prov_removed(self, removed: RemovedSpan, start: int, end: int, rule: str) -> Provenance:
