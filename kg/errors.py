@@ -94,3 +94,27 @@ class GoldError(KgError):
     def __init__(self, path: str | Path, problem: str):
         self.path = str(path)
         super().__init__(f"{self.path}: {problem}")
+
+
+class QueryError(KgError):
+    """A question the graph cannot answer as asked (bad argument, ambiguous name, no graph)."""
+
+    code = "E080"
+
+
+class UnknownNodeError(QueryError, LookupError):
+    """A name or id that matches no node of the graph."""
+
+    code = "E081"
+
+
+class UnknownRegionError(UnknownNodeError):
+    """A region name that matches no region of the graph."""
+
+    code = "E082"
+
+
+class UnknownEdgeError(QueryError, LookupError):
+    """A (head, relation, tail) that is not an edge of the graph."""
+
+    code = "E083"

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union
 import networkx as nx
 import pandas as pd
 
-from kg.errors import KgError
+from kg.errors import QueryError, UnknownEdgeError, UnknownNodeError, UnknownRegionError  # noqa: F401 (re-exported)
 from kg.graph.model import KnowledgeGraph, edge_key, node_key
 from kg.graph.ontology import NODE_TYPES, RELATIONS
 from kg.models import Provenance
@@ -65,30 +65,6 @@ EVIDENCE_COLUMNS = ("doc_id", "title", "rule", "quote", "sentence", "sentence_no
 
 
 # --------------------------------------------------------------------------- errors
-class QueryError(KgError):
-    """A question the graph cannot answer as asked (bad argument, ambiguous name, no graph)."""
-
-    code = "E080"
-
-
-class UnknownNodeError(QueryError, LookupError):
-    """A name or id that matches no node of the graph."""
-
-    code = "E081"
-
-
-class UnknownRegionError(UnknownNodeError):
-    """A region name that matches no region of the graph."""
-
-    code = "E082"
-
-
-class UnknownEdgeError(QueryError, LookupError):
-    """A (head, relation, tail) that is not an edge of the graph."""
-
-    code = "E083"
-
-
 def _last(value: Optional[str]) -> tuple[bool, str]:
     """Sort key putting None after every string."""
     return (value is None, value or "")

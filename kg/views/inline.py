@@ -14,8 +14,8 @@ Why this shape:
   travels in the ``srcdoc`` attribute, and the output works wherever HTML output does.
 * The page is the renderer's own (:func:`~kg.views.render.render_view_html` of the
   overview layout of the sub-graph, the ego node highlighted): one page code path for
-  files and notebooks. Only its "← Index" link is dropped: there is no index beside an
-  inline view.
+  files and notebooks, without the "← Index" link (there is no index beside an inline
+  view).
 * ``srcdoc`` is escaped with :func:`html.escape` (``&``, ``<``, ``>``, both quotes), so
   no source text can end the attribute; the browser decodes it back to the exact page.
 * ``sandbox="allow-scripts"`` gives the page a unique origin: its scripts run, but
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import re
 from typing import TYPE_CHECKING, Optional
 
 from kg.graph.model import KnowledgeGraph
@@ -40,7 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEFAULT_HEIGHT = 720  # px: the page's header and toolbar plus its 520 px minimum stage
 SANDBOX = "allow-scripts"
-_HOME_LINK = re.compile(r'<a class="home" href="index\.html">[^<]*</a>\n?')
 
 
 def inline_view(kg: KnowledgeGraph, *, hub: Optional[str] = None, title: Optional[str] = None) -> View:
@@ -48,7 +46,7 @@ def inline_view(kg: KnowledgeGraph, *, hub: Optional[str] = None, title: Optiona
     nodes around it, shared ones in the middle), ``hub`` drawn larger."""
     g = kg.graph
     if hub is not None and hub not in g:
-        from kg.query import UnknownNodeError
+        from kg.errors import UnknownNodeError
 
         raise UnknownNodeError(f"hub {hub!r} is not a node of the graph shown")
     view = overview_view(kg, build_scope(kg))
@@ -58,14 +56,13 @@ def inline_view(kg: KnowledgeGraph, *, hub: Optional[str] = None, title: Optiona
     return dataclasses.replace(
         view, slug="inline", kind="inline", title=title or "Graph",
         description="Hover a node or an edge for its evidence; click it to keep it in the panel.",
-        highlight=frozenset({hub}) if hub is not None else frozenset(), highlight_note=note,
+        highlight=frozenset({hub}) if hub is not None else frozenset(), highlight_note=note, home=False,
     )
 
 
 def page_html(kg: KnowledgeGraph, *, hub: Optional[str] = None, title: Optional[str] = None) -> str:
     """The complete, self-contained view page of ``kg`` (what the iframe shows)."""
-    page = render_view_html(kg, inline_view(kg, hub=hub, title=title))
-    return _HOME_LINK.sub("", page, count=1)
+    return render_view_html(kg, inline_view(kg, hub=hub, title=title))
 
 
 def iframe_html(page: str, *, height: int = DEFAULT_HEIGHT, title: str = "kg graph") -> str:

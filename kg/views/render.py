@@ -70,6 +70,7 @@ class View:
     highlight: frozenset[str] = frozenset()  # nodes drawn to stand out
     highlight_note: str = ""
     extra_html: Markup = field(default_factory=lambda: Markup(""))  # built with escaping
+    home: bool = True  # link back to index.html (a page shown alone, e.g. in a notebook, has none)
 
     @property
     def file(self) -> str:
