@@ -25,7 +25,7 @@ label (``X市`` of two documents) are told apart by their id's scope (``X市@<do
 >>> Explorer(kg).region("广东")
 Traceback (most recent call last):
 ...
-kg.query.UnknownRegionError: [E082] unknown region '广东'; the graph's regions: 浙江省
+kg.errors.UnknownRegionError: [E082] unknown region '广东'; the graph's regions: 浙江省
 """
 
 from __future__ import annotations
