@@ -4,7 +4,7 @@ import pytest
 
 from kg.extract import duties
 from tests.paths import SEEDS
-from tests.test_extract_mechanisms import extract, f1, gold, norm, seed_context
+from tests.extract_helpers import extract, f1, gold, norm, seed_context
 
 FORMULAS = [
     # seeds
@@ -17,6 +17,10 @@ FORMULAS = [
     ("应急管理部门负责“统筹防、牵头抗、主导救”，", [("应急管理部门", ["统筹防", "牵头抗", "主导救"])]),
     ("行业部门要“具体防、配合救”；应急管理部门要‘综合防、统筹救’。",
      [("行业部门", ["具体防", "配合救"]), ("应急管理部门", ["综合防", "统筹救"])]),
+    # link verbs, modals and adverbs between holder and formula; a pronoun is no part of the holder
+    ("督促各涉灾部门履行“具体防、分类减、配合救”职责", [("各涉灾部门", ["具体防", "分类减", "配合救"])]),
+    ("我们应急管理部门要全面扛起“统筹防、综合减、牵头救、协调助、系统建”的责任",
+     [("应急管理部门", ["统筹防", "综合减", "牵头救", "协调助", "系统建"])]),
     ("坚持“人防、技防、物防”相结合", []),  # one phase: means of prevention, not roles
     ("打造“单兵数字化、战场网络化、作战可视化”的新型应急救援模式", []),
     ("实现“不死人、少伤人、减损失”目标", []),

@@ -53,9 +53,17 @@ EVENTS = [
     ("2020年X市应急管理工作总结\n新冠肺炎疫情对全市各项工作都产生了重大影响，新型冠状病毒肺炎疫情防控任务艰巨。",
      [("新冠肺炎疫情", "疫情"), ("新型冠状病毒肺炎疫情", "疫情")]),
     ("2021年河南省应急管理工作综述\n深刻汲取郑州“7·20”特大暴雨灾害教训，全省应急管理系统全力防汛。",
-     [("郑州“7·20”特大暴雨", "暴雨")]),
+     [("郑州“7·20”特大暴雨灾害", "暴雨")]),
     ("2018年江苏省应急管理工作综述\n全省安全生产系统深刻汲取响水天嘉宜化工有限公司“3·21”特别重大爆炸事故教训。",
-     [("“3·21”特别重大爆炸", "爆炸")]),
+     [("“3·21”特别重大爆炸事故", "爆炸")]),
+    # numbered floods; a province before the place; the incident noun after the type word
+    ("2022年江西省应急管理工作综述\n遭遇赣江2020年第1号洪水，借鉴四川宜宾“7·2”化工厂爆炸事故教训。",
+     [("赣江2020年第1号洪水", "洪水"), ("四川宜宾“7·2”化工厂爆炸事故", "爆炸")]),
+    # quakes of another province, named by any division of the table
+    ("2020年河北省应急管理工作综述\n学习借鉴芦山强烈地震和九寨沟7.0级地震救援经验。",
+     [("芦山强烈地震", "地震"), ("九寨沟7.0级地震", "地震")]),
+    ("2021年黑龙江省应急管理工作综述\n深刻吸取鹤岗“5·9”煤矿透水事故和塔河林场“3·15”森林火灾教训。",
+     [("鹤岗“5·9”煤矿透水事故", "透水"), ("塔河林场“3·15”森林火灾", "森林火灾")]),
 ]
 
 
@@ -74,6 +82,7 @@ def test_events(nlp, text, expected):
     # a region followed by a field of work or a statistic
     JILIN + "吉林省安全生产事故起数下降，全省森林火灾起数、吉林森林火灾受害面积双下降，长春各类事故减少。",
     JILIN + "全省应急管理系统强化台风防御工作，做好台风灾害应对。",
+    "2021年天津市应急管理工作综述\n成功处置了宁河区一起液氨泄漏险情。",  # 一起: one unnamed incident
 ])
 def test_not_events(nlp, text):
     ctx = run_text(nlp, text)
@@ -101,3 +110,11 @@ def test_seeds_against_gold(nlp):
         else:
             total.add(s)
     assert total.f1 >= 0.85, (total.missed, total.extra)
+
+
+def test_one_event_under_two_surfaces_is_named_by_the_fullest(nlp):
+    ctx = run_text(nlp, "2017年四川省应急管理工作综述\n经历了“8·8”九寨沟7.0级地震。九寨沟地震中，预警系统提前发布预警，"
+                        "九寨沟7.0级地震救援有序。")
+    names = [e.name for e in ctx.extraction.events]
+    assert names == ["“8·8”九寨沟7.0级地震"] * 3  # 九寨沟地震, 九寨沟7.0级地震 are the same quake
+    assert len({(e.prov.start, e.prov.end) for e in ctx.extraction.events}) == len(names)  # own spans kept

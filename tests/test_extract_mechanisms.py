@@ -1,87 +1,12 @@
-"""kg.extract.mechanisms: where a mechanism's name starts, what is generic, offsets, seeds.
-
-The helpers at the top (``context``, ``extract``, ``seed_context``, ``f1``) are shared by
-the other ``test_extract_*`` modules of this group.
-"""
-
-import json
-import re
-from functools import lru_cache
+"""kg.extract.mechanisms: where a mechanism's name starts, what is generic, offsets, seeds."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.extract import mechanisms
-from kg.models import NormalisedDocument, SourceMeta
-from kg.nlp.context import DocContext
-from kg.text.offsets import TextBuffer
-from tests.paths import GOLD, SEEDS
-
-
-# --------------------------------------------------------------------------- helpers
-@lru_cache(maxsize=1)
-def nlp():
-    import spacy
-
-    from kg.nlp import factories
-
-    assert factories.EXTRACTORS  # importing it registers the doc._.kg extension
-    from kg.nlp.pipeline import load_domain_dictionary
-    from kg.nlp.tokenizer import JiebaTokenizer
-
-    load_domain_dictionary()
-    n = spacy.blank("zh")
-    n.tokenizer = JiebaTokenizer(n.vocab)
-    return n
-
-
-def context(text: str, original: str | None = None):
-    """(ctx, doc) for an already normalised ``text`` (identity offset map)."""
-    norm = NormalisedDocument(meta=SourceMeta(id="t", file="t.txt"), original=text, text=text,
-                              offsets=TextBuffer(text).freeze())
-    ctx = DocContext(norm)
-    doc = nlp().make_doc(text)
-    doc._.kg = ctx
-    return ctx, doc
-
-
-def extract(module, text: str):
-    ctx, doc = context(text)
-    module.extract(ctx, doc)
-    return ctx
-
-
-@lru_cache(maxsize=None)
-def _seed_norm(path):
-    from kg.io.loader import load_document
-    from kg.text.normalize import normalise
-
-    return normalise(load_document(path))
-
-
-def seed_context(path):
-    ctx = DocContext(_seed_norm(path))
-    doc = nlp().make_doc(ctx.text)
-    doc._.kg = ctx
-    return ctx, doc
-
-
-def gold(path) -> dict:
-    return json.loads((GOLD / (path.stem + ".json")).read_text(encoding="utf-8"))
-
-
-def norm(s):
-    """Strings compare with quotes unified and spaces removed."""
-    if s is None:
-        return None
-    return re.sub(r"\s", "", re.sub(r"[“”‘’\"]", '"', s))
-
-
-def f1(tp: int, npred: int, ngold: int) -> float:
-    p = tp / npred if npred else 1.0
-    r = tp / ngold if ngold else 1.0
-    return 2 * p * r / (p + r) if p + r else 0.0
+from tests.extract_helpers import context, extract, f1, gold, norm, seed_context
+from tests.paths import SEEDS
 
 
 # --------------------------------------------------------------------------- names
@@ -107,12 +32,26 @@ NAMES = [
     ("推行“标准化+双重预防机制+监管执法+信息化监管”模式", ["双重预防机制"]),
     # other provinces (made up in the genre)
     ("全面推行安全生产风险分级管控和隐患排查治理双重预防机制。", ["安全生产风险分级管控和隐患排查治理双重预防机制"]),
-    ("建立健全省市县三级应急指挥体系和应急物资保障体系", ["省市县三级应急指挥体系", "应急物资保障体系"]),
+    # a list of levels before "N级" starts no name: the number of levels names the system
+    ("建立健全省市县三级应急指挥体系和应急物资保障体系", ["三级应急指挥体系", "应急物资保障体系"]),
     ("我省建立了灾害信息员队伍管理制度、应急值守制度和信息报送制度。",
      ["灾害信息员队伍管理制度", "应急值守制度", "信息报送制度"]),
     ("健全应急管理部门与公安、消防等部门的信息共享机制", ["信息共享机制"]),
     ("建立安全生产“黑名单”制度和联合惩戒机制", ["安全生产“黑名单”制度", "联合惩戒机制"]),
     ("加快建设全省应急管理综合应用平台，推进“智慧应急”平台建设。", ["应急管理综合应用平台", "“智慧应急”平台"]),
+    # a plain qualifier before a quoted numbered formula stays; a verb or a list item does not
+    ("全面推行山洪预警“两个必达”机制。", ["山洪预警“两个必达”机制"]),
+    ("完善危化企业装卸安全“四查四改”工作机制，推动", ["危化企业装卸安全“四查四改”工作机制"]),
+    ("优化提升“两个必达”预警机制。", ["“两个必达”预警机制"]),
+    # bilateral qualifiers, verbs jieba tags d, single characters jieba cut apart (约 | 谈)
+    ("健全中俄界河应急联动机制。", ["中俄界河应急联动机制"]),
+    ("建立灾情信息动态更新制度。", ["灾情信息动态更新制度"]),
+    ("落实企业约谈通报制度。", ["企业约谈通报制度"]),
+    # level words and bare bodies start no name
+    ("建立省级部门地质灾害联合巡查机制，", ["地质灾害联合巡查机制"]),
+    ("完善省、市、县、乡四级指挥调度平台，", ["四级指挥调度平台"]),
+    ("建立盟市、旗县两级联合值守制度。", ["两级联合值守制度"]),
+    ("建设省应急资源管理平台。", ["应急资源管理平台"]),
     ("实施农村公路安全生命防护工程、地质灾害综合治理工程。", ["农村公路安全生命防护工程", "地质灾害综合治理工程"]),
     ("健全防汛抗旱指挥部成员单位联席会议制度", ["防汛抗旱指挥部成员单位联席会议制度"]),
     ("进一步完善灾害事故信息报告制度和应急值班值守制度", ["灾害事故信息报告制度", "应急值班值守制度"]),

@@ -142,3 +142,12 @@ def test_seed_title_and_date_match_gold(nlp, path):
     p = title.prov
     assert p.quote == ctx.norm.original[p.orig_start:p.orig_end]
     assert norm(p.quote) == norm(ctx.text[p.start:p.end])
+
+
+def test_reprint_note_date_wins_over_page_timestamp(nlp):
+    # the editor's note of a reposted column states the issue date in running text
+    text = ("守牢安全底线\n发布时间：2022-09-16 10:00 来源：中国应急管理报\n编者按：2022年9月14日，《中国应急管理报》"
+            "第3版刊发了江西省应急管理厅党委书记、厅长陶泽民题为《守牢安全底线》的署名文章，现全文转发如下。\n"
+            "守牢安全底线\n江西省应急管理厅党委书记、厅长 陶泽民\n全省应急管理系统坚持人民至上，取得新成效。")
+    date = run_text(nlp, text).extraction.date
+    assert (date.value, date.prov.rule) == ("2022-09-14", "meta.date_reprint")

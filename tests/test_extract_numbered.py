@@ -4,7 +4,7 @@ import pytest
 
 from kg.extract import numbered
 from tests.paths import SEEDS
-from tests.test_extract_mechanisms import extract, f1, gold, norm, seed_context
+from tests.extract_helpers import extract, f1, gold, norm, seed_context
 
 FORMULAS = [
     # seeds
@@ -27,6 +27,9 @@ FORMULAS = [
     ("事故起数和死亡人数实现“双下降”，全省“双微”矩阵形成", []),
     ("聚焦“1+3+9”专项整治工作体系，跑好“第一棒”", []),
     ("开展“三年行动”和“百日攻坚”，“十分”重要", []),
+    # place names and their literary names, rating words (a numeral inside a word)
+    ("开展“八闽安全卫士”评选，推进“五星级”站所和“三峡”库区建设，“四川应急”发布", []),
+    ("严格执行“三重一大”决策制度", [("三重一大", 3)]),
     ("各区局的“三定”方案专门对职责进行了切分，“一是”不算", [("三定", 3)]),
 ]
 

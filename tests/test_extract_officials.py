@@ -67,6 +67,13 @@ OFFICIALS = [
     (PROVINCE + "会上，张晓明副局长通报了全省安全生产形势。", [("张晓明", ["副局长"], None)]),
     # compound surname, a city bureau of another region
     (PROVINCE + "长春市应急管理局局长欧阳明远指出，要压实安全生产责任。", [("欧阳明远", ["局长"], "长春市应急管理局")]),
+    # names without a Han surname (Tibetan, Mongolian, Yi, Dai), closed by a cue; minority surnames 刀, 木
+    ("2022年西藏自治区应急管理工作综述\n自治区应急管理厅副厅长次仁旺堆带队深入那曲，二级巡视员巴雅尔长期驻守阿里。",
+     [("次仁旺堆", ["副厅长"], "西藏自治区应急管理厅"), ("巴雅尔", ["二级巡视员"], None)]),
+    ("2022年四川省应急管理工作综述\n二级巡视员阿苏拉且长期驻守凉山，副局长玉罕、二级调研员木建华分别带队检查，"
+     "厅长刀国栋带领工作组。",
+     [("阿苏拉且", ["二级巡视员"], None), ("玉罕", ["副局长"], None), ("木建华", ["二级调研员"], None),
+      ("刀国栋", ["厅长"], None)]),
 ]
 
 
@@ -88,6 +95,8 @@ def test_officials(nlp, text, expected):
     (PROVINCE + "实行纪检组长季度集体约谈，对应急管理局长开展专题培训，由副区长分管应急工作，主任高度重视。", "主任高度"),
     # anonymised persons
     (PROVINCE + "X书记强调要压实责任，X局长通报了全省安全生产形势。", "X局长"),
+    # no name after the title: a verb, an adverb, a dictionary noun (the post is not written with its body)
+    (PROVINCE + "局长亲自带队检查，厅长办公会议研究部署，组长年度例会召开。", "组长年度例会"),
     # surnames that are also function words (都, 和)
     (PROVINCE + "主任和副主任都要参加全省安全生产会议。", "副主任都要"),
 ])

@@ -79,6 +79,14 @@ ORGS = [
     # a lower level named with 级 is the document's own units; the 人民政府总值班室 with its abbreviation
     (CITY + "部分区级预警中心管理体制不顺，市政府总值班室和X市人民政府总值班室合署。",
      ["X市应急管理局", "区级预警中心", "X市人民政府总值班室"]),
+    # in a city's speech a bare 省 body is its province's; lower levels with their peers in brackets
+    ("在2023年全市安全生产工作会议上的讲话\n绵阳市应急管理局党委书记、局长 王建平\n同志们：过去一年，全市应急管理"
+     "系统在省应急管理厅的指导下取得新成效，各县（市、区）应急管理局要压实责任。",
+     ["绵阳市应急管理局", "四川省应急管理厅", "县（市、区）应急管理局"]),
+    # a prefix written once before a list of bodies: 防指 is a body there, named as written
+    (PROVINCE + "省安委会、减灾委、防指、森防指四个议事协调机构实体化运转。", ["四川省安委会", "减灾委", "防指", "森防指"]),
+    # 森防指 stands for the renamed 森林草原防灭火指挥部 (the older 森林防火指挥部 is still matched)
+    (PROVINCE + "省森林草原防灭火指挥部统筹调度，省森防指各成员单位密切配合。", ["四川省森林草原防灭火指挥部"]),
 ]
 
 
@@ -101,6 +109,8 @@ def test_organizations(nlp, text, expected):
     PROVINCE + "厅党组检视问题，设立处室25个和8个工作组，加强对分指挥部的指导，开发区管理委员会配合。",
     # words that contain body abbreviations
     PROVINCE + "做好应急部署，预防指导到位，城市局部地区出现内涝。",
+    # 格局 ends in 局 without being a bureau
+    PROVINCE + "形成各负其责、协同配合的工作格局，联合推进的大局。",
 ])
 def test_excluded(nlp, text):
     ctx = run_text(nlp, text)

@@ -4,7 +4,7 @@ import pytest
 
 from kg.extract import principles
 from tests.paths import SEEDS
-from tests.test_extract_mechanisms import extract, f1, gold, seed_context
+from tests.extract_helpers import extract, f1, gold, seed_context
 
 PAIRS = [
     # seeds
@@ -18,6 +18,9 @@ PAIRS = [
     ("正确处理安全与发展的关系", [("安全", "发展")]),
     ("处理好改革发展与安全稳定之间的关系", [("改革发展", "安全稳定")]),
     ("把握好‘防’与‘救’的辩证关系", [("防", "救")]),
+    # Y is the negation of X
+    ("要处理好发展与安全、传统与非传统、条与块的关系", [("发展", "安全"), ("传统", "非传统"), ("条", "块")]),
+    ("把握“常规”与“非常规”的关系", [("常规", "非常规")]),
     # not pairs
     ("改革创新的过程，实质就是破与立的过程。", []),
     ("坚持“防”与“救”相结合，", []),
@@ -27,6 +30,7 @@ PAIRS = [
     ("建立行业监督管理与综合监管融合常态化机制", []),
     ("把握好“立”和“破”的承接顺序和辩证关系", []),
     ("统筹发展和安全", []),
+    ("坚持常态与非常态相结合", []),
 ]
 
 

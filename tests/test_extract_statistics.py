@@ -6,7 +6,7 @@ import pytest
 
 from kg.extract import statistics
 from tests.paths import SEEDS
-from tests.test_extract_mechanisms import extract, f1, gold, norm, seed_context
+from tests.extract_helpers import extract, f1, gold, norm, seed_context
 
 S = statistics
 STATS = [
@@ -51,6 +51,20 @@ STATS = [
      [("应急演练", 1.2, "万场次", None, None), ("应急避难场所", 320, "处", None, None)]),
     ("全省安全生产形势持续稳定向好，实现事故起数、死亡人数、较大事故“三下降”。",
      [("事故起数", None, None, "下降", None), ("死亡人数", None, None, "下降", None), ("较大事故", None, None, "下降", None)]),
+    # a change to a value, a second figure about one subject, an action counted before its verb
+    ("全省重大事故隐患数量由2020年的860项减少至310项。",
+     [("重大事故隐患数量", 310, "项", "减少", "2020年的860项")]),
+    ("全市建成专业救援队伍12支、480人。",
+     [("专业救援队伍", 12, "支", None, None), ("专业救援队伍", 480, "人", None, None)]),
+    ("市防指先后3次启动防汛应急响应，", [("启动防汛应急响应", 3, "次", None, None)]),
+    # a rate without a measure word; rates and shares whose noun jieba cuts apart (整改 | 率, 占 | 比)
+    ("全省道路交通万车死亡率降至1.58，", [("道路交通万车死亡率", 1.58, None, "下降", None)]),
+    ("整改率达到97.5%，信息化执法检查占比达到64%。",
+     [("整改率", 97.5, "%", None, None), ("信息化执法检查占比", 64, "%", None, None)]),
+    # 重点 before a noun belongs to the subject; measure words of relief goods; 余 before 万
+    ("全省重点企业隐患数量同比下降12%。", [("重点企业隐患数量", 12, "%", "下降", "同比")]),
+    ("储备帐篷1.2万顶、折叠床3.5万张，完成调查对象120余万个。",
+     [("帐篷", 1.2, "万顶", None, None), ("折叠床", 3.5, "万张", None, None), ("调查对象", 120, "余万个", None, None)]),
 ]
 
 NOT_STATS = [
@@ -74,6 +88,9 @@ NOT_STATS = [
     "我省发生4.8级地震，震源深度10公里。",
     "2023年是全面贯彻党的二十大精神的开局之年。",
     "安全风险明显加大，极端天气灾害增多增强。",
+    # hazards and economic background are not outcomes or work
+    "全年先后经历11次强降雨过程。",
+    "全省原煤产量9.6亿吨。",
     # a paragraph of tasks: the figures in it are targets
     "今年要重点抓好六个方面工作。第一，健全责任体系。第二，建设50个综合减灾示范社区。第三，举办培训班10期。",
 ]
@@ -104,6 +121,8 @@ def test_not_statistics(text):
     ("11.98万人、", (11.98, "万人", 7)), ("5.9万人次，", (5.9, "万人次", 6)), ("200余名", (200.0, "余名", 5)),
     ("10个方面的", (10.0, "个方面", 5)), ("44.81%87.12%", (44.81, "%", 6)), ("2019年", (2019.0, None, 5)),
     ("2700万吉林人民", None), ("28中国应急管理报", None),
+    ("120余万个", (120.0, "余万个", 6)), ("2.9万家次", (2.9, "万家次", 6)), ("1.2万顶", (1.2, "万顶", 5)),
+    ("42部", (42.0, "部", 3)), ("12部门", (12.0, None, 4)),
 ])
 def test_parse_quantity(s, q):
     assert S.parse_quantity(s) == q

@@ -1,4 +1,4 @@
-"""Duty formulas and duty pairs: “综合防、协同抗、主导救、统筹助” and its counterpart.
+"""Duty formulas and duty pairs: “统筹防、协调抗、牵头救、综合助” and its counterpart.
 
 Input: a :class:`~kg.nlp.context.DocContext` and its spaCy ``Doc``. Output:
 :class:`~kg.models.DutyFormula` items (``ctx.extraction.duty_formulas``), one per quoted
@@ -11,8 +11,8 @@ A duty formula is a quoted list of 2 to 5 short items (2–4 characters), each e
 phase of the disaster cycle (防 prevention, 抗 resistance, 救 rescue, 助 relief, and the
 neighbouring 减 备 控 治 建 援), with at least two different phases.
 
->>> formula_items("综合防、协同抗、主导救、统筹助")
-['综合防', '协同抗', '主导救', '统筹助']
+>>> formula_items("统筹防、协调抗、牵头救、综合助")
+['统筹防', '协调抗', '牵头救', '综合助']
 >>> formula_items("人防、技防、物防") is None, formula_items("单兵数字化、战场网络化") is None
 (True, True)
 """
@@ -36,6 +36,11 @@ _SUPPORT_WORDS = ("具体", "为主", "支撑", "分工", "配合", "负责", "�
 _SUPPORT_HOLDER = re.compile(r"相关|有关|行业|各部门|涉灾|职能部门|成员单位|主管部门|" + "|".join(
     ("水利", "气象", "林草", "自然资源", "住建", "交通", "公安", "民政", "消防")))
 _LINK = re.compile(r"(?:的|要|要做到|做到|负责|承担|履行|实现)$")
+# Verbs that link a holder to its formula (各涉灾部门履行“…”职责, 应急管理部门要全面扛起“…”的责任):
+# skipped, with modals and adverbs, between the holder and the quote.
+_LINK_VERBS = frozenset({"落实", "担起", "扛起", "担负", "担负起", "扛牢", "履行", "履行好", "承担", "承担起", "负责",
+                         "做到", "实现", "发挥", "发挥好", "当好", "坚持", "突出"})
+_MODALS = frozenset({"要", "应", "应当", "须", "必须", "需", "需要", "将", "要求"})
 MAX_GAP = 40  # characters between two formulas set side by side
 
 
@@ -50,14 +55,20 @@ def formula_items(content: str) -> Optional[list[str]]:
 
 
 def holder(ctx: DocContext, doc, qstart: int) -> Optional[tuple[int, int]]:
-    """Span of the body written right before the opening quote (推动相关部门“…”,
-    履行好应急管理部门“…”的职责, 应急管理部门要“…”), or None."""
+    """Span of the body written right before the opening quote (督促相关部门“…”,
+    扛起应急管理部门“…”的职责, 应急管理部门要全面扛起“…”), or None."""
     text = ctx.text
     ss, _ = ctx.sentence_of(qstart)
     end = qstart
     m = _LINK.search(text, max(ss, end - 3), end)
     if m:
         end = m.start()
+    for u in units_left(ctx, doc, ss, end):  # 要全面扛起: the link between holder and formula
+        if u.kind == "word" and (u.text in _LINK_VERBS or u.text in _MODALS or u.text in words("adverbs")
+                                 or u.text in words("complements")):
+            end = u.start
+            continue
+        break
     start = end
     for u in units_left(ctx, doc, ss, end):
         w = u.text
@@ -66,8 +77,8 @@ def holder(ctx: DocContext, doc, qstart: int) -> Optional[tuple[int, int]]:
         if w in ("的", "之", "等") or end - u.start > 16:
             break
         tag = word_tag(w) or ""
-        if tag in ("p", "d", "ad", "c") or tag.startswith("u"):
-            break
+        if tag in ("p", "d", "ad", "c") or tag.startswith("u") or tag == "r" and w != "各":
+            break  # 我们…部门: a pronoun is no part of the holder (各 of 各行业部门 is)
         if tag == "v" and w not in ("相关", "有关", "涉灾"):
             break
         start = u.start

@@ -2,31 +2,35 @@
 
 Named disasters and incidents, each with a type word taken from the text:
 
-* typhoons by their quoted names: 台风“利奇马”, 超强台风‘利奇马’, “利奇马”台风; a run of
-  quoted names after one 台风 (台风“利奇马”“罗莎”“玲玲”) gives one event per name;
+* typhoons by their quoted names: 台风“海葵”, 超强台风‘山竹’, “杜苏芮”台风; a run of
+  quoted names after one 台风 (台风“海葵”“苏拉”“杜苏芮”) gives one event per name;
 * a place (a region mention of :mod:`kg.extract.regions`) or a date code (10·14, “8·12”),
-  then at most a short description, then a type word: 松原5.1级地震, 长春万达广场爆炸,
-  白城10·14楼房坍塌, 珲春俄方17公里林火; the name runs from the place to the type word;
+  then at most a short description, then a type word: 玉树7.1级地震, 丽水城东仓库火灾,
+  汉中7·3隧道坍塌, 黄山“6·9”森林火灾; the name runs from the place (with a province or a date
+  code written before it) to the type word and an incident noun after it (…爆炸事故, …暴雨灾害);
+* quakes named by any division (芦山强烈地震, 九寨沟7.0级地震) and numbered floods (赣江2020年第1号洪水);
 * named epidemics: 新冠肺炎疫情, 新型冠状病毒肺炎疫情, 非典疫情 ….
 
-Generic mentions (山洪灾害, 这次疫情, 极端天气灾害, 5.1级地震 with no place) are not events.
+Generic mentions (山洪灾害, 这次疫情, 极端天气灾害, 5.1级地震 with no place, 一起…泄漏) are not
+events. One event written under two surfaces (“8·8”九寨沟7.0级地震, later 九寨沟地震) is named by
+its fullest surface.
 
 >>> from kg.nlp.context import DocContext
 >>> from kg.text.normalize import normalise
 >>> from kg.models import LoadedDocument, SourceMeta
->>> text = "成功抵御台风“利奇马”“罗莎”，新冠肺炎疫情防控有力，这次疫情影响很大。"
+>>> text = "成功抵御台风“海葵”“苏拉”，新冠肺炎疫情防控有力，这次疫情影响很大。"
 >>> ctx = DocContext(normalise(LoadedDocument(meta=SourceMeta(id="d", file="d.txt"), path="d.txt",
 ...     text=text, encoding="utf-8", format="txt", sha256="")))
 >>> extract(ctx, None)
 >>> [(e.name, e.type) for e in ctx.extraction.events]
-[('利奇马', '台风'), ('罗莎', '台风'), ('新冠肺炎疫情', '疫情')]
+[('海葵', '台风'), ('苏拉', '台风'), ('新冠肺炎疫情', '疫情')]
 """
 
 from __future__ import annotations
 
 import re
 
-from kg.extract.lexicon import HAN
+from kg.extract.lexicon import HAN, divisions_by_name
 from kg.models import Event
 from kg.nlp.context import DocContext
 
@@ -51,15 +55,27 @@ _EPIDEMIC = re.compile(
     r"(?:新冠肺炎|新型冠状病毒肺炎|新型冠状病毒感染的肺炎|新型冠状病毒感染|新冠病毒|新冠|非典型肺炎|非典|SARS|甲型H1N1流感|"
     r"甲流|H7N9禽流感|禽流感|非洲猪瘟|鼠疫|霍乱)疫情"
 )
-# What may stand between a place and 地震: a magnitude and/or a size word (松原5.1级地震, 汶川特大地震)
+# What may stand between a place and 地震: a magnitude and/or a size word (玉树7.1级地震, 海城大地震)
 _QUAKE_DESC = re.compile(r"(?:\d+(?:\.\d+)?级)?(?:特大|强烈|大)?")
 # Words that show the span is a kind of event or a field of work, not one event
-# (吉林省安全生产…, 全省森林火灾起数, 各类事故)
+# (江西省安全生产…, 全省森林火灾起数, 各类事故, 一起…泄漏)
 _GENERIC_DESC = re.compile(
     r"各类|各种|一般|较大|重大|重特大|此类|这类|这次|此次|该|等|类|的|和|与|、|防范|预防|应对|处置|发生|"
-    r"安全|生产|管理|应急|工作|风险|隐患|灾害|监测|预警|救援|防控|治理|防治|重点|领域|行业|企业|系统|全|各|年"
+    r"安全|生产|管理|应急|工作|风险|隐患|灾害|监测|预警|救援|防控|治理|防治|重点|领域|行业|企业|系统|全|各|年|"
+    r"一起|一场|一次|多起"
 )
 _CODE_GENERIC = re.compile(r"各类|此类|这类|等|的|、")
+# An incident noun written right after the type word belongs to the name (…爆炸事故, …暴雨灾害)
+_SUFFIX = re.compile(r"事故|灾害|事件")
+# Officially numbered floods: 赣江2020年第1号洪水, 珠江流域2022年第2号洪水
+_NUMBERED_FLOOD = re.compile(r"(?:(?:19|20)\d{2}年)?第\d{1,2}号洪水")
+_RIVER = re.compile(r"(?:江|河|湖|流域|水系|溪)$")
+# Quakes named by place: 芦山强烈地震, 海城大地震, 九寨沟7.0级地震 (the place may be any division)
+_QUAKE = re.compile(r"(?:\d+(?:\.\d+)?级)?(?:特大|强烈|大)?地震")
+# What varies between two surfaces of one event (“8·8”九寨沟7.0级地震 / 九寨沟地震): date codes,
+# magnitudes, size and grade words, the incident noun
+_SURFACE_NOISE = re.compile(
+    r"[“”\"‘’]|\d+(?:\.\d+)?级|\d{1,2}\s*[·.．•]\s*\d{1,2}|特别重大|重特大|特大|重大|较大|强烈|大|事故|灾害|事件")
 # Right after a bare "<place><type>" name (舟曲泥石流、…): the end of a name, not a compound word
 _NAME_END = re.compile(rf"(?:[^{HAN}]|[、等中后时])")
 
@@ -72,18 +88,80 @@ def _add(ctx: DocContext, seen: set, start: int, end: int, name: str, type_: str
     ctx.extraction.events.append(Event(prov=ctx.prov(start, end, rule), name=name, type=type_))
 
 
+def _with_suffix(text: str, end: int) -> int:
+    """End of the name with the incident noun written after the type word (爆炸事故, 暴雨灾害)."""
+    m = _SUFFIX.match(text, end)
+    return m.end() if m else end
+
+
+_CODE_BEFORE = re.compile(rf"{_DATE_CODE}$")
+
+
+def _division_before(text: str, pos: int) -> int:
+    """Start of the division names (full or short forms, one or two in a row: 四川宜宾, 鹤岗)
+    written right before ``pos``, with a date code written before them (“8·8”九寨沟);
+    ``pos`` if there is none."""
+    table = divisions_by_name()
+    start = pos
+    for _ in range(2):
+        k = next((k for k in range(min(8, start), 1, -1) if text[start - k:start] in table), 0)
+        if not k:
+            break
+        start -= k
+    if start < pos:
+        code = _CODE_BEFORE.search(text, max(0, start - 8), start)
+        if code and (code.group(0)[0] in "“\"" or not text[code.start() - 1:code.start()].isdigit()):
+            start = code.start()
+    return start
+
+
+def _place_before(text: str, pos: int, doc) -> int:
+    """Start of the place written right before a date code: division names, else one token
+    jieba does not know as a word or knows as a place (a forest farm, a river)."""
+    start = _division_before(text, pos)
+    if start < pos:
+        return start
+    if doc is None:
+        return pos
+    from kg.extract.mechanisms import pieces, word_tag
+
+    prev = [p for p in pieces(text, max(0, pos - 6), pos, doc)]
+    if prev:
+        s, e = prev[-1]
+        w = text[s:e]
+        if e == pos and 2 <= len(w) <= 4 and re.fullmatch(f"[{HAN}]+", w) and word_tag(w) in (None, "ns"):
+            return s
+    return pos
+
+
+def _event_key(name: str, type_: str) -> str:
+    return type_ + "|" + _SURFACE_NOISE.sub("", name)
+
+
+def _merge_surfaces(ctx: DocContext) -> None:
+    """One event written under two surfaces (“8·8”九寨沟7.0级地震, later 九寨沟地震) is named by
+    its fullest surface; the mentions keep their own spans."""
+    fullest: dict[str, str] = {}
+    for e in ctx.extraction.events:
+        k = _event_key(e.name, e.type)
+        if len(e.name) > len(fullest.get(k, "")):
+            fullest[k] = e.name
+    for e in ctx.extraction.events:
+        e.name = fullest[_event_key(e.name, e.type)]
+
+
 def extract(ctx: DocContext, doc) -> None:
     """Append one Event per named event mentioned."""
     text = ctx.text
     seen: set = set()
     for t in _TYPHOON.finditer(text):
-        after = _TYPHOON_AFTER.match(text, t.end())  # 台风“利奇马”“罗莎”
+        after = _TYPHOON_AFTER.match(text, t.end())  # 台风“海葵”“苏拉”
         if after is not None:
             for q in _QUOTED.finditer(after.group(0)):
                 s = after.start() + q.start(1)
                 _add(ctx, seen, s, s + len(q.group(1)), q.group(1), "台风", "events.typhoon")
             continue
-        before = _QUOTED_BEFORE.search(text, max(0, t.start() - 12), t.start())  # “利奇马”台风
+        before = _QUOTED_BEFORE.search(text, max(0, t.start() - 12), t.start())  # “杜苏芮”台风
         if before is not None:
             _add(ctx, seen, before.start(1), before.end(1), before.group(1), "台风", "events.typhoon")
     for m in _EPIDEMIC.finditer(text):
@@ -101,8 +179,25 @@ def extract(ctx: DocContext, doc) -> None:
         if type_ == "地震" and desc and not _QUAKE_DESC.fullmatch(desc):
             continue
         if not desc and (r.level == "province" or (m.end() < len(text) and not _NAME_END.match(text, m.end()))):
-            continue  # 吉林森林火灾起数: a statistic of a province, not one event
-        _add(ctx, seen, r.prov.start, m.end(), text[r.prov.start:m.end()], type_, "events.place_type")
+            continue  # 江西森林火灾起数: a statistic of a province, not one event
+        start = _division_before(text, r.prov.start)  # 四川宜宾: the province written before the city
+        code = _CODE_BEFORE.search(text, max(0, start - 8), start)
+        if start == r.prov.start and code and code.group(0)[0] in "“\"":
+            start = code.start()  # “8·8”九寨沟7.0级地震: a quoted date code before the place
+        end = _with_suffix(text, m.end())
+        _add(ctx, seen, start, end, text[start:end], type_, "events.place_type")
+    # quakes named by a place the region rules do not take (a county of another province, or
+    # a place jieba glued to the size word)
+    for m in _QUAKE.finditer(text):
+        if m.group(0) == "地震" or any(s < m.end() <= e for s, e in seen):
+            continue
+        start = _division_before(text, m.start())
+        if start < m.start():
+            _add(ctx, seen, start, m.end(), text[start:m.end()], "地震", "events.quake")
+    for m in _NUMBERED_FLOOD.finditer(text):
+        river = _river_before(text, m.start(), doc)
+        if river < m.start():
+            _add(ctx, seen, river, m.end(), text[river:m.end()], "洪水", "events.numbered_flood")
     for c in _CODE.finditer(text):
         q = 1 if c.start() > 0 and text[c.start() - 1] in "“\"" else 0
         if c.start() - q > 0 and text[c.start() - q - 1] in "0123456789.":
@@ -112,6 +207,29 @@ def extract(ctx: DocContext, doc) -> None:
             continue
         if _CODE_GENERIC.search(m.group("desc")):
             continue
-        _add(ctx, seen, m.start(), m.end(), m.group(0), m.group("type"), "events.date_code")
+        start = _place_before(text, m.start(), doc)  # 鹤岗“5·9”…, a forest farm before “3·15”…
+        end = _with_suffix(text, m.end())
+        _add(ctx, seen, start, end, text[start:end], m.group("type"), "events.date_code")
     ctx.extraction.events.sort(key=lambda e: e.prov.start)
+    _merge_surfaces(ctx)
+
+
+def _river_before(text: str, pos: int, doc) -> int:
+    """Start of the river or basin named right before a flood number (赣江, 珠江流域)."""
+    if doc is None:
+        return pos
+    from kg.extract.mechanisms import pieces
+
+    prev = pieces(text, max(0, pos - 8), pos, doc)
+    start = pos
+    for s, e in reversed(prev):
+        w = text[s:e]
+        if e != start or not re.fullmatch(f"[{HAN}]+", w):
+            break
+        if start == pos and not _RIVER.search(w):
+            break
+        start = s
+        if w not in ("流域", "水系"):
+            break  # 珠江 | 流域: the basin word takes the river before it
+    return start
 

@@ -13,8 +13,8 @@ is the general vocabulary of Chinese government texts, not of any one document.
 
 >>> divisions_by_name()["广西壮族自治区"][0].short
 '广西'
->>> [d.name for d in divisions_by_name()["吉林"]]
-['吉林省']
+>>> [d.name for d in divisions_by_name()["海南"]], [d.name for d in divisions_by_name()["海南州"]]
+(['海南省'], ['海南藏族自治州'])
 >>> is_surname("欧阳"), is_surname("应"), is_surname("的")
 (True, True, False)
 """
@@ -43,10 +43,10 @@ class Division:
     """One row of the division table: a province, prefecture-level city or county-level unit."""
 
     adcode: str  # six digits: PP CC DD
-    name: str  # full name as in the table: 吉林省, 延边朝鲜族自治州, 灵璧县
+    name: str  # full name as in the table: 贵州省, 延边朝鲜族自治州, 沭阳县
     level: str  # province | city | county
     province: str  # full name of the province it lies in (itself for a province)
-    short: Optional[str]  # 吉林, 延边, 灵璧; None when stripping would leave one character
+    short: Optional[str]  # 贵州, 延边, 沭阳; None when stripping would leave one character
     city: Optional[str] = None  # full name of the prefecture a county lies in
 
 
@@ -129,8 +129,8 @@ def divisions() -> tuple[Division, ...]:
 def divisions_by_name() -> dict[str, tuple[Division, ...]]:
     """Every full name, short form and short-form+level-word variant -> its divisions.
 
-    A province short form hides any other division with the same short form (吉林 is the
-    province; 吉林市 is still found by its full name). Order within a key: province,
+    A province short form hides any other division with the same short form (海南 is the
+    province; 海南藏族自治州 is still found by its full name and by 海南州). Order within a key: province,
     city, county, then adcode.
     """
     table: dict[str, list[Division]] = {}
@@ -228,6 +228,30 @@ class DocumentRegionLike:
 
     name: str
     level: str
+
+
+# Literary names of provinces that begin with a numeral (别称): 八桂 广西, 八闽 福建, 三湘 湖南,
+# 三秦 陕西, 三晋 山西, 两广, 两湖, 三楚 … A quoted “八闽安全卫士” names a region, it counts nothing.
+REGION_EPITHETS = ("八桂", "八闽", "三湘", "三秦", "三晋", "三楚", "三吴", "两广", "两湖", "两江", "九州", "四海")
+
+
+@lru_cache(maxsize=1)
+def numeral_place_names() -> frozenset[str]:
+    """Place names that begin with a numeral: provinces and prefectures of the division table
+    (四川, 十堰, 六盘水), county-level names of three characters or more (五大连池, 二连浩特),
+    and :data:`REGION_EPITHETS`. Two-character county forms are left out (三重, 六合 also
+    start slogans: “三重一大”).
+
+    >>> {"四川", "十堰", "八桂"} <= numeral_place_names(), "三重" in numeral_place_names()
+    (True, False)
+    """
+    numerals = "一二两三四五六七八九十百千"
+    out = set(REGION_EPITHETS)
+    for d in divisions():
+        for form in (d.name, d.short):
+            if form and form[0] in numerals and (d.level != "county" or len(form) >= 3):
+                out.add(form)
+    return frozenset(out)
 
 
 # Anonymised regions as annotators and model-essay sites write them: X市, XX省, ×县.
@@ -349,6 +373,14 @@ ABBREVIATIONS = {
     "政府总值班室": "人民政府总值班室",
 }
 
+# Current full forms of abbreviations whose body was renamed (the forest headquarters took
+# grassland fires on in the 2018 reform: 森林防火指挥部 -> 森林草原防灭火指挥部). They are
+# preferred as the expansion; the older form is still matched.
+ABBREVIATION_VARIANTS = {
+    "森防指": ("森林草原防灭火指挥部",),
+    "森防办": ("森林草原防灭火指挥部办公室",),
+}
+
 # Sector departments that share duties with the emergency department. Official names and
 # their usual short forms (国务院组成部门 and their local counterparts: 住建 = 住房和城乡建设,
 # 林草 = 林业和草原, 水务 = the water bureau of municipalities).
@@ -367,15 +399,20 @@ SECTORS = (
 
 
 # --------------------------------------------------------------------------- jieba
+# Nouns of statistical reporting that jieba's dictionary lacks and cuts apart (占比 -> 占 | 比,
+# which leaves "占比达到64%" without a subject).
+GENRE_TERMS = ("占比",)
+
+
 def jieba_terms() -> Iterable[tuple[str, str]]:
     """(word, tag) pairs added to jieba so that titles, bodies and regions come out whole.
 
     Only words jieba's dictionary lacks (re-adding a known word would only change its
     frequency, and with it the segmentation of other text): titles (一级巡视员), body names
-    and abbreviations (森林草原防灭火指挥部, 森防指), and province and prefecture names
-    (延边朝鲜族自治州). About 80 words; adding them takes a few milliseconds.
+    and abbreviations (森林草原防灭火指挥部, 森防指), province and prefecture names
+    (延边朝鲜族自治州), and :data:`GENRE_TERMS`. About 80 words; adding them takes a few milliseconds.
 
-    >>> sorted({tag for _, tag in jieba_terms()}) <= ["nnt", "ns", "nt"]
+    >>> sorted({tag for _, tag in jieba_terms()}) <= ["n", "nnt", "ns", "nt"]
     True
     """
     import jieba
@@ -393,6 +430,9 @@ def jieba_terms() -> Iterable[tuple[str, str]]:
     for t in TITLES:
         if fresh(t):
             yield t, "nnt"
+    for w in GENRE_TERMS:
+        if fresh(w):
+            yield w, "n"
     for w in list(ABBREVIATIONS) + list(ABBREVIATIONS.values()) + [
         "应急管理厅", "应急管理局", "应急管理部", "应急管理部门", "防汛抗旱指挥部", "森林草原防灭火指挥部",
         "应急指挥中心", "总值班室",

@@ -9,9 +9,10 @@ head and at quotes, so offsets never depend on where jieba put a boundary) and s
 at what cannot be part of a name: punctuation, a governing verb (建立, 健全, 完善 …), a
 preposition (以…, 关于…), a 的-phrase, 等, a scope word (全省, 各级), a body (与…部门), or a
 coordinated item with its own head (A体系和B机制 -> two names). Qualifiers attached
-without 的 and shared-head coordinations stay in (源头严控、过程严管、事故严惩机制). A
-quoted numbered formula before the head starts the name (…指挥一平台“六个一”工作体系 ->
-“六个一”工作体系); a head inside such a quote keeps its domain (自然灾害防治“九大重点工程”).
+without 的 and shared-head coordinations stay in (隐患排查、整改、销号闭环机制). A
+quoted numbered formula before the head starts the name with its plain qualifier (…调度一张网
+“四个一”工作体系 -> “四个一”工作体系; 山洪预警“两个必达”机制 keeps 山洪预警); a head inside
+such a quote keeps its domain (地质灾害防治“三大工程”).
 Generic terms (应急管理体系, 工作机制, 体制机制, a qualifier of fewer than three characters)
 are dropped.
 
@@ -21,7 +22,7 @@ and :func:`units_left` are shared with the duty and statistics extractors.
 
 >>> is_generic("应急管理体系"), is_generic("应急工作机制"), is_generic("双重预防机制")
 (True, True, False)
->>> is_generic("指挥平台"), is_generic("“大宣传”格局"), is_generic("工作责任体系")
+>>> is_generic("指挥平台"), is_generic("“大安全”格局"), is_generic("工作责任体系")
 (True, False, True)
 """
 
@@ -43,10 +44,14 @@ NUMERAL_START = re.compile(r"[一二两三四五六七八九十百千0-9]")
 _HAN_OR_ALNUM = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+|.", re.S)
 # One-character prepositions jieba's HMM glues to the next word (以新 安全 格局).
 _PREP_CHARS = "以与对在从把将为向由被给按经"
-# Prepositions whose object runs up to the name: 关于安全生产重要指示“一批示一报告一台账”制度.
+# Prepositions whose object runs up to the name: 关于防汛工作重要批示“一清单一台账一销号”制度.
 _LONG_PREPS = ("关于", "对于", "围绕", "按照", "根据", "依据", "依照", "针对")
 COORDINATORS = frozenset({"、", "和", "及", "以及", "与", "或", "并", "同"})
 MAX_NAME = 32
+_LEVEL_COUNT = re.compile(r"[、，]?[^，。；]{0,12}?[两二三四五六]级")  # a list of levels closed by N级
+MAX_QUALIFIER = 10  # a qualifier before a quoted formula is short (山洪预警, 危化企业装卸安全)
+# One-character names of China's neighbours in bilateral compounds (中越, 中俄, 中蒙, 中哈 …).
+NEIGHBOURS = frozenset("俄蒙朝越老缅哈吉塔巴印尼阿日韩")
 
 
 # --------------------------------------------------------------------------- word classes
@@ -234,8 +239,8 @@ def _closes_phrase(u: Optional[Unit]) -> bool:
 
 def _coordinates_items(left: Optional[Unit], right: str) -> bool:
     """A coordinator joins two complete items (A体系和B机制, 与…部门) rather than the
-    qualifiers of one head (会商和协同制度): the item on its left has a head of its own, is a
-    body, or the part on its right is already a generic whole (工作流程和工作机制)."""
+    qualifiers of one head (研判和联动制度): the item on its left has a head of its own, is a
+    body, or the part on its right is already a generic whole (工作规则和工作机制)."""
     if left is None or left.kind == "punct":
         return True
     if ends_with_head(_bare(left.text)) or is_org(left.text):
@@ -244,13 +249,39 @@ def _coordinates_items(left: Optional[Unit], right: str) -> bool:
 
 
 def _org_closes(text: str, lo: int, u: Unit, left: Optional[Unit]) -> bool:
-    """A body before a name ends it when it is the object of a preposition (与气象、水利等部门
-    每日会商制度) or the system the name belongs to (应急管理系统驻企服务制度); a body that
-    qualifies the name stays (防汛抗旱指挥部成员单位联席会议制度)."""
+    """A body before a name ends it when it is the object of a preposition (与水文、气象等部门
+    联合值班制度) or the system the name belongs to (应急管理系统挂点联系制度); a body that
+    qualifies the name stays (抗震救灾指挥部成员单位联络员制度)."""
     if u.text.endswith("系统") or left is not None and left.text in ("等", "等等"):
         return True
     clause = max(text.rfind(c, lo, u.start) for c in "，。；：！？")
     return bool(re.search(r"与|同|会同|联合|协调", text[max(lo, clause + 1):u.start]))
+
+
+def _qualifier_before(ctx: DocContext, doc, lo: int, qs: int) -> int:
+    """Start of the plain qualifier written right before a quoted numbered formula
+    (山洪预警“两个必达”机制, 危化企业装卸安全“四查四改”工作机制), else ``qs``. An
+    enumeration that spells the formula out (…调度一张网“四个一”工作体系) or the object of a
+    preposition (关于…重要批示“一清单一台账一销号”制度) is no qualifier of the name."""
+    s = walk_left(ctx, doc, lo, qs)
+    if s is None or s >= qs or qs - s > MAX_QUALIFIER:
+        return qs
+    qualifier = ctx.text[s:qs]
+    if re.search(r"[、，,“”]", qualifier) or ends_with_head(qualifier) or is_org(qualifier):
+        return qs
+    if any(_is_ambiguous(u.text) or is_governing(u.text) for u in units_left(ctx, doc, s, qs)):
+        return qs  # 优化提升“两个必达”机制: a verb governs the formula
+    before = next(units_left(ctx, doc, lo, s), None)
+    if before is not None and (before.text in _LONG_PREPS or word_tag(before.text) == "p"
+                               or before.text in COORDINATORS):
+        return qs  # the last item of a list (A、B和C“三位一体”体系) or a preposition's object
+    return s
+
+
+def _single(text: str, start: int, pos: int, doc) -> bool:
+    """The piece at ``start`` (inside the name ending at ``pos``) is one character long."""
+    first = next(iter(pieces(text, start, pos, doc)), None)
+    return first is not None and first[1] - first[0] == 1
 
 
 def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
@@ -269,7 +300,9 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
         if u.kind == "quote":
             start = u.start
             if NUMERAL_START.match(w[1:2]):
-                break  # a numbered formula before the head starts the name
+                # a numbered formula before the head starts the name, with its plain qualifier
+                start = _qualifier_before(ctx, doc, lo, u.start)
+                break
             continue
         if u.kind == "punct":
             if w in COORDINATORS:
@@ -290,6 +323,17 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
             continue
         if w in ("的", "之", "地", "等", "等等") or w in words("scope") or w in words("complements"):
             break
+        if w in words("levels") or w in words("level_compounds") and _LEVEL_COUNT.match(text, u.end):
+            break  # 省、市、县、乡四级指挥调度平台, 完善省…平台, 市县两级…: a level word starts no name
+        if w in words("bare_bodies") and (left is None or left.kind == "punct" or left.text in words("scope")):
+            break  # 省级部门地质灾害联合巡查机制 (成员单位联络员制度 goes on)
+        if len(w) == 1 and start == u.end and pos - start >= 2 and word_tag(w + text[start]) is not None \
+                and _single(text, start, pos, doc):
+            start = u.start  # two single characters jieba cut apart make a dictionary word (约 | 谈…制度)
+            continue
+        if w in NEIGHBOURS and left is not None and left.text == "中":
+            start, nxt = left.start, next(it, None)  # 中俄界河, 中缅边境: a bilateral qualifier
+            continue
         if w.endswith("是") and len(w) <= 3:  # 四是, 就是, 也是: a copula before the object
             break
         if is_governing(w) or is_org(w) and _org_closes(ctx.text, lo, u, left):
@@ -299,7 +343,10 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
         tag = word_tag(w) or ""
         if tag == "v" and len(w) == 1 and start == pos:  # 建机制: a one-character verb qualifies no name
             break
-        if start != pos and w.endswith(HEADS):  # 新安全格局保障新发展格局: another name ends here
+        if start == pos and tag in ("d", "ad") and len(w) >= 2 and w not in words("adverbs"):
+            start = u.start  # …更新制度: jieba tags some verbs d; next to the head it qualifies
+            continue
+        if start != pos and w.endswith(HEADS):  # 大安全格局支撑大发展格局: another name ends here
             break
         if tag == "p" or w in _LONG_PREPS:
             if w in _LONG_PREPS:
@@ -346,7 +393,7 @@ def _head_is_modifier(text: str, he: int) -> bool:
     if text[he:he + 1] == "“":
         close = text.find("”", he + 1, he + 26)
         if close > 0 and is_numbered(text[he + 1:close]):
-            return True  # 指挥一平台“六个一”: an element spelled out before a numbered formula
+            return True  # 调度一张网“四个一”: an element spelled out before a numbered formula
     return text.startswith(endings("post_head_nouns"), he)
 
 
@@ -355,7 +402,7 @@ def _open_quote(text: str, lo: int, pos: int) -> Optional[int]:
     q = text.rfind("“", lo, pos)
     if q < 0 or "”" in text[q + 1:pos]:
         return None
-    # a quoted term is short; a quoted speech (“今年我们将……”) is plain text for this purpose
+    # a quoted term is short; a quoted speech (“下一步我们将……”) is plain text for this purpose
     if pos - q > 24 or re.search(r"[，。；！？：]", text[q + 1:pos]):
         return None
     return q
@@ -374,9 +421,9 @@ def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
         q = _open_quote(text, ss, hs)
         if q is not None:
             if text[he:he + 1] == "”" and NUMERAL_START.match(text, q + 1):
-                walk_from, end, rule = q, he + 1, "mechanisms.quoted_head"  # 自然灾害防治“九大重点工程”
+                walk_from, end, rule = q, he + 1, "mechanisms.quoted_head"  # 地质灾害防治“三大工程”
             else:
-                if text[he:he + 1] not in "”和、及与，+":  # “四化三体系双基”: a slogan, not a name
+                if text[he:he + 1] not in "”和、及与，+":  # “三化两体系一平台”: a slogan, not a name
                     continue
                 lo = q + 1
         start = walk_left(ctx, doc, lo, walk_from)
@@ -385,7 +432,7 @@ def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
         if walk_from == q:
             start = min(start, q)
         name = text[start:end]
-        # a name that is wholly a quotation: “风险防控体系” -> 风险防控体系
+        # a name that is wholly a quotation: “隐患治理体系” -> 隐患治理体系
         if name.startswith("“") and name.endswith("”") and name.count("“") == 1:
             start, end, name = start + 1, end - 1, name[1:-1]
         if not name.endswith(HEADS) and not name.endswith("”") or is_generic(name.rstrip("”")):

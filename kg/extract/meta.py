@@ -5,26 +5,27 @@ Title, by the rules of the genre, first found wins:
 1. a model-essay lead-in names it: "下面是小编为大家整理的<title>，供大家参考";
 2. a reprint names it: "…题为《<title>》的署名文章", "刊发《<title>》一文" (a "——访…" subtitle is cut);
 3. the heading block: one or two short heading lines right before the byline
-   ("湖南省应急管理厅党委书记、厅长 李大剑", "■…", "——访…"), issue lines in between allowed;
+   ("江西省应急管理厅党委书记、厅长 陶泽民", "■…", "——访…"), issue lines in between allowed;
 4. the first heading-like line, without a column prefix ("一席谈 | …"), a byline prefix
-   ("…厅长伍斌：<title>") or a subtitle ("——…").
+   ("…厅长陶泽民：<title>") or a subtitle ("——…").
 
 Date, in the guideline's order of preference: a complete publication date stated in the text
-(newspaper issue line "《中国应急管理报》2023年2月17日二版", also when normalisation dropped it
-with the page header; a date line of its own in the header or at the end) -> a complete web-page
+(newspaper issue line "《中国应急管理报》2022年6月8日二版", also when normalisation dropped it
+with the page header; a date line of its own in the header or at the end; the reprint note
+"2022年9月14日，《中国应急管理报》第3版刊发了…") -> a complete web-page
 timestamp (the metadata line normalisation dropped: reason ``page-meta``, or a dropped header
-line "发布时间：2022-03-05") -> the year the title names as the document's own ("2019年…综述")
+line "发布时间：2022-03-05") -> the year the title names as the document's own ("2021年…综述")
 -> none. Values are ``YYYY-MM-DD`` or ``YYYY``.
 
 >>> from kg.nlp.context import DocContext
 >>> from kg.text.normalize import normalise
 >>> from kg.models import LoadedDocument, SourceMeta
->>> text = "2019年吉林省应急管理工作综述\\n回首2019年，全省应急管理系统砥砺奋进，取得了新成效。"
+>>> text = "2021年贵州省应急管理工作综述\\n回首2021年，全省应急管理系统攻坚克难，取得了新成效。"
 >>> ctx = DocContext(normalise(LoadedDocument(meta=SourceMeta(id="d", file="d.txt"), path="d.txt",
 ...     text=text, encoding="utf-8", format="txt", sha256="")))
 >>> extract(ctx, None)
 >>> ctx.extraction.title.value, ctx.extraction.date.value, ctx.extraction.date.prov.rule
-('2019年吉林省应急管理工作综述', '2019', 'meta.title_year')
+('2021年贵州省应急管理工作综述', '2021', 'meta.title_year')
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ _DATE_LINE = re.compile(
     rf"^\s*[（(]?\s*(?:(?:发布|发表|刊发|更新|印发)?(?:时间|日期)[：:]\s*)?"
     rf"(?:{_YMD}|((?:19|20)\d{{2}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}))\s*[）)]?\s*$"
 )
+# the reprint statement of an editor's note: "2022年9月14日，《中国应急管理报》第3版刊发了…" or
+# "《中国应急管理报》于2022年9月14日刊发…" (the issue date inside running text)
+_REPRINT_DATE = re.compile(
+    rf"{_YMD}\s*[，,]?\s*《[^《》\n]{{2,20}}(?:报|刊)》\s*(?:第?\s*[0-9一二三四五六七八九十]+\s*版)?\s*"
+    rf"(?:刊发|刊登|刊载|发表|登载|头版|发)"
+    rf"|《[^《》\n]{{2,20}}(?:报|刊)》\s*(?:于|在)\s*{_YMD}\s*(?:第?\s*[0-9一二三四五六七八九十]+\s*版)?\s*"
+    rf"(?:刊发|刊登|刊载|发表|登载)"
+)
 _PAGE_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _META_DATE = re.compile(
     r"(?:发布|发表|更新|印发|成文)?(?:时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})"
@@ -91,9 +100,9 @@ def _lines(text: str, limit: int) -> list[tuple[int, int]]:
 def is_byline(line: str) -> bool:
     """A line naming the author by post and name, or an interview subtitle "——访…".
 
-    >>> is_byline("湖南省应急管理厅党委书记、厅长 李大剑"), is_byline("■福建省应急管理厅党委书记、厅长 伍斌")
+    >>> is_byline("江西省应急管理厅党委书记、厅长 陶泽民"), is_byline("■海南省应急管理厅党委书记、厅长 符海东")
     (True, True)
-    >>> is_byline("——访浙江省应急管理厅厅长凌志峰"), is_byline("坚持双轮驱动")
+    >>> is_byline("——访青海省应急管理厅厅长马文涛"), is_byline("守牢安全底线")
     (True, False)
     """
     s = _BULLET.sub("", line.strip())
@@ -169,7 +178,7 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
         parts = [text[s:e] for s, e in spans]
         last = parts[-1]
         if len(parts) >= 2 and len(parts[-2]) <= 16 and len(last) <= 16 and parts[-2] != last:
-            # a two-line heading printed as two lines ("坚持双轮驱动" / "强化协同管理")
+            # a two-line heading printed as two lines ("守牢安全底线" / "护航高质量发展")
             return _attr(ctx, parts[-2] + " " + last, spans[-2][0], spans[-1][1], "meta.title_block")
         return _attr(ctx, last, spans[-1][0], spans[-1][1], "meta.title_block")
     for s, e in lines[:6]:
@@ -220,6 +229,12 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
             if value:
                 return Attribute(value=value, prov=ctx.prov_removed(r, r.orig_start + m.start(),
                                                                     r.orig_start + m.end(), "meta.date_issue"))
+    # ... or stated in the reprint note of the body ("2022年9月14日，《…报》第3版刊发了…")
+    m = _REPRINT_DATE.search(text, 0, HEAD_CHARS)
+    if m:
+        value = _ymd(*[g for g in m.groups() if g is not None][:3])
+        if value:
+            return _attr(ctx, value, m.start(), m.end(), "meta.date_reprint")
     # 2. the web page's timestamp (a metadata line normalisation dropped from the text)
     for r in ctx.norm.removed:
         line = ctx.norm.original[r.orig_start:r.orig_end]

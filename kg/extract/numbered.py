@@ -6,15 +6,16 @@ appended to ``ctx.extraction.numbered_formulas``; ``name`` is written without th
 quotes, ``count`` is the value of the leading numeral, ``expansion`` lists the parts
 where the text spells them out. The provenance span is the quoted content.
 
-Kept: “三坚决两确保”, “两手抓、两不误”, ‘两个两千’, “一案三制”, “十个有”.
-Dropped: lexical 一 (一把手, 一盘棋: an initial 一 needs a second counted part),
+Kept: “三清单两机制”, “两查两改、两不放过”, ‘两个一千’, “一案三制”, “十个到位”.
+Dropped: lexical 一 (一把手, 一盘棋: an initial 一 needs a second counted part), place names and
+their literary names (四川, 八闽), rating words (五星级),
 plan periods (十四五), durations (三年行动), fractions and degree words (十分, 一亩三分地),
-sayings the text rejects (破除“九龙治水”), 双-/第-initial and Arabic-numeral strings.
+sayings the text rejects (摒弃“七拼八凑”), 双-/第-initial and Arabic-numeral strings.
 A one-character-missing repeat of a formula is named after its more frequent form.
 
->>> [c for c in ("三坚决两确保", "一把手", "一案三制", "十四五", "三年行动", "十分重要") if is_numbered(c)]
-['三坚决两确保', '一案三制']
->>> leading_count("十个有"), leading_count("两个两千"), leading_count("一百个村")
+>>> [c for c in ("三清单两机制", "一把手", "一案三制", "十四五", "三年行动", "十分重要") if is_numbered(c)]
+['三清单两机制', '一案三制']
+>>> leading_count("十个到位"), leading_count("两个一千"), leading_count("一百个村")
 (10, 2, 100)
 """
 
@@ -37,21 +38,21 @@ QUOTES = (re.compile(r"“([^“”\n]{1,24})”"), re.compile(r"‘([^‘’\n]
 # A slogan is short and phrase-like: no sentence punctuation, no digits or Latin letters.
 _BAD_CHARS = re.compile(r"[。：:；;？！!?《》（）()A-Za-z0-9%]")
 _PLAN_PERIOD = re.compile(r"^十[一二三四五六七八九]?五")
-# numeral + time unit is a duration (三年行动, 百日攻坚); numeral + 分 a fraction or degree
+# numeral + time unit is a duration (三年行动, 百日会战); numeral + 分 a fraction or degree
 _DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:个)?(?:年|天|日|月|周|季度|小时|分钟|秒|届)")
 _FRACTION = re.compile(r"[一二两三四五六七八九十百千]分")
-# Other counted parts after an initial 一 (一案三制, 一岗双责); 双 counts inside a formula.
+# Other counted parts after an initial 一 (一案三制, 一队多能); 双 counts inside a formula.
 _SECOND_NUMERAL = re.compile(r"[二两三四五六七八九十百千双]")
-# Measure words of a counted list (两个主义, 五大能力, 四项制度): such a formula counts
-# parts even when the text rejects it (力戒“两个主义”).
+# Measure words of a counted list (两个极端, 三大能力, 四项制度): such a formula counts
+# parts even when the text rejects it (力戒“两个极端”).
 _COUNT_MEASURE = re.compile(r"^[一二两三四五六七八九十百千]+(?:个|大|项|种|条|类|件|方面)")
 # Verbs of rejection: a quoted saying governed by them is criticised, not adopted
-# (破除“九龙治水”的工作格局, 打破“一亩三分地”的狭隘思路).
+# (摒弃“七拼八凑”的做法, 杜绝“三天打鱼两天晒网”的作风).
 _REJECT = re.compile(r"(?:破除|打破|摒弃|杜绝|避免|防止|克服|摆脱|改变|消除|反对|纠正|根除|不搞|不能搞)[^，。；！？\n]{0,8}$")
 
 
 def leading_count(s: str) -> Optional[int]:
-    """Value of the numeral that starts ``s`` (十个有 -> 10, 五个一百 -> 5, 一百个村 -> 100)."""
+    """Value of the numeral that starts ``s`` (十个到位 -> 10, 五个一千 -> 5, 一百个村 -> 100)."""
     m = _NUM_RUN.match(s)
     if not m:
         return None
@@ -68,9 +69,25 @@ def leading_count(s: str) -> Optional[int]:
     return total + (digit or 0) if total or digit is not None else None
 
 
+def _lexical_start(content: str) -> bool:
+    """The numeral belongs to a word: a place name (四川, 八闽; jieba's dictionary tags the whole
+    string ns: 三峡) or a distinguishing adjective of jieba's dictionary (tag b: 五星级, 三星级),
+    not a count of parts."""
+    from kg.extract.lexicon import jieba_tags, numeral_place_names
+
+    if any(content.startswith(p) for p in numeral_place_names()):
+        return True
+    tags = jieba_tags()
+    if tags.get(content) == "ns":  # a region's name as a whole (三北 = 华北、东北、西北)
+        return True
+    return any(tags.get(content[:k]) == "b" for k in range(3, min(5, len(content)) + 1))
+
+
 def is_numbered(content: str) -> bool:
     """True when a quoted string is a numbered formula (without looking at its context)."""
     if len(content) < 2 or content[0] not in NUMERALS or _BAD_CHARS.search(content):
+        return False
+    if _lexical_start(content):
         return False
     if all(ch in NUMERALS for ch in content):
         return False
@@ -78,7 +95,7 @@ def is_numbered(content: str) -> bool:
         return False
     if content[0] == "一":
         # 一 alone is lexical (一把手, 一盘棋, 一站式, 一对一); a formula counts another part
-        # (一案三制) or repeats 一 three times or more (一批示一报告一台账).
+        # (一案三制) or repeats 一 three times or more (一清单一台账一销号).
         if not _SECOND_NUMERAL.search(content, 1) and content.count("一") < 3:
             return False
         if content[1:2] == "是":  # 一是…: an enumeration, not a slogan
@@ -105,8 +122,8 @@ def _one_deletion(long: str, short: str) -> bool:
 def canonical_names(names: list[str]) -> dict[str, str]:
     """Map a misspelt repeat (one character missing or extra) to the more frequent form.
 
-    >>> canonical_names(["四化三体系双基", "四化三体系双基", "四化三体双基"])["四化三体双基"]
-    '四化三体系双基'
+    >>> canonical_names(["三化两体系一平台", "三化两体系一平台", "三化两体一平台"])["三化两体一平台"]
+    '三化两体系一平台'
     """
     freq = Counter(names)
     out = {n: n for n in freq}
@@ -141,7 +158,7 @@ def _parallel(items: list[str], max_len: int = 10) -> Optional[list[str]]:
 
 
 def _list_before(text: str, pos: int, n: int) -> Optional[list[str]]:
-    """Exactly ``n`` 、-separated items ending right before ``pos`` (…指挥一平台“六个一”)."""
+    """Exactly ``n`` 、-separated items ending right before ``pos`` (…调度一张网“四个一”)."""
     window = re.split(r"[，。；：！？\n]", text[max(0, pos - 12 * n): pos])[-1]
     parts = re.split(r"、|和|及", window)
     if len(parts) < n or not parts[-1]:
@@ -167,7 +184,7 @@ def _list_after(text: str, pos: int, n: int) -> Optional[list[str]]:
 
 
 def _quoted_run_before(text: str, pos: int, n: int) -> Optional[list[str]]:
-    """``n`` quoted strings in a row ending at ``pos`` (“不统筹、无应急”…“不冲锋、不应急”等五个导向)."""
+    """``n`` quoted strings in a row ending at ``pos`` (“不会商、不调度”…“不闭环、不销号”等四个环节)."""
     items: list[str] = []
     end = pos
     while len(items) < n:
@@ -180,7 +197,7 @@ def _quoted_run_before(text: str, pos: int, n: int) -> Optional[list[str]]:
 
 
 def _signature_list(text: str, lo: int, hi: int, n: int, sig: str) -> Optional[list[str]]:
-    """``n`` 、-separated items all ending in ``sig`` within ``text[lo:hi]`` (四化: 法治化、协同化…)."""
+    """``n`` 、-separated items all ending in ``sig`` within ``text[lo:hi]`` (三化: 标准化、信息化…)."""
     item = rf"[\u4e00-\u9fff]{{1,6}}?{re.escape(sig)}"
     pat = re.compile(rf"(?:{item}[、和及]){{{n - 1}}}{item}")
     for m in pat.finditer(text, lo, hi):
@@ -195,7 +212,7 @@ def expansion(ctx: DocContext, name: str, count: int, spans: list[tuple[int, int
     text = ctx.text
     if count < 2 or count > 12:
         return []
-    # unquoted occurrences count too (“A”“B”…等五个导向)
+    # unquoted occurrences count too (“A”“B”…等四个环节)
     occurrences = list(spans) + [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
     for s, e in occurrences:
         qs = s - 1 if s > 0 and text[s - 1] in "“‘" else s
@@ -207,7 +224,7 @@ def expansion(ctx: DocContext, name: str, count: int, spans: list[tuple[int, int
                       _list_after(text, qe, count)):
             if found:
                 return found
-        # a part of a compound formula spelled out nearby: “四化…” <- 法治化、协同化、智能化、社会化
+        # a part of a compound formula spelled out nearby: “三化…” <- 标准化、信息化、专业化
         m = re.match(r"[一二两三四五六七八九十]([\u4e00-\u9fff])", name)
         if m and m.group(1) not in "个大项种条类件":
             ss, se = ctx.sentence_of(s)

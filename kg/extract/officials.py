@@ -2,15 +2,17 @@
 
 Anchored on a run of titles (党委书记、厅长; 二级巡视员; 副局长 …, see
 :data:`kg.extract.lexicon.TITLES`) with the 2–4 character name next to it, after
-("厅长霍云成", "厅长 李大剑", "厅长伍斌：") or before ("李大剑厅长"). A name starts with a
+("厅长陶泽民", "厅长 符海东", "厅长马文涛：") or before ("符海东厅长"). A name starts with a
 surname of :func:`kg.extract.lexicon.surnames`, is not a word jieba's dictionary knows as
 something else (季度, 高度), and its length is decided by what follows it (a boundary,
-a reporting verb 说/表示/带领 …, another known name of the document).
+a reporting verb 说/表示/带领 …, another known name of the document). Names without a Han
+surname (Mongolian, Tibetan, Yi, Dai …: 那日松, 次仁旺堆) are read over jieba's tokens when a
+cue closes them (see :func:`_name_without_surname`).
 
 The body is the organization mention (:mod:`kg.extract.organizations`, run before) that
-ends where the titles start, so it is already region-prefixed (省应急管理厅 -> 吉林省应急管理厅);
+ends where the titles start, so it is already region-prefixed (省应急管理厅 -> 江西省应急管理厅);
 else a region or bare level word with 委/政府 ("自治区党委书记" -> the document region).
-Later mentions of an anchored name without a title ("凌志峰说") are emitted with no titles.
+Later mentions of an anchored name without a title ("马文涛说") are emitted with no titles.
 
 Not officials: the central leadership cited in set phrases (a name next to 总书记 or another
 central title is excluded everywhere in the document), editors, reporters and correspondents
@@ -20,6 +22,7 @@ central title is excluded everywhere in the document), editors, reporters and co
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Optional
 
 from kg.extract.lexicon import (
@@ -49,7 +52,8 @@ _NOT_IN_NAME = set("的了与及或等在是对把被从向说讲称副厅局委
 _AFTER_NAME = re.compile(
     r"(?:说|表示|指出|强调|介绍|认为|要求|称|在|带领|率|率领|主持|出席|参加|题为|同志|一行|等|看来|作|做|讲话|"
     r"发言|代表|对|向|到|赴|深入|调研|检查|督导|和|与|及|、|的|也|还|就|已|从|将|为|被|把|是|会见|接受|批示|"
-    r"签发|提出|部署|宣布|通报|总结|回答|答|谈|撰文|署名|一文|》|”)"
+    r"签发|提出|部署|宣布|通报|总结|回答|答|谈|撰文|署名|一文|》|”|带队|率队|赶赴|前往|陪同|分别|亲自|专程|"
+    r"第一时间|长期|多次|先后|随即|立即)"
 )
 _ONE_CHAR_AFTER = set("说在和与及等的也还就已从将为被把是对向到率称")
 _BEFORE_NAME_OK = set("由和与、，。；：:“《（( \n是请经据向对任")
@@ -108,6 +112,63 @@ def _name_after(text: str, e: int, starts: set[int], known: set[str]) -> Optiona
     return None
 
 
+# Tags of words that are never inside a name without a Han surname (verbs, adverbs, particles,
+# numerals, time words …); the word after such a name is one of them or a boundary.
+_INSIDE_NOT = {"v", "vd", "vn", "vi", "d", "ad", "p", "c", "r", "m", "t", "f", "y", "e", "o", "u", "uj", "ul", "uz",
+               "ug", "ud", "uv", "df", "dg", "rr", "rz", "mq", "q"}
+_NEXT_OK = {"v", "vd", "vi", "d", "ad", "p", "c", "f", "t"}
+_WORD_NAME_TAGS = {None, "nr", "nrt", "nrfg", "ns"}
+# One-character function words (jieba cuts transliterated names into single characters whose
+# tags mean nothing there (根 is tagged p, 巴 ns); these few never stand in a name).
+_FUNCTION_CHARS = set("的了着过是在和与及或等把被从向对将就也都还又再很更最不没所之其这那要会能可")
+
+
+def _name_without_surname(text: str, e: int, token_starts: list[int], anchored: bool) -> Optional[tuple[int, int]]:
+    """A name of two to five characters after a title that no Han surname starts: Mongolian,
+    Tibetan, Yi, Dai … names (厅长那日松, 副厅长次仁旺堆带队, 二级巡视员阿苏拉且长期驻守).
+
+    Read over jieba's tokens: no word of the name is a function word, verb or numeral (局长亲自
+    带队, 厅长办公会议 have no name), a common noun of the dictionary is inside it only when the
+    post is written with its body (``anchored``: 自治区应急管理厅副厅长次仁旺堆; not 组长年度例会
+    召开), and the name is closed by a boundary, a title, or a verb, adverb or reporting word
+    (带领, 说, 分别)."""
+    i = e + 1 if e < len(text) and text[e] == " " else e
+    k = bisect_left(token_starts, i)
+    if k >= len(token_starts) or token_starts[k] != i or _boundary(text, i):
+        return None
+    tags = jieba_tags()
+    end = i
+    for j in range(k, min(k + 5, len(token_starts))):
+        ts, te = token_starts[j], token_starts[j + 1] if j + 1 < len(token_starts) else len(text)
+        w = text[ts:te]
+        if w == "·" and end > i:  # 艾力·买买提 (a Uyghur name with its middle dot)
+            end = te
+            continue
+        if not _han(w) or any(c in _NOT_IN_NAME or c in _FUNCTION_CHARS for c in w):
+            return None
+        tag = tags.get(w)
+        if len(w) > 1 and (tag in _INSIDE_NOT or tag not in _WORD_NAME_TAGS and not anchored):
+            return None
+        end = te
+        if end - i > 5:
+            return None
+        if end - i < 2 or tags.get(text[i:end]) not in _WORD_NAME_TAGS:
+            continue  # a dictionary word is no name (办公会议); it may start a longer one (宝音 + 德力格尔)
+        if _boundary(text, end) or TITLE_PLAIN.match(text, end) or _AFTER_NAME.match(text, end):
+            return i, end
+        n = bisect_left(token_starts, end)
+        if n < len(token_starts) and token_starts[n] == end:
+            ne = token_starts[n + 1] if n + 1 < len(token_starts) else len(text)
+            if tags.get(text[end:ne]) in _NEXT_OK:
+                return i, end
+    return None
+
+
+def _closed(text: str, end: int) -> bool:
+    """A name ending at ``end`` is followed by a boundary, a title or a reporting/action word."""
+    return _boundary(text, end) or bool(TITLE_PLAIN.match(text, end) or _AFTER_NAME.match(text, end))
+
+
 def _name_before(text: str, s: int, starts: set[int], known: set[str]) -> Optional[tuple[int, int]]:
     j = s - 1 if s > 0 and text[s - 1] == " " else s
     for n in (4, 3, 2):
@@ -144,12 +205,12 @@ def _org_before(ctx: DocContext, pos: int) -> Optional[str]:
             break
     r = _region_ending_at(ctx, pos)
     if r is not None:
-        return r.name  # 湖南省省长, 自治区主席
+        return r.name  # 江西省省长, 自治区主席
     m = _ORG_FALLBACK.search(ctx.text, max(0, pos - 8), pos)
     if m is None:
         return None
     r = _region_ending_at(ctx, m.end(1))
-    if r is not None:  # 湖南省委书记
+    if r is not None:  # 江西省委书记
         return r.name + (m.group(2) or "")
     region = ctx.extraction.region
     if is_own_level(m.group(1), region) and (m.start() == 0 or not ("\u3400" <= ctx.text[m.start() - 1] <= "\u9fff")):
@@ -176,7 +237,7 @@ def _central_names(text: str) -> set[str]:
 def title_runs(text: str) -> list[tuple[int, int, list[str]]]:
     """Runs of titles (党委书记、厅长; 党组书记兼局长) as (start, end, titles in order).
 
-    >>> title_runs("习近平总书记强调；省应急管理厅党委书记、厅长李大剑")
+    >>> title_runs("习近平总书记强调；省应急管理厅党委书记、厅长陶泽民")
     [(15, 22, ['党委书记', '厅长'])]
     """
     runs: list[tuple[int, int, list[str]]] = []
@@ -201,19 +262,25 @@ def _media_before(text: str, pos: int) -> bool:
 def extract(ctx: DocContext, doc) -> None:
     """Append one OfficialMention per anchored name, then one per later bare mention."""
     text = ctx.text
-    _, starts, _ = token_bounds(doc, text)
+    start_list, starts, _ = token_bounds(doc, text)
     central = _central_names(text)
     runs = title_runs(text)
     # first pass: names closed by a boundary are certain and decide the length elsewhere
     known: set[str] = set()
     for _, e, _ in runs:
-        span = _name_after(text, e, starts, set())
+        span = _name_after(text, e, starts, set()) or _name_without_surname(text, e, start_list, False)
         if span and (_boundary(text, span[1])):
             known.add(text[span[0]:span[1]])
     found: list[tuple[int, int, int, int, list[str], Optional[str], str]] = []
     for rs, re_, titles in runs:
         span = _name_after(text, re_, starts, known)
         rule = "officials.title_name"
+        if span is None or not _closed(text, span[1]) and text[span[0]:span[1]] not in known:
+            # no surname, or a surname reading with no cue after it (吉 | 克拉 | 博长期…): a longer
+            # name closed by a cue wins (二级巡视员阿苏拉且长期驻守)
+            alt = _name_without_surname(text, re_, start_list, _org_before(ctx, rs) is not None)
+            if alt is not None and (span is None or alt[1] > span[1]):
+                span, rule = alt, "officials.title_name_nosurname"
         if span is None:
             span = _name_before(text, rs, starts, known)
             rule = "officials.name_title"
@@ -224,7 +291,7 @@ def extract(ctx: DocContext, doc) -> None:
         name = text[span[0]:span[1]]
         if name in central or _media_before(text, min(span[0], rs)):
             continue
-        org = _org_before(ctx, rs) if rule == "officials.title_name" else _org_before(ctx, span[0])
+        org = _org_before(ctx, rs) if rule != "officials.name_title" else _org_before(ctx, span[0])
         start = min(span[0], rs)
         end = max(span[1], re_)
         found.append((start, end, span[0], span[1], titles, org, rule))

@@ -9,13 +9,16 @@ Bodies with an emergency-management role, one item per mention:
   人民政府总值班室) and their abbreviations (安委会, 应急委, 应急办, 减灾委, 森防指, 防指, 防办);
 * sector departments named as co-responsible: "水利部门", a list with one head word
   "气象、水利、林草等部门" -> 气象部门, 水利部门, 林草部门 (``distributed_head``), "省水利厅";
-* specific partner bodies a text works with ("会同省军区战备建设局").
+* specific partner bodies a text works with ("会同省煤矿安全监察局").
 
-The region before a body decides its name: a region as written is kept (湖南省应急管理厅, X市应急委);
+The region before a body decides its name: a region as written is kept (江西省应急管理厅, X市应急委);
 a bare level word for the document's own level gets the document region (省应急管理厅 ->
-吉林省应急管理厅, ``region_prefix``); a scope word (全省, 各级) or a list of levels
+江西省应急管理厅, ``region_prefix``); a scope word (全省, 各级) or a list of levels
 (省、市、县应急指挥中心, 市县两级应急管理部门) leaves the bare body; "省级…" names peers of other
-regions and is dropped unless it is below the document's level (区级预警中心 in a city text).
+regions and is dropped unless it is below the document's level (县级预警中心 in a city text); a bare
+level word above the document's level names the division that contains its region (省应急管理厅 in
+a city's speech -> the department of its province); a lower level written with its peers in
+brackets is kept as the kind of body (各县（市、区）应急管理局).
 An abbreviation is named by its full form when the text also writes that (市应急局 ->
 X市应急管理局), else as written; a bare body is named like the document's own body of the same
 kind when the text has one (应急办 -> X市应急办).
@@ -29,14 +32,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from kg.extract.lexicon import (
+    ABBREVIATION_VARIANTS,
     ABBREVIATIONS,
     BODY_MORPHEMES,
     DOC_RANK,
     HAN,
+    LEVEL_RANK,
     SECTORS,
+    divisions,
     is_own_level,
     level_rank,
     token_bounds,
@@ -75,6 +82,8 @@ _SECTOR_BODY = re.compile(r"厅|局|委员会")
 _PARTNER = re.compile("会同|联合|协同|配合|商请")
 _PARTNER_BODY = re.compile(rf"(?:省|市|县|区)?[{HAN}]{{2,10}}?(?:局|厅|委员会|办公室|指挥部)")
 _GENERIC = re.compile(r"有关|相关|各|等|其他|其它|行业|主管|职能|成员|涉灾|政府组成|内设|所属|直属|下属|上级")
+# What ends in 局 without being a bureau, and a 的 no body name has (协同配合的工作格局)
+_NOT_BODY = re.compile(r"的|(?:格|布|大|全|开|结|破|时|危|残|定|骗|变)局$")
 _BOOK = re.compile(r"《[^《》\n]*》")
 _LEVEL = re.compile(r"(自治区|自治州|自治县|省|市|县|区|州|旗|盟)$")
 _LEVEL_LIST = re.compile(r"(?:[省市县区乡镇州][、，和及与]?){2,}(?:两级|三级|四级|五级)?$|(?:两|三|四|五)级$")
@@ -114,6 +123,20 @@ class _Prefix(NamedTuple):
     canon: str  # the prefix to name the body with
     own: bool  # the body is the document region's own
     scoped: bool = False  # bare because of a scope word or a list of levels (全省, 各级, 市县两级)
+    parent: bool = False  # a level above the document's: the division that contains its region
+
+
+# A level word with the levels of the same rank in brackets: 县（市、区）, 市（州）, 旗县（市、区）
+_LEVEL_BRACKET = re.compile(r"((?:[县市区州旗盟]|旗县|盟市)（[县市区州旗盟、]+）)$")
+
+
+@lru_cache(maxsize=64)
+def _parent(adcode: Optional[str], level: str) -> Optional[str]:
+    """Full name of the province (or prefecture) that contains the division ``adcode``."""
+    if not adcode:
+        return None
+    key = adcode[:2] + "0000" if level == "province" else adcode[:4] + "00"
+    return next((d.name for d in divisions() if d.adcode == key), None)
 
 
 def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
@@ -122,7 +145,7 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     region = ctx.extraction.region
     m = _region_ending_at(ctx, s)
     if m is not None:
-        if m.prov.rule == "regions.deictic":  # 我省应急管理厅 -> 湖南省应急管理厅
+        if m.prov.rule == "regions.deictic":  # 我省应急管理厅 -> 江西省应急管理厅
             return _Prefix(m.surface, m.prov.start, m.name, True)
         return _Prefix(m.surface, m.prov.start, m.surface, region is not None and m.name == region.name)
     for pre in ("国务院", "国家", "中国"):
@@ -134,9 +157,15 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
         if lv is None or _LEVEL_LIST.search(before) or region is None:
             return _Prefix("", s, "", False, True)  # 各级安委会, 市县两级应急管理部门
         if level_rank(lv.group(1), region) > DOC_RANK[region.level]:
-            p = lv.group(1) + "级"  # 区级预警中心 in a city text: the city's own lower units
+            p = lv.group(1) + "级"  # 县级预警中心 in a city text: the city's own lower units
             return _Prefix(p, s - len(p), p, False)
         return _Prefix(None, s, "", False)  # 省级应急管理厅（局） in a province text: peers elsewhere
+    br = _LEVEL_BRACKET.search(before)
+    if br is not None and region is not None:
+        lead = br.group(1)[0] if br.group(1)[1] == "（" else br.group(1)[:2]
+        if lead in LEVEL_RANK and level_rank(lead, region) > DOC_RANK[region.level] or lead in ("旗县", "盟市"):
+            # 各县（市、区）应急管理局 in a city text: the kind of body every lower unit has
+            return _Prefix(br.group(1), s - len(br.group(1)), br.group(1), False)
     lv = _LEVEL.search(before)
     if lv is None:
         return _Prefix("", s, "", False)
@@ -151,6 +180,10 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
         return _Prefix("", s, "", False)  # the level character inside a word (城市, 社区)
     if is_own_level(level, region):
         return _Prefix(level, ls, region.name, True)
+    if region is not None and not region.anonymized and level_rank(level, region) < DOC_RANK[region.level]:
+        parent = _parent(region.adcode, "province" if level_rank(level, region) == 0 else "city")
+        if parent:  # 省应急管理厅 in a city's speech: the department of the province it lies in
+            return _Prefix(level, ls, parent, False, parent=True)
     return _Prefix(level, ls, level, False)
 
 
@@ -163,14 +196,20 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
 
     out: list[_Org] = []
 
+    def in_list(s: int, e: int) -> bool:
+        """The body is an item of a list of bodies (安委会、减灾委、防指、森防指)."""
+        before = text[s - 1:s] == "、" and any(m.end() == s - 1 for m in _LITERAL.finditer(text, max(0, s - 9), s - 1))
+        return before or text[e:e + 1] == "、" and _LITERAL.match(text, e + 1) is not None
+
     def add(s: int, e: int, core: str, kind: str, needs_prefix: bool = False) -> None:
         p = _prefix(ctx, s, starts)
-        if p.written is None or ((needs_prefix or core in _NEEDS_PREFIX) and not p.written and not p.scoped):
+        if p.written is None or ((needs_prefix or core in _NEEDS_PREFIX) and not p.written and not p.scoped
+                                 and not (core in _NEEDS_PREFIX and in_list(s, e))):
             return
         if p.written and kind == "ministry" and p.written not in ("国家", "中国"):
             return  # a region before 应急管理部 is a misreading, the Ministry is national
-        name = (p.canon if p.own else p.written) + core
-        construction = "region_prefix" if p.own and p.canon != p.written else "literal"
+        name = (p.canon if p.own or p.parent else p.written) + core
+        construction = "region_prefix" if (p.own or p.parent) and p.canon != p.written else "literal"
         out.append(_Org(p.start, e, s, core, kind, p.written, name, construction, own=p.own, scoped=p.scoped))
 
     for m in _LITERAL.finditer(text):
@@ -201,7 +240,7 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         chain = back.group(0)[::-1] if back else ""
         if head in ("指挥部", "委员会") and (not chain or _only_weak(chain)):
             continue  # 分指挥部, bare 指挥部, 管理委员会: no name of the field
-        # a bare 指挥中心/预警中心 names a body only with a level before it (区级预警中心)
+        # a bare 指挥中心/预警中心 names a body only with a level before it (县级预警中心)
         add(s - len(chain), e, text[s - len(chain):e], kind, needs_prefix=not chain)
 
     for m in _BUREAU.finditer(text):
@@ -254,7 +293,8 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         if b is None:
             continue
         body = b.group(0)
-        if (_GENERIC.search(body) or in_book(m.start(), b.end()) or "部门" in body or _LITERAL.search(body)
+        if (_GENERIC.search(body) or _NOT_BODY.search(body) or in_book(m.start(), b.end()) or "部门" in body
+                or _LITERAL.search(body)
                 or _HEAD.search(body) or _SECTOR_WORD.match(body.lstrip("省市县区"))
                 or text[b.end():b.end() + 1] in _NOT_AFTER):
             continue
@@ -279,7 +319,9 @@ def _canonicalise(orgs: list[_Org]) -> None:
     for o in orgs:
         if o.core not in ABBREVIATIONS or o.construction == "abbreviation":
             continue
-        full = o.name[: len(o.name) - len(o.core)] + ABBREVIATIONS[o.core]
+        pre = o.name[: len(o.name) - len(o.core)]
+        forms = [pre + f for f in ABBREVIATION_VARIANTS.get(o.core, ()) + (ABBREVIATIONS[o.core],)]
+        full = next((f for f in forms if f in names), forms[0])
         o.full_name = full
         if full in names:
             o.name = full

@@ -5,16 +5,16 @@ frames are fixed strings). Output: one :class:`~kg.models.PrinciplePair` per pai
 occurrence, appended to ``ctx.extraction.principle_pairs``, in text order, with the span
 from X to Y.
 
-Kept: “防”与“救” (quoted, wherever it stands: 处理好“统”与“分”“防”与“救”的关系); X与Y
+Kept: “防”与“救” (quoted, wherever it stands: 把握好“管”与“治”“防”与“救”的关系); X与Y
 followed by (之间)的…关系 (安全与发展的关系); a 、-list of two or more X与Y followed by 的
-(处理好点与面、面与线、一般与重点、局部与整体的关系; 衔接好防与救、统与分的责任链条).
-X and Y are terms of one to four characters of the same length. Not kept: a lone X与Y
-before another noun (破与立的过程), "A与B相结合/相统一", and X和Y.
+(把握好条与块、点与线、当前与长远的关系; 统筹好防与救、管与治的工作链条).
+X and Y are terms of one to four characters of the same length (or Y is 非X: 传统与非传统).
+Not kept: a lone X与Y before another noun (收与放的过程), "A与B相结合/相统一", and X和Y.
 
->>> text = "处理好点与面、面与线、一般与重点、局部与整体的关系"
+>>> text = "把握好条与块、点与线、当前与长远、传统与非传统的关系"
 >>> [(a, b) for _, _, a, b in find_pairs(text)]
-[('点', '面'), ('面', '线'), ('一般', '重点'), ('局部', '整体')]
->>> find_pairs("实质就是破与立的过程"), find_pairs("坚持预防与救援相结合的原则")
+[('条', '块'), ('点', '线'), ('当前', '长远'), ('传统', '非传统')]
+>>> find_pairs("实质就是收与放的过程"), find_pairs("坚持预防与救援相结合的原则")
 ([], [])
 """
 
@@ -46,6 +46,8 @@ def _unquoted_pairs(text: str) -> list[tuple[int, int, int, str, str]]:
         if not y:
             continue
         n = len(y.group(0))
+        if y.group(0)[0] == "非" and n >= 2 and text[i - n + 1:i] == y.group(0)[1:]:
+            n -= 1  # 传统与非传统, 常规与非常规: Y is the negation of X
         x = text[i - n:i]
         if len(x) != n or any(c in _STOP_X or not _HAN.match(c) for c in x):
             continue

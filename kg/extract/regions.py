@@ -6,15 +6,15 @@ form and by short form + level word (延边州). Anonymised regions are kept as 
 (X市, XX省, anonymized=True). Short forms of cities and counties collide with ordinary
 words (长治久安, 和平, 复兴), so one is accepted only where it is safe:
 
-* right after its own province or prefecture (吉林长春, 长春朝阳), or
+* right after its own province or prefecture (江西赣州, 赣州章贡), or
 * in a document about the province it lies in, as a whole jieba token that jieba's
-  dictionary does not tag as an ordinary word (松原 in a Jilin text; not 长治 in 长治久安).
+  dictionary does not tag as an ordinary word (瑞金 in a Jiangxi text; not 长治 in 长治久安).
 
-Province short forms (湖南, 广西, 吉林) are accepted as whole jieba tokens. Two-character
+Province short forms (江西, 广西, 贵州) are accepted as whole jieba tokens. Two-character
 full names that are also common nouns (城区, 郊区, 矿区) are treated like short forms.
 
 The document's own region is inferred from the title, the posts of its officials and bodies
-("湖南省应急管理厅党委书记"), and the number of mentions, at the level the text speaks of
+("江西省应急管理厅党委书记"), and the number of mentions, at the level the text speaks of
 itself (全省/我省/省委 -> province; 全市/我市/市局 -> city; 全县 -> county).
 Deictic mentions (我省, 本市 …) are then emitted as mentions of that region.
 """
@@ -138,7 +138,7 @@ def _prefix_hits(text: str, start_list: list[int]) -> list[int]:
 
 
 def _chained(text: str, s: int, e: int, form: str, table, ends: set[int]) -> list[_Cand]:
-    """A province or prefecture run together with a unit inside it in one jieba word (吉林长春, 长春朝阳)."""
+    """A province or prefecture run together with a unit inside it in one jieba word (江西赣州, 赣州章贡)."""
     parent = table[form][0]
     if parent.level == "county":
         return []
@@ -158,8 +158,8 @@ def _judge(text: str, s: int, e: int, form: str, table, accepted: list[_Cand], e
     """Accept a form found at a token start, defer it (division None), or reject it (None)."""
     first = table[form][0]
     if first.level == "province" and not _is_short(form, first):
-        return _Cand(s, e, form, first, "province", "regions.province")  # 湖南省 also inside 湖南省委
-    # a full name whose level character starts the next word (吉林市场): the shorter form
+        return _Cand(s, e, form, first, "province", "regions.province")  # 江西省 also inside 江西省委
+    # a full name whose level character starts the next word (深圳市场): the shorter form
     shortened = False
     while e not in ends and e - s > 2 and text[s:e - 1] in table and text[e - 1:e + 1] in jieba_tags():
         e, shortened = e - 1, True
@@ -168,7 +168,7 @@ def _judge(text: str, s: int, e: int, form: str, table, accepted: list[_Cand], e
     d = divs[0]
     aligned = e in ends
     if d.level == "province":
-        # a short form whole, or left by a full name whose level character starts a word (吉林 of 吉林市场)
+        # a short form whole, or left by a full name whose level character starts a word (深圳 of 深圳市场)
         if aligned or shortened:
             return _Cand(s, e, form, d, "province", "regions.province")
         return None
@@ -283,7 +283,7 @@ def extract(ctx: DocContext, doc) -> None:
                                 evidence=[ctx.prov(c.start, c.end, f"regions.{method}") for c in evidence])
         own = _division_named(name)
         if own is not None:
-            # short forms of the document's own province (松原, 珲春 in a Jilin text)
+            # short forms of the document's own province (赣州, 瑞金 in a Jiangxi text)
             for s, e, form in deferred:
                 inside = [d for d in divisions_by_name()[form] if d.province == own.province]
                 if inside and not _word_like(form):

@@ -10,25 +10,31 @@ written with 万/余 (``万人次``, ``余名``; ``个部门`` when the subject 
 Rules, sentence by sentence (a figure is used by one rule only):
 
 * 分别: "A、B和C(与X相比，)分别下降1%2%3%" distributes the values over the indicators;
-* streaks: "连续46个月未发生重特大事故" -> value 46, unit 个月;
-* zero: "年度重特大事故零发生" -> value 0;
-* direction only: "事故起数、死亡人数同比均下降", "火灾起数、过火面积“双下降”" -> one item per
+* changes: "隐患数量由2020年的860项减少至310项" -> value 310, the starting point as baseline;
+* rates without a measure word: "万车死亡率降至1.58" -> value 1.58, unit None;
+* streaks: "连续30个月未发生较大以上事故" -> value 30, unit 个月;
+* zero: "全年较大事故零发生" -> value 0;
+* direction only: "事故起数、死亡人数同比均下降", "警情起数、出动人次“双下降”" -> one item per
   named indicator (it must end like an indicator: 起数, 人数, 面积, 损失, 指标 …);
-* counts: an Arabic number with a measure word, the subject before it (查险人员11.98万人) or
-  after it (123条合理建议); Chinese numerals only in fixed frames (六个议事协调机构,
-  实现三个“第一家”) because most of them structure the text (三个方面, 四类问题).
+* counts: an Arabic number with a measure word, the subject before it (巡查人员3.72万人) or
+  after it (86条意见建议), or a second figure about the same subject (队伍12支、480人), or an
+  action counted before its verb (3次启动应急响应); Chinese numerals only in fixed frames
+  (五个议事协调机构, 实现两个“全覆盖”) because most of them structure the text (三个方面, 四类问题).
 
 Not statistics: dates, ordinals (第2版), figures inside titles 《…》 or quoted slogans,
-named sets (10大领域, 30天大决战), magnitudes (5.1级), approximations (四、五个部门), bare 万
-(2700万吉林人民), figures in sentences of plans or instructions (将/要/力争/预期目标), of
-meeting procedure (4个区局发言), and "等N项…" summaries of a list not marked as done.
+named sets (6大行动, 60天攻坚战), magnitudes (4.6级), approximations (三、四个部门), bare 万
+(800万群众), hazards (11次强降雨过程), figures in sentences of plans or instructions
+(将/要/力争/预期目标), of meeting procedure (5个单位发言), and "等N项…" summaries of a list not
+marked as done.
 
->>> parse_quantity("11.98万人、排查")
-(11.98, '万人', 7)
->>> parse_quantity("200余名森防队员"), parse_quantity("44.81%87.12%")
-((200.0, '余名', 5), (44.81, '%', 6))
->>> parse_quantity("2700万吉林人民") is None, parse_quantity("5.1级地震")
-(True, (5.1, None, 4))
+>>> parse_quantity("3.72万人、排查")
+(3.72, '万人', 6)
+>>> parse_quantity("300余名护林员"), parse_quantity("27.5%62.08%")
+((300.0, '余名', 5), (27.5, '%', 5))
+>>> parse_quantity("800万群众") is None, parse_quantity("4.6级地震")
+(True, (4.6, None, 4))
+>>> parse_quantity("120余万个监测点"), parse_quantity("2.9万家次")
+((120.0, '余万个', 6), (2.9, '万家次', 6))
 >>> chinese_number("三"), chinese_number("二十一"), chinese_number("两")
 (3, 21, 2)
 """
@@ -102,17 +108,20 @@ def parse_quantity(s: str) -> Optional[tuple[float, Optional[str], int]]:
         return None
     value = float(m.group(0))
     pos = m.end()
+    # 120余万个: 余 may stand before 万 as well as after it (300余人, 1.6万余人)
+    approx_first = s[pos] if s[pos:pos + 1] in ("余", "多") and s[pos + 1:pos + 2] in ("万", "亿") else ""
+    pos += len(approx_first)
     mult = s[pos] if pos < len(s) and s[pos] in "万亿千" else ""
     pos += len(mult)
-    approx = s[pos] if pos < len(s) and s[pos] in "余多" else ""
+    approx = s[pos] if not approx_first and pos < len(s) and s[pos] in "余多" else ""
     pos += len(approx)
     measure = next((w for w in words("measures") if s.startswith(w, pos)), "")
     if not measure and not approx:
-        return None  # 2700万吉林人民: a bare 万 counts nothing
+        return None  # 800万群众: a bare 万 counts nothing
     pos += len(measure)
     if measure in words("not_counts"):
         return value, None, pos
-    return value, mult + approx + measure, pos
+    return value, approx_first + mult + approx + measure, pos
 
 
 class Found(NamedTuple):
@@ -156,8 +165,8 @@ _NUMERAL_WORD = re.compile(r"[零〇一二两三四五六七八九十百千万�
 
 def _stop_word(w: str, right: bool = False) -> bool:
     """Words that end a subject noun phrase: verbs taking it as object, particles, adverbs.
-    Other verbs stay inside (因灾死亡失踪人口, 倒塌房屋数量, 生产安全事故控制指标); going
-    right, the governing and counting verbs and the adverbs end it (41个事项基本落实到位)."""
+    Other verbs stay inside (因灾死亡失踪人口, 倒塌房屋数量, 火灾事故控制指标); going
+    right, the governing and counting verbs and the adverbs end it (28个问题全部销号)."""
     if w in words("stat_verbs"):
         return False
     if w in words("count_verbs") or w in words("connectors"):
@@ -182,6 +191,7 @@ def _stop_word(w: str, right: bool = False) -> bool:
 
 def np_left(ctx: DocContext, doc, lo: int, pos: int) -> int:
     """Start of the noun phrase that ends at ``pos`` (scope words such as 全省 are left out)."""
+    text = ctx.text
     start = pos
     for u in units_left(ctx, doc, lo, pos):
         if u.kind == "quote":
@@ -190,9 +200,10 @@ def np_left(ctx: DocContext, doc, lo: int, pos: int) -> int:
         if u.kind == "punct" or u.text in mechanism_words("scope"):
             break
         # right before the figure a counting verb is the thing counted (执法检查3456次, 会商7次)
-        nominal = start == pos and u.text in words("count_verbs") and len(u.text) > 1
-        if _stop_word(u.text) and not nominal:
-            break
+        nominal = (start == pos or text[start:pos] in words("indicator_suffixes")) and \
+            u.text in words("count_verbs") and len(u.text) > 1  # 覆盖率, 整改率 before the figure
+        if _stop_word(u.text) and not nominal and not (u.text == "重点" and start < pos):
+            break  # 重点企业隐患数量: 重点 before a noun qualifies it
         if pos - u.start > 20:
             break
         start = u.start
@@ -230,7 +241,8 @@ def _strip_quotes(s: str) -> str:
 
 
 # --------------------------------------------------------------------------- baselines
-_THAN = r"上年同期|去年同期|上年|去年|同期|近[一二三四五六七八九十\d]+年(?:均值|平均值|平均)?|[^，。；：、“”]{1,8}?(?:均值|平均值|同期|水平)"
+_THAN = (r"上年同期|去年同期|上年|去年|同期|近[一二三四五六七八九十\d]+年(?:均值|平均值|平均)?|"
+         r"(?:19|20)\d{2}年(?:同期|底|末)?|[^，。；：、“”]{1,8}?(?:均值|平均值|同期|水平)")
 _BASELINE = re.compile(rf"与(?P<with>[^，。；：、]{{1,16}}?)相比|同比|环比|较(?P<than>{_THAN})|比(?P<than2>{_THAN})")
 _SINCE = re.compile(r"自[^，。；：]{1,30}?以来")
 
@@ -270,7 +282,7 @@ def _is_token(doc, start: int, end: int) -> bool:
 def _list_items(ctx: DocContext, doc, lo: int, end: int, trim: bool = True) -> list[tuple[int, int]]:
     """Spans of the 、/和/及 list of noun phrases that ends at ``end``, each cut by
     :func:`np_left` unless ``trim`` is False (the sentence may have lost its punctuation
-    before the first item: 呈现新气象全省生产安全事故起数、死亡人数同比均下降)."""
+    before the first item: 迈出新步伐全省事故起数、死亡人数同比均下降)."""
     text = ctx.text
     seg_start = lo
     for m in re.finditer(r"[，。；：！？（）\n]", text[lo:end]):
@@ -301,6 +313,11 @@ def _patterns() -> dict[str, re.Pattern]:
         "direction_before": re.compile(rf"({directions})了?$"),
         "baseline_before": re.compile(rf"(?:同比|环比|与[^，。；：]{{1,16}}?相比，?|[较比](?:{_THAN}))(?:分别|均)?$"),
         "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)"),
+        "rate": re.compile(rf"(?P<ind>[\u4e00-\u9fff]率)(?P<verb>降至|降到|下降到|下降至|升至|上升至|提高到|提高至|为|是)"
+                           rf"(?P<v>{NUM})(?![\d.])"),
+        "change": re.compile(
+            rf"[由从](?P<from>[^，。；：、]{{0,12}}?)(?P<from_value>{NUM})[万亿千]?[余多]?{measures}"
+            rf"(?P<dir>{directions})(?:至|到|为)(?P<to>{NUM})"),
         "direction_only": re.compile(
             rf"(?P<adv>(?:同比|环比|{_alt('adverbs')})*)(?P<dir>{_alt('direction_only')})(?!\s*{NUM})"
             rf"|“?(?P<n>[双两三四五])(?P<dir2>下降|减少|上升|增长|降)”?"),
@@ -396,8 +413,9 @@ def _streaks(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterato
 def _zeros(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
     text = ctx.text
     for m in _patterns()["zero"].finditer(text, ss, se):
-        s = np_left(ctx, doc, ss, m.start())
-        subject = text[s:m.start()] if s < m.start() else m.group("what")
+        left = m.start() - 1 if text[m.start() - 1:m.start()] in ("“", '"') else m.start()  # 事故“零发生”
+        s = np_left(ctx, doc, ss, left)
+        subject = text[s:left] if s < left else m.group("what")
         clause = max([ss] + [text.rfind(c, ss, m.start()) + 1 for c in "，；："])
         base = _baseline(text[clause:m.start()])
         yield Found(s, m.end(), subject, 0.0, None, None, base, "statistics.zero")
@@ -411,7 +429,7 @@ def _direction_only(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> 
     text = ctx.text
     for m in _patterns()["direction_only"].finditer(text, ss, se):
         end = m.start()
-        # 事故起数和死亡人数实现“双下降”: the verb before the claim is not part of the list
+        # 警情起数和出动人次实现“双下降”: the verb before the claim is not part of the list
         v = re.search(r"(?:实现了?|保持|呈现)$", text[ss:end])
         if v:
             end -= len(v.group(0))
@@ -435,6 +453,37 @@ def _direction_only(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> 
             yield Found(s, e, text[s:e], None, None, direction, base, "statistics.direction_only")
 
 
+def _changes(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    """隐患数量由2020年的860项减少至310项: the value reached, the starting point as baseline."""
+    text = ctx.text
+    for m in _patterns()["change"].finditer(text, ss, se):
+        q = parse_quantity(text[m.start("to"):se])
+        if not q or q[1] is None:
+            continue
+        s = np_left(ctx, doc, ss, m.start())
+        if s >= m.start():
+            continue
+        taken.update((m.start("from_value"), m.start("to")))
+        yield Found(s, m.start("to") + q[2], text[s:m.start()], q[0], q[1], m.group("dir"),
+                    text[m.start("from"):m.start("dir")], "statistics.change")
+
+
+def _rates(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    """道路交通万车死亡率降至1.58: a rate written without a measure word."""
+    text = ctx.text
+    for m in _patterns()["rate"].finditer(text, ss, se):
+        if m.start("v") in taken or parse_quantity(text[m.start("v"):se]) is not None:
+            continue  # a figure with a measure word is a count (…率达到98%)
+        s = np_left(ctx, doc, ss, m.end("ind"))
+        if s >= m.end("ind"):
+            continue
+        taken.add(m.start("v"))
+        direction = "下降" if m.group("verb").startswith(("降", "下降")) else \
+            "上升" if m.group("verb").startswith(("升", "上升", "提高")) else None
+        yield Found(s, m.end("v"), text[s:m.end("ind")], float(m.group("v")), None, direction, None,
+                    "statistics.rate")
+
+
 def _achievements(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
     text = ctx.text
     pats = _patterns()
@@ -451,7 +500,7 @@ def _achievements(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> It
 
 
 def _action_lists(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
-    """完成了9个部门、5个议事协调机构职能划转和人员转隶工作: the subject is the action and
+    """完成了6个部门、3个议事协调机构职能整合和人员划转工作: the subject is the action and
     the counted noun goes into the unit."""
     text = ctx.text
     for m in _patterns()["action_list"].finditer(text, ss, se):
@@ -473,6 +522,7 @@ _DONE = re.compile(r"了|已|已经|完成|共|累计")
 def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) -> Iterator[Found]:
     text = ctx.text
     last: Optional[str] = None
+    last_end = -1
     for m in _NUMBER.finditer(text, ss, se):
         ns = m.start()
         if ns in taken or _inside(protected, ns):
@@ -486,9 +536,9 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
         ue = ns + length
         nxt = text[ue:ue + 1]
         if nxt in ("大", "·") or text[m.end():m.end() + 1] in ("年", "月", "日", "时", "号", "·", "版"):
-            continue  # 10大领域, 30天大决战, dates
+            continue  # 6大行动, 60天攻坚战, dates
         if unit.endswith(words("length_measures")) and re.match(r"[\u4e00-\u9fff]", nxt):
-            continue  # 17公里林火: a length describing what follows
+            continue  # 8公里火线: a length describing what follows
         if unit.endswith(("天", "个月")) and re.match(r"内|后|前|以内|以上", nxt):
             continue
         cut = _CLAUSE_TAIL.search(text, ss, ns)
@@ -498,7 +548,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
             continue  # 以下10项工作：document structure
         if unit.endswith(words("length_measures")) and not re.search(r"建|修|治理|改造|清理|整治|排查", pre):
             continue  # 震源深度10公里: a length describes, it counts no work done
-        # "等3项工程": a count summarising a list is a statistic only when the clause says it was done
+        # "等4项工程": a count summarising a list is a statistic only when the clause says it was done
         if _SUMMARY.search(pre) and not _DONE.search(pre):
             continue
         direction = baseline = None
@@ -512,13 +562,13 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
             if bl:
                 anchor = clause_start + bl.start()
         else:
-            # 编制达到了534个: a connector word (a token of its own) between indicator and figure
+            # 队员达到了260名: a connector word (a token of its own) between indicator and figure
             tail = [(a, b) for a, b in pieces(text, clause_start, ns, doc)][-2:]
             if tail and text[tail[-1][0]:tail[-1][1]] == "了":
                 tail = tail[:-1]
             if tail and text[tail[-1][0]:tail[-1][1]] in words("connectors") and tail[-1][0] > clause_start:
                 anchor = tail[-1][0]
-        # parenthetical before the figure: 政务服务事项（含部分下放）14个
+        # parenthetical before the figure: 审批事项（含委托下放）12个
         if text[anchor - 1:anchor] == "）":
             op = text.rfind("（", clause_start, anchor)
             if op >= 0:
@@ -533,7 +583,14 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
             s = np_left(ctx, doc, clause_start, anchor)
             if s < anchor:
                 subject_span = (s, anchor)
-        # 可供10万人转移安置的救灾物资: a verb before, a relative clause after; the subject is
+        if subject_span is None and direction is None:
+            # 3次启动应急响应: a figure before a verb counts the action and its object
+            verb = next(iter(pieces(text, ue, min(se, ue + 6), doc)), None)
+            if verb and (text[verb[0]:verb[1]] in words("count_verbs") or is_governing(text[verb[0]:verb[1]])):
+                pe = np_right(ctx, doc, verb[1], min(se, verb[1] + 24))
+                if pe > verb[1]:
+                    subject_span = (ue, pe)
+        # 可供6万人转移安置的帐篷: a verb before, a relative clause after; the subject is
         # the phrase with the quantity removed
         relative = re.match(r"[\u4e00-\u9fff]{1,8}?的([\u4e00-\u9fff]{2,6}?)(?=[\u4e00-\u9fff]{0,2}(?:在|于|，|。|；|$))",
                             text[ue:se])
@@ -542,16 +599,22 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
             prefix = text[subject_span[0]:subject_span[1]] if subject_span else ""
             subject_span = (subject_span[0] if subject_span else ue, ue + relative.end())
         if subject_span is None:
-            if direction and last is not None:  # 较大事故12起，同比减少3起: the count just stated
+            if direction and last is not None:  # 较大事故5起，同比减少2起: the count just stated
                 yield Found(ns, ue, last, value, unit, direction, baseline, "statistics.count_change")
                 taken.add(ns)
+            elif last is not None and last_end == ns - 1 and text[ns - 1] == "、":
+                # 专业救援队伍12支、480人: a second figure about the subject just counted
+                yield Found(ns, ue, last, value, unit, None, None, "statistics.count_more")
+                taken.add(ns)
+                last_end = ue
             continue
         s, e = subject_span
         subject = _strip_quotes(prefix + text[ue:e] if prefix else text[s:e])
-        if not subject or subject in _NOT_SUBJECTS:
-            continue
+        if not subject or subject in _NOT_SUBJECTS or any(h in subject for h in words("hazards")) \
+                or subject.endswith(words("background")):
+            continue  # 11次强降雨过程, 原煤产量9.6亿吨: the hazard or the economy, not an outcome or work
         taken.add(ns)
-        last = subject
+        last, last_end = subject, ue
         yield Found(min(s, ns), max(e, ue), subject, value, unit, direction, baseline, "statistics.count")
 
 
@@ -577,6 +640,8 @@ def find(ctx: DocContext, doc) -> Iterator[Found]:
         taken: set[int] = set()
         out: list[Found] = []
         out += _distributed(ctx, doc, ss, se, taken)
+        out += _changes(ctx, doc, ss, se, taken)
+        out += _rates(ctx, doc, ss, se, taken)
         out += _streaks(ctx, doc, ss, se, taken)
         out += _zeros(ctx, doc, ss, se, taken)
         out += _direction_only(ctx, doc, ss, se, taken)
