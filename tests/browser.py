@@ -4,10 +4,7 @@ Never a browser that Playwright downloads (no ``playwright install``). Use the
 ``chromium`` fixture (one browser per session) and :func:`opened` (one fresh context
 per page, every request recorded, any request leaving the machine blocked)::
 
-    from tests import browser
-    from tests.browser import opened
-
-    chromium = browser.chromium  # makes the fixture visible to this module
+    from tests.browser import opened   # ``chromium`` comes from tests/conftest.py
 
     @pytest.mark.browser
     def test_page(chromium, tmp_path):

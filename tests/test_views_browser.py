@@ -11,13 +11,11 @@ import pytest
 from kg.graph.model import KnowledgeGraph, edge_key
 from kg.views import build_views, render_views
 from kg.views.pages import region_slug
-from tests import browser
 from tests.browser import opened
 from tests.test_views_render import (HUNAN, INJECTED_MECHANISM, INJECTED_TITLE, JILIN, XSHI, hostile_graph,
                                      sample_graph)
 
 pytestmark = pytest.mark.browser
-chromium = browser.chromium  # the session fixture, requested by name below
 
 READY = "() => window.kgView !== undefined && window.kgView.ready === true"
 

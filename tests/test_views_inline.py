@@ -15,11 +15,9 @@ import pytest
 from kg.views.bench import synthetic_graph
 from kg.views.inline import DEFAULT_HEIGHT, iframe_html, inline_view, page_html, show
 from kg.views.render import render_view_html
-from tests import browser
 from tests.browser import opened
 from tests.test_views_render import INJECTED_MECHANISM, hostile_graph, page_data, sample_graph
 
-chromium = browser.chromium  # the session fixture, requested by name below
 
 READY = "() => window.kgView !== undefined && window.kgView.ready === true"
 EXTERNAL = re.compile(r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:|//)""", re.I)
