@@ -467,3 +467,14 @@ def test_bytes_do_not_depend_on_the_hash_seed(tmp_path):
     assert len(files) > 10
     for f in files:
         assert (tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes(), f
+
+
+def test_duty_table_lists_the_lead_formula_before_the_support_one(tmp_path):
+    from kg.graph.build import build_graph
+    from tests.graph_fixtures import hunan
+
+    ex, meta = hunan()
+    render_views(build_graph([ex], [meta]), tmp_path)
+    page = (tmp_path / "duties.html").read_text(encoding="utf-8")
+    cell = re.search(r"<th>Formulas</th><td>(.*?)</td>", page).group(1)
+    assert cell.split("<br>") == ["lead: 综合防、协同抗、主导救、统筹助", "support: 具体防、为主抗、支撑救、分工助"]

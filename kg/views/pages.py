@@ -231,7 +231,11 @@ def _duty_table(g, columns, formulas, cols_of, duties, role, phase, phases) -> M
     row = ["<tr><th>Formulas</th>"]
     for r in columns:
         fs = [f for f in formulas if r in cols_of[f]]
-        row.append("<td>" + "<br>".join(str(escape(_label(g, f))) for f in fs) + "</td>")
+        # the coordinating (lead) formula first, as the texts state it; stable otherwise
+        side = {f: ("support" if sum(role[d] == "support" for d in formulas[f]) * 2 > len(formulas[f]) else "lead")
+                for f in fs}
+        fs.sort(key=lambda f: side[f] == "support")
+        row.append("<td>" + "<br>".join(f"{side[f]}: {escape(_label(g, f))}" for f in fs) + "</td>")
     out.append("".join(row) + "</tr>")
     for p in phases:
         row = [f"<tr><th>{escape(p)}</th>"]
