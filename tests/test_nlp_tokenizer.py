@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.nlp.tokenizer import JiebaTokenizer
+from tests.paths import SEEDS
 
 _nlp = spacy.blank("zh")
 _nlp.tokenizer = JiebaTokenizer(_nlp.vocab)
@@ -23,3 +24,35 @@ def test_doc_text_is_the_input_and_tokens_tile_it(text):
 def test_jieba_words_become_tokens():
     doc = _nlp.make_doc("完善动态研判机制")
     assert [t.text for t in doc] == ["完善", "动态", "研判", "机制"]
+
+
+# segment() must give jieba.cut's exact words, with kg's dictionary loaded (as in a build)
+def _jieba_with_kg_dictionary():
+    import jieba
+
+    from kg.nlp.pipeline import load_domain_dictionary
+
+    load_domain_dictionary()
+    return jieba
+
+
+def test_segment_equals_jieba_cut_on_the_seeds():
+    from kg.nlp.tokenizer import segment
+    from tests.paths import SEEDS
+
+    jieba = _jieba_with_kg_dictionary()
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        assert segment(text) == list(jieba.cut(text)), path.name
+
+
+_SEED_CHARS = sorted(set("".join(p.read_text(encoding="utf-8") for p in SEEDS)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_SEED_CHARS + list(" \n\r\t-._%#&+")), max_size=120) | st.text(max_size=40))
+def test_segment_equals_jieba_cut_on_random_text(text):
+    from kg.nlp.tokenizer import segment
+
+    jieba = _jieba_with_kg_dictionary()
+    assert segment(text) == list(jieba.cut(text))

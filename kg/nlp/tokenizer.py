@@ -6,6 +6,14 @@ quadratic in the length of a document (57k chars/s on a 1 MB text here, where
 ``jieba.cut`` does 360k). jieba's words already concatenate to the text, so they
 can become the Doc's tokens directly, whitespace included, with no alignment at all.
 
+The words are jieba's default (accurate, HMM) mode, computed by :func:`segment`: the
+same algorithm over jieba's global dictionary, with its two hot loops (building the
+DAG of dictionary words, then the best route through it) fused into one pass that
+takes each word's log-probability from a memo instead of calling ``log`` and
+``max`` over a generator for every candidate. It returns exactly ``jieba.cut``'s
+words (same floating-point sums, same tie-break: the longest word among equal
+scores); ``tests/test_nlp_tokenizer.py`` checks that on the seeds and on random text.
+
 >>> import spacy
 >>> nlp = spacy.blank("zh")
 >>> nlp.tokenizer = JiebaTokenizer(nlp.vocab)
@@ -16,8 +24,192 @@ can become the Doc's tokens directly, whitespace included, with no alignment at 
 
 from __future__ import annotations
 
+from functools import lru_cache
+from math import log
+
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+# memo of log(freq) - log(total) per dictionary entry (None for a mere prefix), valid for one (dictionary, total)
+_memo: dict[str, float] = {}
+_memo_key: tuple = ()
+_MISS = object()
+_NO_SCORE = float("-inf")  # below every score (all are finite)
+_MEMO_MAX = 1_000_000  # about jieba's whole dictionary; cleared beyond (a bound on memory, not a cache of text)
+
+
+def _route(blk: str, freq: dict, memo: dict, logtotal: float) -> list[int]:
+    """jieba's ``get_DAG`` + ``calc`` in one right-to-left pass: end (exclusive) of the best word at each offset."""
+    n = len(blk)
+    score = [0.0] * (n + 1)
+    nxt = [0] * (n + 1)
+    neg = 0.0 - logtotal  # log(1) - log(total): the score of a character no dictionary word starts with
+    get = memo.get
+    for k in range(n - 1, -1, -1):
+        best = _NO_SCORE
+        bx = -1
+        i = k
+        frag = blk[k]
+        while i < n:
+            lp = get(frag, _MISS)
+            if lp is _MISS:  # first sight of this dictionary entry (a text fragment outside it ends the scan)
+                if frag not in freq:
+                    break
+                f = freq[frag]
+                lp = memo[frag] = log(f) - logtotal if f else None  # None: only a prefix of words
+            if lp is not None:
+                s = lp + score[i + 1]
+                if s >= best:  # >=: among equal scores jieba's max() keeps the longest
+                    best = s
+                    bx = i
+            i += 1
+            frag = blk[k:i + 1]
+        if bx < 0:
+            best = neg + score[k + 1]
+            bx = k
+        score[k] = best
+        nxt[k] = bx + 1
+    return nxt
+
+
+def _cut_dag(blk: str, freq: dict, memo: dict, logtotal: float, out: list[str]) -> None:
+    """jieba's ``__cut_DAG`` (HMM on): runs of single characters not in the dictionary go to its HMM."""
+    nxt = _route(blk, freq, memo, logtotal)
+    x = 0
+    buf = ""
+    n = len(blk)
+    while x < n:
+        y = nxt[x]
+        if y - x == 1:
+            buf += blk[x]
+        else:
+            if buf:
+                _flush(buf, freq, out)
+                buf = ""
+            out.append(blk[x:y])
+        x = y
+    if buf:
+        _flush(buf, freq, out)
+
+
+@lru_cache(maxsize=1)
+def _hmm():
+    """jieba's HMM for unknown words (``jieba.finalseg``) and its probabilities, per state pair."""
+    from jieba import finalseg  # imported on first use: ``kg --help`` does not load jieba
+
+    low = finalseg.MIN_FLOAT
+    t = finalseg.trans_P
+    trans = {pair: t[pair[0]].get(pair[1], low) for pair in ("EB", "SB", "MM", "BM", "SS", "ES", "BE", "ME")}
+    return finalseg, finalseg.start_P, finalseg.emit_P, trans, low
+
+
+def _viterbi(obs: str) -> str:
+    """The state (B, M, E, S) of each character: ``jieba.finalseg.viterbi``, unrolled over its four
+    states, with the same sums in the same order and the same tie-breaks (its ``max`` over
+    ``(probability, state)`` pairs prefers the later letter), and back-pointers for its path copies."""
+    finalseg, start, emit, tr, low = _hmm()
+    eb, em, ee, es = emit["B"].get, emit["M"].get, emit["E"].get, emit["S"].get
+    t_eb, t_sb, t_mm, t_bm, t_ss, t_es, t_be, t_me = (tr["EB"], tr["SB"], tr["MM"], tr["BM"], tr["SS"], tr["ES"],
+                                                      tr["BE"], tr["ME"])
+    c = obs[0]
+    vb, vm, ve, vs = start["B"] + eb(c, low), start["M"] + em(c, low), start["E"] + ee(c, low), start["S"] + es(c, low)
+    back = []  # per position after the first: the previous state of B, M, E, S
+    for c in obs[1:]:
+        x = eb(c, low)
+        a, b = ve + t_eb + x, vs + t_sb + x
+        nb, pb = (b, "S") if b >= a else (a, "E")
+        x = em(c, low)
+        a, b = vm + t_mm + x, vb + t_bm + x
+        nm, pm = (a, "M") if a >= b else (b, "B")
+        x = ee(c, low)
+        a, b = vb + t_be + x, vm + t_me + x
+        ne, pe = (b, "M") if b >= a else (a, "B")
+        x = es(c, low)
+        a, b = vs + t_ss + x, ve + t_es + x
+        ns, ps = (a, "S") if a >= b else (b, "E")
+        back.append({"B": pb, "M": pm, "E": pe, "S": ps})
+        vb, vm, ve, vs = nb, nm, ne, ns
+    state = "S" if vs >= ve else "E"
+    states = [state]
+    for prev in reversed(back):
+        state = prev[state]
+        states.append(state)
+    return "".join(reversed(states))
+
+
+def _hmm_cut(buf: str, out: list[str]) -> None:
+    """``jieba.finalseg.cut(buf)`` appended to ``out``."""
+    finalseg = _hmm()[0]
+    for blk in finalseg.re_han.split(buf):
+        if finalseg.re_han.match(blk):
+            tags = _viterbi(blk)
+            begin = nexti = 0
+            for i, tag in enumerate(tags):
+                if tag == "B":
+                    begin = i
+                elif tag == "E":
+                    _force_split(blk[begin:i + 1], finalseg, out)
+                    nexti = i + 1
+                elif tag == "S":
+                    _force_split(blk[i], finalseg, out)
+                    nexti = i + 1
+            if nexti < len(blk):
+                _force_split(blk[nexti:], finalseg, out)
+        else:
+            out.extend(x for x in finalseg.re_skip.split(blk) if x)
+
+
+def _force_split(word: str, finalseg, out: list[str]) -> None:
+    if word in finalseg.Force_Split_Words:
+        out.extend(word)
+    else:
+        out.append(word)
+
+
+def _flush(buf: str, freq: dict, out: list[str]) -> None:
+    if len(buf) == 1:
+        out.append(buf)
+    elif not freq.get(buf):
+        _hmm_cut(buf, out)
+    else:
+        out.extend(buf)
+
+
+def segment(text: str) -> list[str]:
+    """``list(jieba.cut(text))`` (accurate mode, HMM on), computed faster.
+
+    >>> import jieba
+    >>> s = "应急管理厅厅长 张三说：2023年全省生产安全事故起数下降12.5%。"
+    >>> segment(s) == list(jieba.cut(s))
+    True
+    """
+    global _memo, _memo_key
+    import jieba
+
+    dt = jieba.dt
+    dt.check_initialized()
+    freq = dt.FREQ
+    # jieba.add_word changes the total or the size of the dictionary: a new key drops the memo
+    # (jieba.del_word, a zero frequency, changes neither: kg never deletes words)
+    key = (id(freq), dt.total, len(freq))
+    if key != _memo_key or len(_memo) > _MEMO_MAX:
+        _memo, _memo_key = {}, key
+    memo = _memo
+    logtotal = log(dt.total)
+    re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
+    out: list[str] = []
+    for blk in re_han.split(text):
+        if not blk:
+            continue
+        if re_han.match(blk):
+            _cut_dag(blk, freq, memo, logtotal, out)
+        else:
+            for x in re_skip.split(blk):
+                if re_skip.match(x):
+                    out.append(x)
+                else:
+                    out.extend(x)
+    return out
 
 
 class JiebaTokenizer:
@@ -27,9 +219,7 @@ class JiebaTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        import jieba
-
-        words = [w for w in jieba.cut(text, cut_all=False, HMM=True) if w]
+        words = segment(text)  # never an empty word
         return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
     # nothing to serialise: the dictionary is jieba's, pinned by version and kg/data/userdict.txt
