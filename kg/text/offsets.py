@@ -53,7 +53,8 @@ class OffsetMap(BaseModel):
         return cls(norm_len=length, orig_len=length, runs=runs)
 
     def _char(self, i: int) -> tuple[int, int]:
-        j = bisect_right(self._keys, i) - 1
+        # the private attribute read directly: pydantic's __getattr__ costs more than the bisect
+        j = bisect_right(self.__pydantic_private__["_keys"], i) - 1
         n0, s0, e0, length = self.runs[j]
         k = i - n0
         assert 0 <= k < length, (i, self.runs[j])
