@@ -68,6 +68,17 @@ _XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uff
 _XML_SPECIAL_RE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# Anything quoteattr would change inside a double-quoted attribute (the common id needs nothing).
+_ATTR_SPECIAL_RE = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
+
+
+def _attr(value: str) -> str:
+    """``quoteattr(_xml_safe(value))``, with a fast path for the usual string."""
+    if _ATTR_SPECIAL_RE.search(value) is None:
+        return '"' + value + '"'
+    return quoteattr(_xml_safe(value))
+
+
 def _xml_safe(value: Any) -> Any:
     return _XML_INVALID_RE.sub("", value) if isinstance(value, str) else value
 
@@ -171,12 +182,11 @@ def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterato
             yield f'  <key id="{key_id}" for="{domain}" attr.name="{name}" attr.type="{gtype}"/>\n'
     yield '  <graph id="kg" edgedefault="directed">\n'
     for n, attrs in snap.nodes:
-        yield _element(f"    <node id={quoteattr(_xml_safe(n))}>\n", "    </node>\n", attrs,
+        yield _element(f"    <node id={_attr(n)}>\n", "    </node>\n", attrs,
                        node_attributes(attrs["type"]), node_keys, _summary(snap.node_evidence(n)))
     for head, relation, tail, attrs in snap.edges:
         key = edge_key(head, relation, tail)
-        opening = (f"    <edge id={quoteattr(_xml_safe(key))} source={quoteattr(_xml_safe(head))} "
-                   f"target={quoteattr(_xml_safe(tail))}>\n")
+        opening = f"    <edge id={_attr(key)} source={_attr(head)} target={_attr(tail)}>\n"
         extra = {"label": relation, **_summary(snap.edge_evidence(head, relation, tail))}
         yield _element(opening, "    </edge>\n", attrs, edge_attributes(relation), edge_keys, extra)
     yield "  </graph>\n</graphml>\n"

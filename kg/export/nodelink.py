@@ -83,7 +83,7 @@ def _edge_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
 
 def _provenance_records(provs: list[Provenance]) -> Iterator[dict[str, Any]]:
     for i, p in enumerate(provs):
-        record = {f: getattr(p, f) for f in _PROV_FIELDS}
+        record = dict(p.__dict__)  # a Provenance holds its fields only (extra="forbid"); keys get sorted
         record["id"] = i
         yield record
 
@@ -99,12 +99,25 @@ def node_link_data(kg: KnowledgeGraph) -> dict[str, Any]:
 # One encoder for every record (json.dumps with options builds a new one per call). No
 # indent: json's C encoder only runs without one (several times faster on big graphs).
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+# json's C encoder itself, made once: JSONEncoder.encode builds a new one for every call, which
+# costs more than encoding a small record. Same output (markers=None only skips the cycle check,
+# and records are trees of plain values).
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+if _c_make_encoder is not None:
+    # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys, allow_nan)
+    _c_encode = _c_make_encoder(None, json.JSONEncoder().default, json.encoder.encode_basestring, None,
+                                ": ", ", ", True, False, True)
+
+    def _dumps_record(record: dict[str, Any]) -> str:
+        return "".join(_c_encode(record, 0))
+else:  # pragma: no cover - CPython always has the C encoder
+    _dumps_record = _dumps
 
 
 def _block(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     sep = "[\n"
     for record in records:
-        yield sep + _dumps(record)
+        yield sep + _dumps_record(record)
         sep = ",\n"
     yield "\n]" if sep == ",\n" else "[]"
 

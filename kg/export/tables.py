@@ -167,10 +167,14 @@ def _evidence_lines(snap: Snapshot) -> Iterator[str]:
             yield prefix + cells(p)
 
 
-def _provenance_lines(snap: Snapshot) -> Iterator[list[str]]:
-    yield list(PROVENANCE_HEADER)
+def _provenance_lines(snap: Snapshot) -> Iterator[str]:
+    """Formatted lines: integer cells never need quotes, so only the text cells are checked."""
+    yield _csv_line(PROVENANCE_HEADER)
+    ints = [f in _PROV_INTS for f in _PROV_FIELDS]
     for i, p in enumerate(snap.provenance):
-        yield [str(i)] + [str(getattr(p, f)) for f in _PROV_FIELDS]
+        fields = p.__dict__
+        yield str(i) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+                                       for f, is_int in zip(_PROV_FIELDS, ints)])
 
 
 def _merge_lines(snap: Snapshot) -> Iterator[list[str]]:
@@ -179,13 +183,14 @@ def _merge_lines(snap: Snapshot) -> Iterator[list[str]]:
         yield [getattr(m, f) for f in MERGES_HEADER]
 
 
-_ROWS = {NODES_CSV: _node_lines, EDGES_CSV: _edge_lines, PROVENANCE_CSV: _provenance_lines, MERGES_CSV: _merge_lines}
+_ROWS = {NODES_CSV: _node_lines, EDGES_CSV: _edge_lines, MERGES_CSV: _merge_lines}
+_LINES = {EVIDENCE_CSV: _evidence_lines, PROVENANCE_CSV: _provenance_lines}  # these format their own lines
 
 
 def iter_table(kg: KnowledgeGraph, name: str, snap: Optional[Snapshot] = None) -> Iterator[str]:
     """The text of table ``name`` (one of :data:`TABLE_FILES`) in pieces: BOM, then CRLF-ended lines."""
     snap = snap or Snapshot.of(kg)
-    lines = _evidence_lines(snap) if name == EVIDENCE_CSV else map(_csv_line, _ROWS[name](snap))
+    lines = _LINES[name](snap) if name in _LINES else map(_csv_line, _ROWS[name](snap))
     yield "\ufeff"
     for line in lines:
         yield line + "\r\n"
