@@ -188,9 +188,12 @@ def main() -> None:
         print("per-document stages (summed s):", report.cpu_seconds)
 
         if "jobs" not in skip:
-            two_s = min(timed_build(corpus, tmp / "out2", jobs=2)[0] for _ in range(args.rounds))
+            two_s, two_report = min((timed_build(corpus, tmp / "out2", jobs=2) for _ in range(args.rounds)),
+                                    key=lambda run: run[0])
             two_cps = chars / two_s
             print(f"kg build, --jobs 2     {two_cps:12,.0f} chars/s   ({two_s:.2f} s)")
+            print("stages (wall s):", two_report.seconds)
+            print("per-document stages (summed over workers, s):", two_report.cpu_seconds)
             rows.append(("--jobs 2 / 1 process", f"{two_cps / one_cps:.2f}", "≥ 1.60"))
 
         if args.full:

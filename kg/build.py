@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -195,6 +195,13 @@ def _warm_worker() -> None:
     gc.freeze()
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
     try:
         ex = DocumentExtraction.model_validate_json(cache_file.read_bytes())
@@ -241,12 +248,16 @@ def extract_all(
         todo.append((i, (str(path), meta, str(cache_file) if cache_file else None, max_bytes)))
 
     if jobs > 1 and len(todo) > 1:
+        _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
+        # the largest documents first, one at a time: no worker is left with a long tail alone
+        by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
         with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
-            chunk = max(1, min(16, len(todo) // (jobs * 8)))
-            for (i, _), out in zip(todo, pool.map(_work_remote, [j for _, j in todo], chunksize=chunk)):
+            futures = {pool.submit(_work_remote, job): i for i, job in by_size}
+            for future in as_completed(futures):
+                out = future.result()
                 if out.data is not None:
                     out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
-                outcomes[i] = out
+                outcomes[futures[future]] = out
                 if progress:
                     progress(1)
     elif todo:
@@ -356,10 +367,11 @@ def build(
     t = time.perf_counter()
     from kg.export import write_all
 
-    written = [Path(p) for p in write_all(kgraph, out_dir)]
-    summaries = sorted((summarise(ex) for _, ex in extractions), key=lambda s: s.file)
-    atomic_write_text(out_dir / SUMMARIES_NAME, summary_json(summaries) + "\n")
-    written.append(out_dir / SUMMARIES_NAME)
+    def summaries() -> bytes:
+        found = sorted((summarise(ex) for _, ex in extractions), key=lambda s: s.file)
+        return (summary_json(found) + "\n").encode("utf-8")
+
+    written = [Path(p) for p in write_all(kgraph, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries})]
     report.seconds["export"] = time.perf_counter() - t
 
     if views:

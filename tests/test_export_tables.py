@@ -133,13 +133,25 @@ def test_all_exports_are_byte_identical_whatever_the_document_order(kg, order):
     assert render_all(build_graph(*corpus(order))) == render_all(kg)
 
 
-def test_write_all_writes_every_format_and_no_temporary_file(kg, tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_write_all_writes_every_format_and_no_temporary_file(kg, tmp_path, jobs):
     out = tmp_path / "out" / "nested"
-    written = write_all(kg, out)
-    assert [p.name for p in written] == list(FILES)
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
-    for p in written:
-        assert p.read_bytes() == render_all(kg)[p.name]
+    extra = {"extra.txt": lambda: "额外\n".encode("utf-8")}
+    written = write_all(kg, out, jobs=jobs, extra=extra)
+    assert [p.name for p in written] == list(FILES) + ["extra.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES + ("extra.txt",))
+    rendered = render_all(kg)
+    for p in written[:-1]:
+        assert p.read_bytes() == rendered[p.name]
+    assert written[-1].read_text(encoding="utf-8") == "额外\n"
+
+
+def test_forked_writers_report_a_failure_as_an_output_error(kg, tmp_path):
+    def broken() -> bytes:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "out" / "broken.txt"))
+
+    with pytest.raises(OutputError, match="broken.txt: cannot be written: Permission denied"):
+        write_all(kg, tmp_path / "out", jobs=2, extra={"broken.txt": broken})
 
 
 def test_write_all_into_a_file_is_an_output_error(kg, tmp_path):
