@@ -182,6 +182,30 @@ def test_chinese_text_arrives_intact(chromium, sample_site):
             "综合防、协同抗、主导救…"
 
 
+# Draws each character with the font the view gives its labels and compares the pixels:
+# where no installed face has Chinese glyphs every character is the same empty box.
+_GLYPHS = """(face) => {
+  const c = document.createElement("canvas"); c.width = 40; c.height = 40;
+  const ctx = c.getContext("2d");
+  return ["应", "急", "管", "理"].map((ch) => {
+    ctx.clearRect(0, 0, 40, 40); ctx.font = "28px " + face; ctx.fillText(ch, 4, 32);
+    return Array.from(ctx.getImageData(0, 0, 40, 40).data).join(",");
+  });
+}"""
+
+
+def test_chinese_labels_render_as_real_glyphs(chromium, sample_site):
+    # .ci/run installs a CJK face (Debian's fonts-wqy-microhei), which the view's font stack names
+    _, out, _ = sample_site
+    with opened(chromium, out / (region_slug(HUNAN) + ".html")) as (page, log):
+        page.wait_for_function(READY)
+        face = page.evaluate("() => JSON.parse(document.getElementById('kg-data').textContent)"
+                             ".options.nodes.font.face")
+        assert face and "WenQuanYi Micro Hei" in face
+        glyphs = page.evaluate(_GLYPHS, face)
+        assert len(set(glyphs)) == 4, "Chinese characters render as identical boxes: no CJK font"
+
+
 def test_index_loads_offline_and_links_every_view(chromium, sample_site):
     _, out, views = sample_site
     with opened(chromium, out / "index.html") as (page, log):
