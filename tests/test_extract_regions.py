@@ -104,6 +104,10 @@ DOC_REGIONS = [
     # anonymised city
     ("在全市应急管理系统工作会上发言提纲\nX市应急管理工作总目标已经明确，全市上下要抓好落实，市局要带好头。",
      ("X市", "city", True, "mentions")),
+    # an anonymised province names real ones only as others (an earthquake elsewhere, twice over)
+    ("在全省应急管理工作会议上的讲话\n2022年，XX省应急管理事业发展极不平凡。全省上下要吸取教训，"
+     "四川泸定地震和四川甘孜山洪也警示我们，我省风险依然突出。",
+     ("XX省", "province", True, "mentions")),
     # a municipality speaks of itself as 全市/市委: still the provincial-level unit
     ("重庆市应急管理局党委书记、局长 冉进红\n坚持防住为王 筑牢安全屏障\n全市应急管理系统认真落实市委、市政府部署，万州区、綦江区等区县应急管理局全力救援。",
      ("重庆市", "province", False, "byline")),

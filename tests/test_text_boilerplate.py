@@ -63,9 +63,19 @@ def test_page_metadata_line_is_kept_aside_for_the_date():
     ("首页 > 新闻中心 > 工作动态", "breadcrumb"),
     ("● 建立健全双重预防机制，完善应急预案体系", None),
     ("强理念 明方向", None),
+    ("版权声明：本站文章均来自网络或网友投稿，仅供学习参考，版权归原作者所有，如有侵权请联系删除。", "chrome"),
 ])
 def test_line_rules(line, reason):
     assert classify_line(line) == reason
+
+
+def test_related_links_after_the_source_line_are_footer_not_regions():
+    # a 相关推荐 list names other regions; a long 版权声明 sentence after it is no prose to keep
+    text = ("全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n"
+            "（来源：网络整理 编辑：小范）\n相关推荐：\n· 在全县防汛抗旱工作会议上的讲话（广东韶关）\n"
+            "版权声明：本站文章均来自网络或网友投稿，仅供学习参考，版权归原作者所有，如有侵权请联系删除。\n")
+    drops = find_boilerplate(text)
+    assert [r for _, _, r in drops] == ["footer", "footer", "footer", "chrome"]
 
 
 def test_footer_after_last_prose_line_is_dropped_whole():

@@ -242,7 +242,10 @@ def _infer(ctx: DocContext, cands: list[_Cand]) -> Optional[tuple[_Cand, str, st
 
     def best(level: str) -> Optional[str]:
         score, _, members = by_level[level]
-        return min(score, key=lambda k: (-score[k], members[k][0].start)) if score else None
+        # a text anonymises its own region only: an anonymised unit (XX省) at a level wins
+        # over real ones there, which such a text names as others (四川泸定6.8级地震)
+        anonymised = [k for k in score if members[k][0].division is None]
+        return min(anonymised or score, key=lambda k: (-score[k], members[k][0].start)) if score else None
 
     counts = _level_counts(text, title.value if title else "", best("province"))
     top = max(counts, key=lambda lv: (counts[lv], -_RANK[lv]))

@@ -33,7 +33,7 @@ _CHROME = re.compile(
 )
 # Phrases that make a line chrome wherever they occur, even a long one.
 _CHROME_ALWAYS = re.compile(
-    r"版权所有|copyright|©|all rights reserved|powered by|icp备|备案号|公网安备|"
+    r"版权所有|版权声明|免责声明|copyright|©|all rights reserved|powered by|icp备|备案号|公网安备|"
     r"最新评论|发表评论|评论内容|表\s*情[:：]|请注意用语文明|审核后才会显示|ctrl\+回车|"
     r"此处放.*广告|广告位|^\s*[-—=_*·]{5,}|分隔线",
     re.I,
@@ -43,7 +43,7 @@ _URLISH = re.compile(r"https?://|www\.|\.com\b|\.cn\b", re.I)
 # Lines that close an article: what follows them is page furniture.
 _FOOTER_MARK = re.compile(
     r"^(?:[（(【]?\s*)(?:来源[:：]|责任编辑|编辑[:：]|作者[:：]|扩展阅读|推荐阅读|相关阅读|相关文章|"
-    r"延伸阅读|上一篇|下一篇|热点推荐|猜你喜欢|分享到|点击查看全文)"
+    r"延伸阅读|上一篇|下一篇|热点推荐|相关推荐|相关阅读|猜你喜欢|分享到|点击查看全文)"
 )
 # A timestamped page-metadata line: 2022-02-10 15:47:19 字号: / … 作者:网络 来源: 浏览:
 _PAGE_META = re.compile(
