@@ -286,6 +286,18 @@ def _single(text: str, start: int, pos: int, doc) -> bool:
     return first is not None and first[1] - first[0] == 1
 
 
+def _verb_in_name(text: str, u: Unit, left: Optional[Unit], start: int, pos: int) -> bool:
+    """A governing verb that is part of the name rather than before it: right before a
+    coordinator (巨灾情景构建和应急预案动态修订制度), inside the slogan 共建共治共享, or a
+    verbal noun between a noun and the head (动态修订制度; 完善修订制度 stays a verb)."""
+    if start < pos and text[u.end:u.end + 1] in ("和", "、", "及"):
+        return True
+    if u.text[0] == "共" and text[u.end:u.end + 1] == "共":
+        return True
+    return (start == pos and left is not None and left.kind == "word" and left.end == u.start
+            and (word_tag(left.text) or "")[:1] == "n" and not is_governing(left.text))
+
+
 def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
     """Start of the name that ends at ``pos`` (its head starts there), or None when the name
     is a back-reference (这些…平台). ``lo`` bounds the search (sentence or quote start)."""
@@ -323,6 +335,10 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
                 break
             start = u.start
             continue
+        if w == "地" and left is not None and len(left.text) == 1 and left.end == u.start \
+                and (word_tag(left.text + w) or "").startswith("n") and left.text + w not in words("scope"):
+            start, nxt = left.start, next(it, None)  # 军地, 兵地: a compound jieba cut apart, not the particle
+            continue
         if w in ("的", "之", "地", "等", "等等") or w in words("scope") or w in words("complements"):
             break
         if w in words("levels") or w in words("level_compounds") and _LEVEL_COUNT.match(text, u.end):
@@ -338,7 +354,9 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
             continue
         if w.endswith("是") and len(w) <= 3:  # 四是, 就是, 也是: a copula before the object
             break
-        if is_governing(w) or is_org(w) and _org_closes(ctx.text, lo, u, left):
+        if is_governing(w) and not _verb_in_name(text, u, left, start, pos):
+            break
+        if is_org(w) and _org_closes(ctx.text, lo, u, left):
             break
         if _is_ambiguous(w) and _closes_phrase(left):
             break
@@ -439,6 +457,9 @@ def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
             start, end, name = start + 1, end - 1, name[1:-1]
         if not name.endswith(HEADS) and not name.endswith("”") or is_generic(name.rstrip("”")):
             continue
+        if text[start - 1:start] == "的" and text[start - 2:start - 1] not in "”’\"" \
+                and name.endswith(endings("generic_after_de")):
+            continue  # 党政同责…的安全生产责任体系: a description of a generic system, not a name
         yield start, end, name, m.group(0), rule
 
 
