@@ -64,6 +64,11 @@ EVENTS = [
      [("芦山强烈地震", "地震"), ("九寨沟7.0级地震", "地震")]),
     ("2021年黑龙江省应急管理工作综述\n深刻吸取鹤岗“5·9”煤矿透水事故和塔河林场“3·15”森林火灾教训。",
      [("鹤岗“5·9”煤矿透水事故", "透水"), ("塔河林场“3·15”森林火灾", "森林火灾")]),
+    # a site's proper name before the date code; two codes are two events
+    ("2021年贵州省应急管理工作综述\n深刻汲取松林煤矿“9·27”重大火灾事故和吊水洞煤矿“12·4”重大火灾事故教训。",
+     [("松林煤矿“9·27”重大火灾事故", "火灾"), ("吊水洞煤矿“12·4”重大火灾事故", "火灾")]),
+    ("2022年重庆市应急管理工作综述\n成功扑灭涪陵“8·17”山火，深刻汲取湖南长沙“4·29”居民自建房倒塌事故教训。",
+     [("涪陵“8·17”山火", "山火"), ("湖南长沙“4·29”居民自建房倒塌事故", "倒塌")]),
 ]
 
 
@@ -83,6 +88,8 @@ def test_events(nlp, text, expected):
     JILIN + "吉林省安全生产事故起数下降，全省森林火灾起数、吉林森林火灾受害面积双下降，长春各类事故减少。",
     JILIN + "全省应急管理系统强化台风防御工作，做好台风灾害应对。",
     "2021年天津市应急管理工作综述\n成功处置了宁河区一起液氨泄漏险情。",  # 一起: one unnamed incident
+    # an event type word inside a mechanism's name
+    "2023年福建省应急管理工作综述\n与江西、浙江毗邻地区共建武夷山区林火联防联控机制。",
 ])
 def test_not_events(nlp, text):
     ctx = run_text(nlp, text)
@@ -118,3 +125,10 @@ def test_one_event_under_two_surfaces_is_named_by_the_fullest(nlp):
     names = [e.name for e in ctx.extraction.events]
     assert names == ["“8·8”九寨沟7.0级地震"] * 3  # 九寨沟地震, 九寨沟7.0级地震 are the same quake
     assert len({(e.prov.start, e.prov.end) for e in ctx.extraction.events}) == len(names)  # own spans kept
+
+
+def test_surfaces_join_by_date_code_and_place_but_two_places_stay_two(nlp):
+    ctx = run_text(nlp, "2021年河南省应急管理工作综述\n国务院河南郑州“7·20”特大暴雨灾害调查组开展工作，郑州“7·20”特大暴雨灾害"
+                        "教训深刻，要把“7·20”特大暴雨灾害复盘好。四川凉山木里“3·30”森林火灾和西昌“3·30”森林火灾也警示我们。")
+    assert pairs(ctx) == [("河南郑州“7·20”特大暴雨灾害", "暴雨")] * 3 + [
+        ("四川凉山木里“3·30”森林火灾", "森林火灾"), ("西昌“3·30”森林火灾", "森林火灾")]

@@ -41,9 +41,10 @@ _TYPHOON_AFTER = re.compile(rf"(?:{_Q}[{HAN}A-Za-z·]{{1,8}}{_QE}[、和及与]?
 _QUOTED_BEFORE = re.compile(rf"{_Q}([{HAN}]{{2,6}}){_QE}(?:号)?(?:超强|强)?$")
 _QUOTED = re.compile(rf"{_Q}([{HAN}A-Za-z·]{{1,8}}){_QE}")
 # Type words, longest first; the name of an event ends with one of them.
-TYPES = ("森林火灾", "草原火灾", "林火", "火灾", "爆炸", "爆燃", "坍塌", "垮塌", "塌方", "地震", "泥石流", "滑坡",
-         "山体滑坡", "洪水", "洪灾", "洪涝", "暴雨", "透水", "溃坝", "冒顶", "中毒", "泄漏", "疫情", "台风",
-         "风暴潮", "冰雹", "雪灾", "干旱", "旱灾", "矿难")
+TYPES = ("森林火灾", "草原火灾", "林火", "山火", "火灾", "爆炸", "爆燃", "坍塌", "垮塌", "倒塌", "塌方", "地震",
+         "泥石流", "滑坡", "山体滑坡", "洪水", "洪灾", "洪涝", "内涝", "暴雨", "透水", "溃坝", "冒顶", "中毒", "窒息",
+         "泄漏", "踩踏", "翻沉", "侧翻", "疫情", "台风", "龙卷风", "风暴潮", "冰雹", "雪灾", "寒潮", "干旱", "旱灾",
+         "矿难")
 _TYPE = "(?:" + "|".join(sorted(TYPES, key=lambda t: (-len(t), t))) + ")"
 _DATE_CODE = r"[“\"]?\d{1,2}\s*[·.．•]\s*\d{1,2}[”\"]?"
 # A description between the place and the type word: no punctuation, no verb-like break.
@@ -76,6 +77,8 @@ _QUAKE = re.compile(r"(?:\d+(?:\.\d+)?级)?(?:特大|强烈|大)?地震")
 # magnitudes, size and grade words, the incident noun
 _SURFACE_NOISE = re.compile(
     r"[“”\"‘’]|\d+(?:\.\d+)?级|\d{1,2}\s*[·.．•]\s*\d{1,2}|特别重大|重特大|特大|重大|较大|强烈|大|事故|灾害|事件")
+# The rest of a mechanism's name after an event type word (…林火联防联控机制, …地震应急预案体系)
+_INSIDE_MECHANISM = re.compile(rf"[{HAN}]{{0,8}}?(?:机制|体系|制度|平台|工程|格局)")
 # Right after a bare "<place><type>" name (舟曲泥石流、…): the end of a name, not a compound word
 _NAME_END = re.compile(rf"(?:[^{HAN}]|[、等中后时])")
 
@@ -125,7 +128,18 @@ def _place_before(text: str, pos: int, doc) -> int:
         return pos
     from kg.extract.mechanisms import pieces, word_tag
 
-    prev = [p for p in pieces(text, max(0, pos - 6), pos, doc)]
+    prev = [p for p in pieces(text, max(0, pos - 12), pos, doc)]
+    if prev and prev[-1][1] == pos and text[prev[-1][0]:pos] in _SITES:
+        # a site: its proper name (松藻煤矿, 光明新区, 天嘉宜公司), with the divisions before it
+        start = prev[-1][0]
+        for s, e in reversed(prev[:-1]):
+            w = text[s:e]
+            if e != start or pos - s > 10 or not re.fullmatch(f"[{HAN}]+", w) or word_tag(w) not in _NAME_TAGS:
+                break
+            start = s
+        if start < prev[-1][0]:
+            return _division_before(text, start)
+        return pos
     if prev:
         s, e = prev[-1]
         w = text[s:e]
@@ -134,20 +148,51 @@ def _place_before(text: str, pos: int, doc) -> int:
     return pos
 
 
-def _event_key(name: str, type_: str) -> str:
-    return type_ + "|" + _SURFACE_NOISE.sub("", name)
+# Sites where an incident happens, after their proper name and before a date code
+# (松藻煤矿“9·27”…, 光明新区“12·20”…, 天嘉宜公司“3·21”…)
+_SITES = frozenset({"煤矿", "矿", "矿井", "新区", "园区", "开发区", "化工园区", "工业园", "工业园区", "公司", "化工厂",
+                    "工厂", "厂", "小区", "隧道", "水库", "林场", "港", "码头", "大桥", "商场", "广场", "大厦", "酒店",
+                    "市场", "镇", "乡", "村", "街道", "景区"})
+# jieba tags of the words a proper name is read over (unknown words, nouns, place and person names)
+_NAME_TAGS = frozenset({None, "n", "ns", "nr", "nz", "ng", "zg", "j"})
+
+
+def _code_of(name: str) -> str:
+    m = _CODE.search(name)
+    return re.sub(r"[.．•]", "·", re.sub(r"\s+", "", m.group(0))) if m else ""
 
 
 def _merge_surfaces(ctx: DocContext) -> None:
-    """One event written under two surfaces (“8·8”九寨沟7.0级地震, later 九寨沟地震) is named by
-    its fullest surface; the mentions keep their own spans."""
-    fullest: dict[str, str] = {}
-    for e in ctx.extraction.events:
-        k = _event_key(e.name, e.type)
-        if len(e.name) > len(fullest.get(k, "")):
-            fullest[k] = e.name
-    for e in ctx.extraction.events:
-        e.name = fullest[_event_key(e.name, e.type)]
+    """One event written under several surfaces is named by its fullest one; the mentions
+    keep their own spans. Surfaces are one event when their type and date code agree
+    and one names the place more fully or not at all (河南郑州“7·20”特大暴雨灾害, “7·20”特大暴雨灾害),
+    comparing them without codes, magnitudes and grade words; a surface without a code joins
+    one with (“8·8”九寨沟7.0级地震, 九寨沟地震). Two different codes are two events (“9·27”重大
+    火灾事故, “12·4”重大火灾事故), and so are two places (凉山木里“3·30”森林火灾, 西昌“3·30”森林火灾)."""
+    events = ctx.extraction.events
+    group = list(range(len(events)))
+
+    def find(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    info = [(e.type, _code_of(e.name), _SURFACE_NOISE.sub("", e.name)) for e in events]
+    for i in range(len(events)):
+        for j in range(i):
+            (ti, ci, ki), (tj, cj, kj) = info[i], info[j]
+            if ti != tj or ci and cj and ci != cj:
+                continue
+            if ki in kj or kj in ki:  # one names the place more fully, or not at all
+                group[find(i)] = find(j)
+    fullest: dict[int, str] = {}
+    for i, e in enumerate(events):
+        g = find(i)
+        if len(e.name) > len(fullest.get(g, "")):
+            fullest[g] = e.name
+    for i, e in enumerate(events):
+        e.name = fullest[find(i)]
 
 
 def extract(ctx: DocContext, doc) -> None:
@@ -185,6 +230,8 @@ def extract(ctx: DocContext, doc) -> None:
         if start == r.prov.start and code and code.group(0)[0] in "“\"":
             start = code.start()  # “8·8”九寨沟7.0级地震: a quoted date code before the place
         end = _with_suffix(text, m.end())
+        if _INSIDE_MECHANISM.match(text, end):
+            continue  # 大别山区林火联防联控机制: the type word is inside a mechanism's name
         _add(ctx, seen, start, end, text[start:end], type_, "events.place_type")
     # quakes named by a place the region rules do not take (a county of another province, or
     # a place jieba glued to the size word)
