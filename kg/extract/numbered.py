@@ -93,14 +93,26 @@ def is_numbered(content: str) -> bool:
         return False
     if _PLAN_PERIOD.match(content) or _DURATION.match(content) or _FRACTION.search(content):
         return False
+    if _PROVERB.match(content) or _PARTIES.match(content):
+        return False
     if content[0] == "一":
         # 一 alone is lexical (一把手, 一盘棋, 一站式, 一对一); a formula counts another part
-        # (一案三制) or repeats 一 three times or more (一清单一台账一销号).
-        if not _SECOND_NUMERAL.search(content, 1) and content.count("一") < 3:
+        # (一案三制), repeats 一 three times or more (一清单一台账一销号), or lists its parts
+        # each as 一 + measure (一个漏斗管进出、一个闭环管落实).
+        if not _SECOND_NUMERAL.search(content, 1) and content.count("一") < 3 \
+                and not _ONE_EACH.fullmatch(content):
             return False
         if content[1:2] == "是":  # 一是…: an enumeration, not a slogan
             return False
     return True
+
+
+# Sayings with numerals that count no parts of a formula: a proverb's measure of length or
+# height (千里之堤、溃于蚁穴; 九层之台), and one party against N (一方有难、八方支援).
+_PROVERB = re.compile(r"^[一二两三四五六七八九十百千万]+[里丈尺寸层]之")
+_PARTIES = re.compile(r"^一([方处家地])[^、，,]+[、，,][二两三四五六七八九十百千万多]\1")
+# Parts listed each as 一 + measure word (一个漏斗管进出、一个闭环管落实)
+_ONE_EACH = re.compile(r"一(个|张|套|支|条|项|本|份)[^、，,]+(?:[、，,]一\1[^、，,]+)+")
 
 
 def _rejected(text: str, qstart: int, content: str) -> bool:
