@@ -54,6 +54,17 @@ def formula_items(content: str) -> Optional[list[str]]:
     return items
 
 
+_SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:部门|厅|局|委员会|委|办公室|办|指挥部)(?=是|要|应|作为|必须|，|,)")
+
+
+def _sentence_subject(ctx: DocContext, ss: int, end: int) -> Optional[tuple[int, int]]:
+    """Span of the body that starts the sentence at ``ss`` (before ``end``), or None."""
+    m = _SUBJECT.match(ctx.text, ss, end)
+    if m is None or not is_org(m.group(0)):
+        return None
+    return m.start(), m.end()
+
+
 def holder(ctx: DocContext, doc, qstart: int) -> Optional[tuple[int, int]]:
     """Span of the body written right before the opening quote (督促相关部门“…”,
     扛起应急管理部门“…”的职责, 应急管理部门要全面扛起“…”), or None."""
@@ -68,6 +79,10 @@ def holder(ctx: DocContext, doc, qstart: int) -> Optional[tuple[int, int]]:
                                  or u.text in words("complements")):
             end = u.start
             continue
+        if u.kind == "punct" and u.text in "，," and end < qstart:
+            # the formula's clause has no subject of its own (应急管理部门是…的“主心骨”，要切实
+            #履行好“…”的职责): the holder is the body the sentence starts with
+            return _sentence_subject(ctx, ss, u.start)
         break
     start = end
     for u in units_left(ctx, doc, ss, end):
