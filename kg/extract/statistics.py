@@ -227,7 +227,9 @@ def np_right(ctx: DocContext, doc, pos: int, hi: int) -> int:
             while i < len(spans) and spans[i][0] <= close:
                 i += 1
             continue
-        if len(w) == 1 and not re.match(r"[\u4e00-\u9fffA-Za-z0-9]", w) or _stop_word(w, right=True):
+        qualifier = w == "重点" and i + 1 < len(spans) and \
+            (word_tag(text[spans[i + 1][0]:spans[i + 1][1]]) or "").startswith("n")  # 1.3万家重点企业
+        if len(w) == 1 and not re.match(r"[\u4e00-\u9fffA-Za-z0-9]", w) or _stop_word(w, right=True) and not qualifier:
             break
         if e - pos > 16:
             break
@@ -304,7 +306,8 @@ def _patterns() -> dict[str, re.Pattern]:
     value = rf"{NUM}[万亿千]?[余多]?{measures}?"
     return {
         "distributed": re.compile(
-            rf"(?:，?(?:与[^，。；：]{{1,16}}?相比|同比|环比|较(?:{_THAN}))，?)?[均都]?分别(?P<dir>{directions})?了?"
+            rf"(?:，?(?:与[^，。；：]{{1,16}}?相比|同比|环比|较(?:{_THAN}))，?)?[均都]?分别(?:为|是|达到|达)?"
+            rf"(?P<dir>{directions})?了?"
             rf"(?P<vals>(?:{value}[、，和及]?){{2,}})"),
         "streak": re.compile(
             rf"连续(?:保持|实现)?(?P<n>{NUM}|{CN_NUM})(?P<unit>个月|年|天|个季度|季度|周)(?:以上)?(?:来)?"
@@ -312,12 +315,12 @@ def _patterns() -> dict[str, re.Pattern]:
         "agenda": re.compile(_alt("agenda")),
         "direction_before": re.compile(rf"({directions})了?$"),
         "baseline_before": re.compile(rf"(?:同比|环比|与[^，。；：]{{1,16}}?相比，?|[较比](?:{_THAN}))(?:分别|均)?$"),
-        "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)"),
+        "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)|(?<=[数量])为零(?=[，。；！？]|$)"),
         "rate": re.compile(rf"(?P<ind>[\u4e00-\u9fff]率)(?P<verb>降至|降到|下降到|下降至|升至|上升至|提高到|提高至|为|是)"
                            rf"(?P<v>{NUM})(?![\d.])"),
         "change": re.compile(
             rf"[由从](?P<from>[^，。；：、]{{0,12}}?)(?P<from_value>{NUM})[万亿千]?[余多]?{measures}"
-            rf"(?P<dir>{directions})(?:至|到|为)(?P<to>{NUM})"),
+            rf"(?P<dir>{directions}|降|升|减)(?:至|到|为)(?P<to>{NUM})"),
         "direction_only": re.compile(
             rf"(?P<adv>(?:同比|环比|{_alt('adverbs')})*)(?P<dir>{_alt('direction_only')})(?!\s*{NUM})"
             rf"|“?(?P<n>[双两三四五])(?P<dir2>下降|减少|上升|增长|降)”?"),
@@ -415,7 +418,9 @@ def _zeros(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[
     for m in _patterns()["zero"].finditer(text, ss, se):
         left = m.start() - 1 if text[m.start() - 1:m.start()] in ("“", '"') else m.start()  # 事故“零发生”
         s = np_left(ctx, doc, ss, left)
-        subject = text[s:left] if s < left else m.group("what")
+        subject = text[s:left] if s < left else m.group("what")  # (人数为零: the indicator before it)
+        if not subject:
+            continue
         clause = max([ss] + [text.rfind(c, ss, m.start()) + 1 for c in "，；："])
         base = _baseline(text[clause:m.start()])
         yield Found(s, m.end(), subject, 0.0, None, None, base, "statistics.zero")
@@ -435,6 +440,9 @@ def _direction_only(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> 
             end -= len(v.group(0))
         if end <= ss or not re.match(r"[\u4e00-\u9fff”]", text[end - 1]):
             continue
+        clause = max([ss] + [text.rfind(c, ss, end) + 1 for c in "，；："])
+        if re.search(r"确保(?!了)|力争|争取|努力实现", text[clause:end]):
+            continue  # 确保事故起数和死亡人数继续“双下降”: a target, not a result
         items = _list_items(ctx, doc, ss, end)
         count = {"双": 2, "两": 2, "三": 3, "四": 4, "五": 5}.get(m.group("n") or "", 0)
         named: list[tuple[int, int]] = []
@@ -546,7 +554,8 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
         pre = text[clause_start:ns]
         if re.search(r"(?:以下|如下|下列|下面)$", pre) or re.match(r"[\u4e00-\u9fff]{0,6}[：:]", text[ue:se]):
             continue  # 以下10项工作：document structure
-        if unit.endswith(words("length_measures")) and not re.search(r"建|修|治理|改造|清理|整治|排查", pre):
+        if unit.endswith(words("length_measures")) and \
+                not re.search(r"建|修|治理|改造|清理|整治|排查|开设|开辟|铺设|疏浚|加固|新增", pre):
             continue  # 震源深度10公里: a length describes, it counts no work done
         # "等4项工程": a count summarising a list is a statistic only when the clause says it was done
         if _SUMMARY.search(pre) and not _DONE.search(pre):
