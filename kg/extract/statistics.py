@@ -557,6 +557,8 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
         if unit.endswith(words("length_measures")) and \
                 not re.search(r"建|修|治理|改造|清理|整治|排查|开设|开辟|铺设|疏浚|加固|新增", pre):
             continue  # 震源深度10公里: a length describes, it counts no work done
+        if re.search(r"每[\u4e00-\u9fff]{1,6}$", pre):
+            continue  # 每户明确1名包保干部: a ratio per unit, not a count
         # "等4项工程": a count summarising a list is a statistic only when the clause says it was done
         if _SUMMARY.search(pre) and not _DONE.search(pre):
             continue
