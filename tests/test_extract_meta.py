@@ -54,6 +54,10 @@ TITLES = [
     # page headline "byline：heading" followed by the heading line
     ("河北省应急管理厅党委书记、厅长李大勇：扎实推进应急管理体系和能力现代化\n扎实推进应急管理体系和能力现代化\n■河北省应急管理厅党委书记、厅长 李大勇",
      "扎实推进应急管理体系和能力现代化", "meta.title_block"),
+    # a report's heading with its occasion line ("——<date>在…会议上") between it and the byline
+    ("关于全省安全生产工作情况的报告\n——2022年9月26日在省人民代表大会常务委员会会议上\n省应急管理厅厅长 王建国\n"
+     "主任、各位副主任、秘书长、各位委员：现将全省安全生产工作情况报告如下。",
+     "关于全省安全生产工作情况的报告", "meta.title_block"),
     # plain first line
     ("2020年湖北省应急管理工作综述\n回首2020年，湖北应急人经受住了新冠肺炎疫情的严峻考验，全省安全形势稳定。",
      "2020年湖北省应急管理工作综述", "meta.title_first_line"),
@@ -91,6 +95,10 @@ DATES = [
     # a web page's metadata line kept in the text
     ("全省应急管理工作会议在长沙召开\n发布时间：2022-01-20 09:30 来源：省应急管理厅 浏览次数：\n1月20日，全省应急管理工作会议在长沙召开，会议总结了2021年工作。",
      "2022-01-20", "meta.date_page"),
+    # the occasion line of a speech or report gives its date, preferred over the page timestamp
+    ("关于全省安全生产工作情况的报告\n发布日期：2022-10-08 09:00 来源：省人大常委会\n"
+     "——2022年9月26日在省人民代表大会常务委员会会议上\n省应急管理厅厅长 王建国\n现将全省安全生产工作情况报告如下。",
+     "2022-09-26", "meta.date_line"),
     # the title's own year, when no date is stated
     ("2019年吉林省应急管理工作综述\n回首2019年，全省应急管理系统砥砺奋进，取得了新成效。", "2019", "meta.title_year"),
 ]
@@ -120,6 +128,14 @@ def test_page_timestamp_from_the_dropped_metadata_line(nlp):
     date = ctx.extraction.date
     assert (date.value, date.prov.rule, date.prov.quote) == ("2020-06-30", "meta.date_page", "2020-06-30")
     assert "2020-06-30" not in ctx.text  # the line is not body text
+
+
+def test_page_timestamp_from_a_dropped_labelled_metadata_line(nlp):
+    # a header line "时间：<timestamp>  作者：…" dropped as page chrome still dates the page
+    text = ("范文网\n首页 | 工作总结 | 讲话致辞\n在全县应急管理工作会议上的讲话\n时间：2021-03-02 10:15　作者：网友投稿　浏览：35次\n"
+            "同志们：今天召开全县应急管理工作会议，回顾总结去年工作，部署今年重点任务。")
+    date = run_text(nlp, text).extraction.date
+    assert (date.value, date.prov.rule) == ("2021-03-02", "meta.date_page")
 
 
 def test_issue_date_wins_over_page_timestamp(nlp):

@@ -67,6 +67,17 @@ OFFICIALS = [
     (PROVINCE + "会上，张晓明副局长通报了全省安全生产形势。", [("张晓明", ["副局长"], None)]),
     # compound surname, a city bureau of another region
     (PROVINCE + "长春市应急管理局局长欧阳明远指出，要压实安全生产责任。", [("欧阳明远", ["局长"], "长春市应急管理局")]),
+    # a post held with the post of a second body: both titles, the body next to the name
+    (PROVINCE + "常务副省长、省森林草原防灭火指挥部总指挥赵海峰连夜赶赴火场。",
+     [("赵海峰", ["常务副省长", "总指挥"], "吉林省森林草原防灭火指挥部")]),
+    # a given name that is a word of the dictionary (为民) when a boundary closes the name
+    ("守牢安全底线\n——访吉林省应急管理厅厅长 王为民\n全省应急管理系统坚持人民至上，取得新成效。",
+     [("王为民", ["厅长"], "吉林省应急管理厅")]),
+    # 我厅: the speaker's own department, as the text names it
+    ("守牢安全底线\n——访吉林省应急管理厅厅长 王为民\n我厅副厅长李春雨带队检查，吉林省应急管理厅全力保障。",
+     [("王为民", ["厅长"], "吉林省应急管理厅"), ("李春雨", ["副厅长"], "吉林省应急管理厅")]),
+    # a surname that is also a preposition (向), closed by an action verb
+    (PROVINCE + "省应急管理厅副厅长向春华带领工作组赶赴一线。", [("向春华", ["副厅长"], "吉林省应急管理厅")]),
     # names without a Han surname (Tibetan, Mongolian, Yi, Dai), closed by a cue; minority surnames 刀, 木
     ("2022年西藏自治区应急管理工作综述\n自治区应急管理厅副厅长次仁旺堆带队深入那曲，二级巡视员巴雅尔长期驻守阿里。",
      [("次仁旺堆", ["副厅长"], "西藏自治区应急管理厅"), ("巴雅尔", ["二级巡视员"], None)]),
@@ -97,8 +108,9 @@ def test_officials(nlp, text, expected):
     (PROVINCE + "X书记强调要压实责任，X局长通报了全省安全生产形势。", "X局长"),
     # no name after the title: a verb, an adverb, a dictionary noun (the post is not written with its body)
     (PROVINCE + "局长亲自带队检查，厅长办公会议研究部署，组长年度例会召开。", "组长年度例会"),
-    # surnames that are also function words (都, 和)
+    # surnames that are also function words (都, 和, 向)
     (PROVINCE + "主任和副主任都要参加全省安全生产会议。", "副主任都要"),
+    (PROVINCE + "副局长向群众介绍防汛知识，主任向社会发布预警。", "副局长向群众"),
 ])
 def test_not_officials(nlp, text, kept):
     ctx = run_text(nlp, text)

@@ -69,10 +69,10 @@ ORGS = [
     ("近日，应急管理部召开视频会议，国家消防救援局、国家矿山安全监察局、中国地震局有关负责同志参加。",
      ["应急管理部", "国家消防救援局", "国家矿山安全监察局", "中国地震局"]),
     # a municipality: 市 is the provincial-level unit; two sector words run together name one department;
-    # a body left bare by a list of levels is a kind of body, not the municipality's own
+    # the word for its lower units (区县) is kept as written: a kind of body, not the municipality's own
     ("重庆市应急管理局党委书记、局长 冉进红\n全市应急管理系统认真落实部署，市应急局、市减灾委办公室协同作战，"
      "区县应急管理局全力救援，与规划自然资源、城市管理等部门联动。",
-     ["重庆市应急管理局", "重庆市减灾委办公室", "应急管理局", "规划自然资源部门", "城市管理部门"]),
+     ["重庆市应急管理局", "重庆市减灾委办公室", "区县应急管理局", "规划自然资源部门", "城市管理部门"]),
     # sector body with a level word and a partner body
     (PROVINCE + "省气象局、省水利厅派员参加，会同省军区战备建设局建立军地协调机制。",
      ["四川省气象局", "四川省水利厅", "四川省军区战备建设局"]),
@@ -87,6 +87,25 @@ ORGS = [
     (PROVINCE + "省安委会、减灾委、防指、森防指四个议事协调机构实体化运转。", ["四川省安委会", "减灾委", "防指", "森防指"]),
     # 森防指 stands for the renamed 森林草原防灭火指挥部 (the older 森林防火指挥部 is still matched)
     (PROVINCE + "省森林草原防灭火指挥部统筹调度，省森防指各成员单位密切配合。", ["四川省森林草原防灭火指挥部"]),
+    # ... or for 森林防灭火指挥部 where a province's body keeps that name
+    (PROVINCE + "省森林防灭火指挥部（以下简称省森防指）印发通知，省森防指督导检查。", ["四川省森林防灭火指挥部"]),
+    # a level word after a word ending in a level character (坐镇) is still the level: not a list of levels
+    (CITY + "分管副市长坐镇市防指督导，市防指成员单位到岗。", ["X市应急管理局", "X市防指"]),
+    # Guangdong-style 三防 (防汛防旱防风) headquarters and its office are two bodies
+    (CITY + "市三防办作交流发言，市领导坐镇市三防指挥部调度。", ["X市应急管理局", "X市三防办", "X市三防指挥部"]),
+    # bodies of townships and street offices keep their level word; a bare office is named as written
+    (CITY + "推动街道应急管理办公室规范运行，每个乡镇设应急管理办公室。", ["X市应急管理局", "街道应急管理办公室",
+                                                         "应急管理办公室"]),
+    # the Production and Construction Corps and its divisions before a body
+    ("2022年新疆维吾尔自治区应急管理工作综述\n自治区应急管理厅会同新疆生产建设兵团应急管理局开展演练，"
+     "兵团第三师应急管理局参加。",
+     ["新疆维吾尔自治区应急管理厅", "新疆生产建设兵团应急管理局", "兵团第三师应急管理局"]),
+    # a national bureau's branch in a region is one body
+    (PROVINCE + "会同国家矿山安全监察局四川局开展执法检查。", ["国家矿山安全监察局四川局"]),
+    # a short region name before a body the text also writes with the full name: one body, the fullest form
+    (PROVINCE + "四川应急管理厅发布预警，四川省应急管理厅派出工作组。", ["四川省应急管理厅"]),
+    # a department named with a qualifier of its sector (公安交管) closes a list of sector words
+    (PROVINCE + "与交通运输、公安交管部门建立联动机制。", ["交通运输部门", "公安交管部门"]),
 ]
 
 
@@ -111,6 +130,8 @@ def test_organizations(nlp, text, expected):
     PROVINCE + "做好应急部署，预防指导到位，城市局部地区出现内涝。",
     # 格局 ends in 局 without being a bureau
     PROVINCE + "形成各负其责、协同配合的工作格局，联合推进的大局。",
+    # a sector word after a qualifier of the field is part of a longer name (a force here), not a 消防局
+    PROVINCE + "驻地部队和国家森林消防局某总队参加演练。",
 ])
 def test_excluded(nlp, text):
     ctx = run_text(nlp, text)

@@ -75,10 +75,13 @@ _REPRINT_DATE = re.compile(
     rf"|《[^《》\n]{{2,20}}(?:报|刊)》\s*(?:于|在)\s*{_YMD}\s*(?:第?\s*[0-9一二三四五六七八九十]+\s*版)?\s*"
     rf"(?:刊发|刊登|刊载|发表|登载)"
 )
+# the occasion line under a speech or report heading: "——2021年9月28日在…会议上", "——在…会议上的讲话（2021年1月8日）"
+_OCCASION = re.compile(rf"^\s*(?:——|--|—)\s*(?!访)(?:{_YMD}|[^\n]{{0,60}}?在[^\n]{{2,60}}上)")
 _PAGE_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _META_DATE = re.compile(
     r"(?:发布|发表|更新|印发|成文)?(?:时间|日期)\s*[：:]\s*((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})"
 )
+_YMD_RX = re.compile(_YMD)
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年(?!代|以来|至|到|—|-)")
 _RANGE = re.compile(r"(?:19|20)\d{2}\s*(?:年)?\s*(?:—|-|–|至|到)\s*(?:19|20)?\d{2}")
 
@@ -116,8 +119,19 @@ def _is_issue(line: str) -> bool:
     return len(s) <= 40 and bool(_ISSUE.search(s) or _DATE_LINE.match(s) or re.fullmatch(r"[0-9]*\s*《[^》]+》.*版", s))
 
 
+def _is_occasion(line: str) -> bool:
+    """The occasion (and date) line under a speech's or report's heading, not part of its title.
+
+    >>> _is_occasion("——2021年9月28日在省人民代表大会常务委员会会议上"), _is_occasion("——访应急管理厅厅长马文涛")
+    (True, False)
+    """
+    return bool(_OCCASION.match(line))
+
+
 def _is_heading(line: str) -> bool:
     s = line.strip()
+    if _is_occasion(s):
+        return False
     if not 4 <= len(s) <= 60 or re.search("[。！？；]", s) or s.count("，") > 1:
         return False
     if s[0] in "■●◆▲★☆□◇•·" or s.endswith(("：", ":")) or is_byline(s) or _is_issue(s):
@@ -166,7 +180,7 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
         if k == 0 or not is_byline(text[bs:be]):
             continue
         j = k - 1
-        while j >= 0 and _is_issue(text[lines[j][0]:lines[j][1]]):
+        while j >= 0 and (_is_issue(text[lines[j][0]:lines[j][1]]) or _is_occasion(text[lines[j][0]:lines[j][1]])):
             j -= 1
         run = []
         while j >= 0 and _is_heading(text[lines[j][0]:lines[j][1]]) and len(run) < 3:
@@ -212,7 +226,7 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
             value = _ymd(*groups)
             if value:
                 return _attr(ctx, value, s + m.start(), s + m.end(), "meta.date_issue")
-        m = _DATE_LINE.match(line)
+        m = _DATE_LINE.match(line) or (_YMD_RX.search(line) if (s, e) in head_lines and _is_occasion(line) else None)
         if m:
             groups = [g for g in m.groups() if g is not None][:3]
             value = _ymd(*groups)
@@ -238,7 +252,9 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
     # 2. the web page's timestamp (a metadata line normalisation dropped from the text)
     for r in ctx.norm.removed:
         line = ctx.norm.original[r.orig_start:r.orig_end]
-        if r.reason != "page-meta" and not (r.reason == "header" and _DATE_LINE.match(line)):
+        # a dropped header line is a timestamp when it is a date line or a labelled one (时间：2021-01-08 10:30 作者：…)
+        header = r.reason == "header" and (_DATE_LINE.match(line) or _META_DATE.search(line))
+        if r.reason != "page-meta" and not header:
             continue
         m = _PAGE_DATE.search(line)
         if m:

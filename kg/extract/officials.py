@@ -53,8 +53,10 @@ _AFTER_NAME = re.compile(
     r"(?:说|表示|指出|强调|介绍|认为|要求|称|在|带领|率|率领|主持|出席|参加|题为|同志|一行|等|看来|作|做|讲话|"
     r"发言|代表|对|向|到|赴|深入|调研|检查|督导|和|与|及|、|的|也|还|就|已|从|将|为|被|把|是|会见|接受|批示|"
     r"签发|提出|部署|宣布|通报|总结|回答|答|谈|撰文|署名|一文|》|”|带队|率队|赶赴|前往|陪同|分别|亲自|专程|"
-    r"第一时间|长期|多次|先后|随即|立即)"
+    r"第一时间|长期|多次|先后|随即|立即|坐镇|连夜|现场|听取|视察|慰问|调度|作出)"
 )
+# Tags of common words: after a surname that is also a preposition (向), such a word is its object
+_COMMON_TAGS = _FUNCTION_TAGS | {"n", "vn", "a", "an", "s", "l", "i", "ns", "nt"}
 _ONE_CHAR_AFTER = set("说在和与及等的也还就已从将为被把是对向到率称")
 _BEFORE_NAME_OK = set("由和与、，。；：:“《（( \n是请经据向对任")
 _ORG_FALLBACK = re.compile(r"(自治区|自治州|省|市|县|区)(党委|委|人民政府|政府)?$")
@@ -64,17 +66,23 @@ def _han(s: str) -> bool:
     return bool(s) and all("\u3400" <= c <= "\u9fff" for c in s)
 
 
-def _valid_name(name: str) -> bool:
+def _valid_name(name: str, closed: bool = False, ambiguous: bool = False) -> bool:
+    """``closed``: a boundary follows the name; ``ambiguous``: its surname is also a function word (向, 从),
+    which the caller checks against its context."""
     sl = surname_length(name)
     if not sl or not 1 <= len(name) - sl <= 2 or not _han(name):
         return False
-    if any(c in _NOT_IN_NAME for c in name[sl:]) or name[0] in _NOT_IN_NAME:
+    if any(c in _NOT_IN_NAME for c in name[sl:]) or (name[0] in _NOT_IN_NAME and not ambiguous):
         return False
     tags = jieba_tags()
     if tags.get(name) not in _NAME_TAGS:
         return False  # 高度, 季度, 常态: words, not names
-    # 强调要, 周密部: a name does not begin or end with a function word (names 王国强 and 高峰 pass)
-    return len(name) < 3 or (tags.get(name[:2]) not in _FUNCTION_TAGS and tags.get(name[1:]) not in _FUNCTION_TAGS)
+    if ambiguous and len(name) - sl == 2 and tags.get(name[sl:]) in _COMMON_TAGS:
+        return False  # 向群众, 向社会: a preposition before a common word, not a surname before a given name
+    # 强调要, 周密部: a name does not begin or end with a function word (names 王国强 and 高峰 pass); a
+    # given name that is a word of the dictionary (为民 v, 建新) stands when a boundary closes the name
+    return len(name) < 3 or (tags.get(name[:2]) not in _FUNCTION_TAGS
+                             and (closed or tags.get(name[1:]) not in _FUNCTION_TAGS))
 
 
 def _boundary(text: str, i: int) -> bool:
@@ -95,9 +103,9 @@ def _name_after(text: str, e: int, starts: set[int], known: set[str]) -> Optiona
     ambiguous = tags.get(text[i:i + sl]) in _AMBIGUOUS_SURNAME_TAGS
     for n in lengths:
         cand = text[i:i + n]
-        if len(cand) < n or not _valid_name(cand):
+        if len(cand) < n or not _valid_name(cand, _boundary(text, i + n), ambiguous):
             continue
-        if n == sl + 2 and cand[-1] in _ONE_CHAR_AFTER and _valid_name(cand[:-1]):
+        if n == sl + 2 and cand[-1] in _ONE_CHAR_AFTER and _valid_name(cand[:-1], False, ambiguous):
             continue  # 厅长张三说: the verb is not part of the name
         if _boundary(text, i + n):
             return i, i + n
@@ -206,6 +214,13 @@ def _org_before(ctx: DocContext, pos: int) -> Optional[str]:
     r = _region_ending_at(ctx, pos)
     if r is not None:
         return r.name  # 江西省省长, 自治区主席
+    if ctx.text[max(0, pos - 2):pos] in ("我厅", "本厅", "我局", "本局") and ctx.extraction.region is not None:
+        # 我厅副厅长: the speaker's department, the document region's emergency body the text names
+        own = [o.name for o in ctx.extraction.organizations
+               if o.kind == "emergency" and o.name.startswith(ctx.extraction.region.name)
+               and o.name.endswith(ctx.text[pos - 1])]
+        if own:
+            return max(set(own), key=own.count)
     m = _ORG_FALLBACK.search(ctx.text, max(0, pos - 8), pos)
     if m is None:
         return None
@@ -216,6 +231,24 @@ def _org_before(ctx: DocContext, pos: int) -> Optional[str]:
     if is_own_level(m.group(1), region) and (m.start() == 0 or not ("\u3400" <= ctx.text[m.start() - 1] <= "\u9fff")):
         return region.name + (m.group(2) or "")  # 自治区党委书记, 省委书记: the document region's own
     return None
+
+
+def _joined_runs(ctx: DocContext, runs: list[tuple[int, int, list[str]]]) -> list[tuple[int, int, list[str], int]]:
+    """Runs of titles as (start, end, titles, start of the titles written after the body).
+
+    A post held together with a post of a second body, "副市长、市森林防灭火指挥部总指挥", is one run
+    (副省长, 指挥长); the body written next to the name is the body of the post."""
+    text = ctx.text
+    out: list[tuple[int, int, list[str], int]] = []
+    for rs, re_, titles in runs:
+        body = next((o for o in reversed(ctx.extraction.organizations) if o.prov.end == rs), None)
+        if body is not None and out and text[body.prov.start - 1:body.prov.start] == "、" \
+                and out[-1][1] == body.prov.start - 1:
+            prev = out.pop()
+            out.append((prev[0], re_, prev[2] + titles, rs))
+            continue
+        out.append((rs, re_, titles, rs))
+    return out
 
 
 def _central_names(text: str) -> set[str]:
@@ -264,21 +297,21 @@ def extract(ctx: DocContext, doc) -> None:
     text = ctx.text
     start_list, starts, _ = token_bounds(doc, text)
     central = _central_names(text)
-    runs = title_runs(text)
+    runs = _joined_runs(ctx, title_runs(text))
     # first pass: names closed by a boundary are certain and decide the length elsewhere
     known: set[str] = set()
-    for _, e, _ in runs:
+    for _, e, _, _ in runs:
         span = _name_after(text, e, starts, set()) or _name_without_surname(text, e, start_list, False)
         if span and (_boundary(text, span[1])):
             known.add(text[span[0]:span[1]])
     found: list[tuple[int, int, int, int, list[str], Optional[str], str]] = []
-    for rs, re_, titles in runs:
+    for rs, re_, titles, post in runs:
         span = _name_after(text, re_, starts, known)
         rule = "officials.title_name"
         if span is None or not _closed(text, span[1]) and text[span[0]:span[1]] not in known:
             # no surname, or a surname reading with no cue after it (吉 | 克拉 | 博长期…): a longer
             # name closed by a cue wins (二级巡视员阿苏拉且长期驻守)
-            alt = _name_without_surname(text, re_, start_list, _org_before(ctx, rs) is not None)
+            alt = _name_without_surname(text, re_, start_list, _org_before(ctx, post) is not None)
             if alt is not None and (span is None or alt[1] > span[1]):
                 span, rule = alt, "officials.title_name_nosurname"
         if span is None:
@@ -291,7 +324,7 @@ def extract(ctx: DocContext, doc) -> None:
         name = text[span[0]:span[1]]
         if name in central or _media_before(text, min(span[0], rs)):
             continue
-        org = _org_before(ctx, rs) if rule != "officials.name_title" else _org_before(ctx, span[0])
+        org = _org_before(ctx, post) if rule != "officials.name_title" else _org_before(ctx, span[0])
         start = min(span[0], rs)
         end = max(span[1], re_)
         found.append((start, end, span[0], span[1], titles, org, rule))

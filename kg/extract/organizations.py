@@ -44,7 +44,9 @@ from kg.extract.lexicon import (
     LEVEL_RANK,
     SECTORS,
     divisions,
+    divisions_by_name,
     is_own_level,
+    jieba_tags,
     level_rank,
     token_bounds,
 )
@@ -58,7 +60,8 @@ _LITERAL_KIND = {
     "应急管理部门": "actor", "应急部门": "actor",
     "应急管理部": "ministry", "应急部": "ministry",
     "应急管理厅": "emergency", "应急管理局": "emergency", "应急厅": "emergency", "应急局": "emergency",
-    "应急办公室": "office", "应急办": "office", "安委办": "office", "减灾办": "office", "森防办": "office",
+    "应急管理办公室": "office", "应急办公室": "office", "应急办": "office", "三防办": "office",
+    "安委办": "office", "减灾办": "office", "森防办": "office",
     "安委会办公室": "office", "减灾委办公室": "office", "应急委办公室": "office",
     "应急委": "committee", "安委会": "committee", "减灾委": "committee", "国家防总": "headquarters",
     "森防指": "headquarters", "防指": "headquarters", "防办": "office", "防总": "headquarters",
@@ -106,6 +109,7 @@ class _Org:
     full_name: Optional[str] = None
     own: bool = False  # the document's own region's body
     scoped: bool = False  # bare after a scope word or a list of levels
+    region_full: str = ""  # the full name of a region written in short form before the body (广西 -> 广西壮族自治区)
 
 
 def _region_ending_at(ctx: DocContext, pos: int):
@@ -124,10 +128,18 @@ class _Prefix(NamedTuple):
     own: bool  # the body is the document region's own
     scoped: bool = False  # bare because of a scope word or a list of levels (全省, 各级, 市县两级)
     parent: bool = False  # a level above the document's: the division that contains its region
+    region_full: str = ""  # full name of the region mention written as the prefix
 
 
 # A level word with the levels of the same rank in brackets: 县（市、区）, 市（州）, 旗县（市、区）
 _LEVEL_BRACKET = re.compile(r"((?:[县市区州旗盟]|旗县|盟市)（[县市区州旗盟、]+）)$")
+
+
+# The Production and Construction Corps (and its divisions), an administration of its own
+_CORPS = re.compile(r"(?:生产建设)?兵团(?:第[一二三四五六七八九十0-9]+师)?(?:[（(][^（）()]{2,8}[）)])?$")
+
+# Levels below the county (townships and street offices) written before a body
+_SUB_COUNTY = re.compile(r"(乡镇（街道）|乡镇|街道|镇街|乡（镇）)$")
 
 
 @lru_cache(maxsize=64)
@@ -139,6 +151,18 @@ def _parent(adcode: Optional[str], level: str) -> Optional[str]:
     return next((d.name for d in divisions() if d.adcode == key), None)
 
 
+def _level_list(text: str, s: int, starts: set[int]) -> Optional[re.Match]:
+    """A list of levels ending at ``s`` (省、市、县; 市县两级), not one that begins inside a word (坐镇 + 市防指)."""
+    base = max(0, s - 8)
+    m = _LEVEL_LIST.search(text[base:s])
+    if m is None:
+        return None
+    ls = base + m.start()
+    if ls > 0 and ls not in starts and text[ls - 1:ls + 1] in jieba_tags():
+        return None  # the first level character ends a word (坐镇)
+    return m
+
+
 def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     """What stands left of a body starting at ``s``."""
     text = ctx.text
@@ -147,19 +171,35 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     if m is not None:
         if m.prov.rule == "regions.deictic":  # 我省应急管理厅 -> 江西省应急管理厅
             return _Prefix(m.surface, m.prov.start, m.name, True)
-        return _Prefix(m.surface, m.prov.start, m.surface, region is not None and m.name == region.name)
+        return _Prefix(m.surface, m.prov.start, m.surface, region is not None and m.name == region.name,
+                       region_full=m.name)
     for pre in ("国务院", "国家", "中国"):
         if text.startswith(pre, s - len(pre)):
             return _Prefix(pre, s - len(pre), pre, False)
+    corps = _CORPS.search(text, max(0, s - 12), s)
+    if corps is not None and corps.end() == s:
+        # …生产建设兵团应急管理局, 兵团第三师应急管理局: the Corps administers its own territory
+        cs = corps.start()
+        r = _region_ending_at(ctx, cs)
+        if r is not None:
+            cs = r.prov.start
+        else:  # the region is written inside the Corps' name (one word for the tokenizer)
+            table = divisions_by_name()
+            cs -= next((n for n in range(8, 1, -1) if text[max(0, cs - n):cs] in table and cs - n >= 0), 0)
+        return _Prefix(text[cs:s], cs, text[cs:s], False)
     before = text[max(0, s - 8):s]
     if before.endswith("级"):
         lv = _LEVEL.search(before[:-1])
-        if lv is None or _LEVEL_LIST.search(before) or region is None:
+        if lv is None or _level_list(text, s, starts) or region is None:
             return _Prefix("", s, "", False, True)  # 各级安委会, 市县两级应急管理部门
         if level_rank(lv.group(1), region) > DOC_RANK[region.level]:
             p = lv.group(1) + "级"  # 县级预警中心 in a city text: the city's own lower units
             return _Prefix(p, s - len(p), p, False)
         return _Prefix(None, s, "", False)  # 省级应急管理厅（局） in a province text: peers elsewhere
+    sub = _SUB_COUNTY.search(before)
+    if sub is not None and s - len(sub.group(1)) in starts:
+        # 街道应急管理办公室: the kind of body every township or street office has, below any document's level
+        return _Prefix(sub.group(1), s - len(sub.group(1)), sub.group(1), False)
     br = _LEVEL_BRACKET.search(before)
     if br is not None and region is not None:
         lead = br.group(1)[0] if br.group(1)[1] == "（" else br.group(1)[:2]
@@ -169,7 +209,13 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     lv = _LEVEL.search(before)
     if lv is None:
         return _Prefix("", s, "", False)
-    if _LEVEL_LIST.search(before):
+    ll = _level_list(text, s, starts)
+    if ll is not None:
+        levels = re.findall(r"[省市县区乡镇州]", ll.group(0))
+        if (region is not None and "级" not in ll.group(0) and not re.search(r"[、，和及与]", ll.group(0))
+                and all(lvl in LEVEL_RANK and level_rank(lvl, region) > DOC_RANK[region.level] for lvl in levels)):
+            # 区县应急管理局 in a municipality's text: one word for the lower units, the kind of body each has
+            return _Prefix(ll.group(0), s - len(ll.group(0)), ll.group(0), False)
         return _Prefix("", s, "", False, True)  # 省、市、县应急指挥中心: a kind of body at every level
     level = lv.group(1)
     ls = s - len(level)
@@ -210,7 +256,8 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
             return  # a region before 应急管理部 is a misreading, the Ministry is national
         name = (p.canon if p.own or p.parent else p.written) + core
         construction = "region_prefix" if (p.own or p.parent) and p.canon != p.written else "literal"
-        out.append(_Org(p.start, e, s, core, kind, p.written, name, construction, own=p.own, scoped=p.scoped))
+        out.append(_Org(p.start, e, s, core, kind, p.written, name, construction, own=p.own, scoped=p.scoped,
+                        region_full=p.region_full if p.region_full != p.written else ""))
 
     for m in _LITERAL.finditer(text):
         s, e, core = m.start(), m.end(), m.group(0)
@@ -285,7 +332,9 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
                 out.append(_Org(s, dept.end(), s, w, kind, "", w + "部门", cons))
             continue
         body = _SECTOR_BODY.match(text, e)
-        if body and len(run) == 1 and run[0][2] != "应急管理" and text[body.end():body.end() + 1] not in _NOT_AFTER:
+        if body and len(run) == 1 and run[0][2] != "应急管理" and text[body.end():body.end() + 1] not in _NOT_AFTER \
+                and not _MORPH_BACK.match(text[max(0, s - 8):s][::-1]):
+            # not after a qualifier of the field: 国家森林消防局 is no 消防局
             add(s, body.end(), text[s:body.end()], "sector")
 
     for m in _PARTNER.finditer(text):
@@ -306,7 +355,24 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         else:
             name, cons, own = body, "literal", False
         out.append(_Org(s, b.end(), s, body, "partner", "", name, cons, own=own))
+    for o in out:  # 国家矿山安全监察局四川局: a national bureau's branch in a region
+        e = _branch_end(text, o.end) if o.name.startswith(("国家", "中国")) and o.name.endswith("局") else None
+        if e is not None:
+            tail = text[o.end:e]
+            o.end, o.core, o.name = e, o.core + tail, o.name + tail
     return out
+
+
+def _branch_end(text: str, e: int) -> Optional[int]:
+    """End of a region name + 局/分局 written right after a bureau ending at ``e``, if any."""
+    table = divisions_by_name()
+    for n in range(8, 1, -1):
+        if text[e:e + n] in table:
+            for tail in ("分局", "局"):
+                if text.startswith(tail, e + n) and text[e + n + len(tail):e + n + len(tail) + 1] not in _NOT_AFTER:
+                    return e + n + len(tail)
+            return None
+    return None
 
 
 def _only_weak(chain: str) -> bool:
@@ -326,6 +392,11 @@ def _canonicalise(orgs: list[_Org]) -> None:
         if full in names:
             o.name = full
             o.construction = "abbreviation"
+    names = {o.name for o in orgs}
+    for o in orgs:  # 广西应急管理厅 is 广西壮族自治区应急管理厅 when the text also writes that: the fullest form
+        if o.region_full and o.name.startswith(o.prefix) and o.region_full + o.name[len(o.prefix):] in names:
+            o.name = o.region_full + o.name[len(o.prefix):]
+            o.construction = "region_prefix"
     own_by_core: dict[str, str] = {}
     for o in orgs:
         if o.own and o.prefix:
