@@ -30,6 +30,32 @@ events             0.364 / 1.000       0.414        0.815                      1
 
 (title and region: 1.000 everywhere. "test final" includes fixes made after the test split was
 first measured, so it is no longer a blind score; the floors below guard it against regressions.)
+
+The blind1 split 07–12 (河南 review, 深圳 speech, 新疆 interview, 安徽 一席谈, 重庆 report to the
+legislature, an anonymised XX省 speech) was written and annotated by people who had not read
+the extractor; it was scored once as it arrived, then the general causes of its misses were
+fixed (no rule names its people, places or sentences):
+
+=================  ===========  ===========
+field              blind1 first  blind1 now
+=================  ===========  ===========
+title              0.833        1.000
+date               0.727        1.000
+region             0.833        1.000
+officials          0.880        1.000
+organizations      0.831        0.994
+  (lenient)        0.867        0.994
+mechanisms         0.922        1.000
+  (lenient)        0.979        1.000
+duty_formulas      0.800        1.000
+duty_pairs         1.000        1.000
+principle_pairs    1.000        1.000
+numbered_formulas  0.955        1.000
+statistics         0.966        0.992
+events             0.750        1.000
+=================  ===========  ===========
+
+The "first" column is the honest estimate of what the rules do on a new province's text.
 """
 
 import pytest
@@ -42,6 +68,7 @@ from tests.paths import ROOT
 HELDOUT = ROOT / "tests" / "data" / "heldout"
 DEV = ("01", "02", "03")
 TEST = ("04", "05", "06")
+BLIND1 = ("07", "08", "09", "10", "11", "12")
 
 # field -> (strict floor, lenient floor or None): a little below the F1 measured on the test split
 FLOORS = {
@@ -76,10 +103,10 @@ def gold() -> dict[str, dict]:
 def test_every_source_has_gold(gold):
     sources = sorted(p.name for p in (HELDOUT / "sources").glob("*.txt"))
     assert sorted(gold) == sources
-    assert [s[:2] for s in sources] == list(DEV + TEST)
+    assert [s[:2] for s in sources] == list(DEV + TEST + BLIND1)
 
 
-@pytest.mark.parametrize("split", [DEV, TEST], ids=["dev", "test"])
+@pytest.mark.parametrize("split", [DEV, TEST, BLIND1], ids=["dev", "test", "blind1"])
 @pytest.mark.parametrize("field", sorted(FLOORS))
 def test_floor(summaries, gold, split, field):
     ev = evaluate([summaries[k] for k in split], gold)
@@ -95,4 +122,5 @@ def test_floor(summaries, gold, split, field):
 def test_boilerplate_adds_no_region(summaries):
     # the 下一篇/上一篇 links and footers name other cities; the document region stays the author's
     assert {k: summaries[k]["region"]["name"] for k in summaries} == {
-        "01": "广西壮族自治区", "02": "山东省", "03": "唐山市", "04": "内蒙古自治区", "05": "四川省", "06": "云南省"}
+        "01": "广西壮族自治区", "02": "山东省", "03": "唐山市", "04": "内蒙古自治区", "05": "四川省", "06": "云南省",
+        "07": "河南省", "08": "深圳市", "09": "新疆维吾尔自治区", "10": "安徽省", "11": "重庆市", "12": "XX省"}
