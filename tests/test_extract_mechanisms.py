@@ -69,6 +69,7 @@ NAMES = [
     # an unquoted 的-phrase describing a generic responsibility system names nothing
     ("着力构建党政同责、一岗双责、齐抓共管的安全生产责任体系。", []),
     ("构建“企业自查、部门督查”的隐患排查治理体系", ["隐患排查治理体系"]),
+    ("健全“党委领导、政府负责”的防灾减灾工作格局，形成防减救一体化工作格局", ["防减救一体化工作格局"]),
 ]
 
 NOT_NAMES = [

@@ -457,8 +457,7 @@ def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
             start, end, name = start + 1, end - 1, name[1:-1]
         if not name.endswith(HEADS) and not name.endswith("”") or is_generic(name.rstrip("”")):
             continue
-        if text[start - 1:start] == "的" and text[start - 2:start - 1] not in "”’\"" \
-                and name.endswith(endings("generic_after_de")):
+        if text[start - 1:start] == "的" and name.endswith(endings("generic_after_de")):
             continue  # 党政同责…的安全生产责任体系: a description of a generic system, not a name
         yield start, end, name, m.group(0), rule
 
