@@ -85,6 +85,9 @@ OFFICIALS = [
      "厅长刀国栋带领工作组。",
      [("阿苏拉且", ["二级巡视员"], None), ("玉罕", ["副局长"], None), ("木建华", ["二级调研员"], None),
       ("刀国栋", ["厅长"], None)]),
+    # a given name that is a dictionary word (立新), written before the title
+    ("2022年苏州市应急管理工作总结\n面对台风影响，王立新副市长多次到一线调度指挥。",
+     [("王立新", ["副市长"], None)]),
 ]
 
 

@@ -63,6 +63,8 @@ def test_page_metadata_line_is_kept_aside_for_the_date():
     ("首页 > 新闻中心 > 工作动态", "breadcrumb"),
     ("● 建立健全双重预防机制，完善应急预案体系", None),
     ("强理念 明方向", None),
+    ("首页 | 机构概况 | 政务公开 | 安全生产 | 防灾减灾救灾 | 应急救援", "menu"),
+    ("一席谈｜坚持双轮驱动 强化协同管理", None),
     ("版权声明：本站文章均来自网络或网友投稿，仅供学习参考，版权归原作者所有，如有侵权请联系删除。", "chrome"),
 ])
 def test_line_rules(line, reason):

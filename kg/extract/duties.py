@@ -38,7 +38,7 @@ _SUPPORT_HOLDER = re.compile(r"相关|有关|行业|各部门|涉灾|职能部�
 _LINK = re.compile(r"(?:的|要|要做到|做到|负责|承担|履行|实现)$")
 # Verbs that link a holder to its formula (各涉灾部门履行“…”职责, 应急管理部门要全面扛起“…”的责任):
 # skipped, with modals and adverbs, between the holder and the quote.
-_LINK_VERBS = frozenset({"落实", "担起", "扛起", "担负", "担负起", "扛牢", "履行", "履行好", "承担", "承担起", "负责",
+_LINK_VERBS = frozenset({"立足", "落实", "担起", "扛起", "担负", "担负起", "扛牢", "履行", "履行好", "承担", "承担起", "负责",
                          "做到", "实现", "发挥", "发挥好", "当好", "坚持", "突出"})
 _MODALS = frozenset({"要", "应", "应当", "须", "必须", "需", "需要", "将", "要求"})
 MAX_GAP = 40  # characters between two formulas set side by side

@@ -59,9 +59,11 @@ _BYLINE_PREFIX = re.compile(rf"^[{HAN}（）()、]{{0,24}}?(?:{TITLE})(?:[、兼
 _AUTHOR = re.compile(r"^(?:作者|文|撰文|记者|通讯员)[：:\s]")
 
 _YMD = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+# not a portal's clock widget ("今天是：2024年11月29日 星期五")
+_NOT_CLOCK = "".join(f"(?<!{w}{sep})" for w in ("今天是", "今天", "今日", "当前日期") for sep in ("", ":", "：", " ", "　"))
 _ISSUE = re.compile(
     rf"《[^《》\n]{{2,20}}(?:报|刊)》\s*(?:[（(])?{_YMD}"
-    rf"|{_YMD}\s*[（(]?\s*(?:第\s*[0-9０-９一二三四五六七八九十]+\s*版|[0-9一二三四五六七八九十]+\s*版|星期[一二三四五六日天])"
+    rf"|{_NOT_CLOCK}{_YMD}\s*[（(]?\s*(?:第\s*[0-9０-９一二三四五六七八九十]+\s*版|[0-9一二三四五六七八九十]+\s*版|星期[一二三四五六日天])"
 )
 _DATE_LINE = re.compile(
     rf"^\s*[（(]?\s*(?:(?:发布|发表|刊发|更新|印发)?(?:时间|日期)[：:]\s*)?"
@@ -138,7 +140,13 @@ def _is_heading(line: str) -> bool:
         return False
     if re.match(r"^(?:编者按|同志们|摘要|导读|来源|作者|[（(]?[一二三四五六七八九十]+[、）)])", s):
         return False
+    if _SITE_NAME.match(s):
+        return False  # the publishing body's name over the page (黑龙江省应急管理厅), not a heading
     return bool(re.search(f"[{HAN}]{{4}}", s))
+
+
+# A line that is nothing but a body's or site's name
+_SITE_NAME = re.compile(rf"^[{HAN}]{{2,20}}(?:厅|局|部|委员会|委|办公室|人民政府|政府|门户网站|网站|网|中心|报社|报)$")
 
 
 def _clean_heading(text: str, s: int, e: int) -> tuple[int, int]:

@@ -187,7 +187,7 @@ def _name_before(text: str, s: int, starts: set[int], known: set[str]) -> Option
         if i < 0:
             continue
         cand = text[i:j]
-        if not _valid_name(cand) or surname_length(cand) + 1 > n:
+        if not _valid_name(cand, closed=True) or surname_length(cand) + 1 > n:  # the titles close the name
             continue
         left_ok = i == 0 or text[i - 1] in _BEFORE_NAME_OK or not ("\u3400" <= text[i - 1] <= "\u9fff")
         if left_ok and i in starts:

@@ -63,6 +63,8 @@ _REGISTER = re.compile(
 
 # Site slogans and ads carry clause punctuation or site words; a heading line has neither.
 _PROMO = re.compile(r"[，,；;！!：:|]|网|推荐|热门|广告|下载|登录|注册|订阅|关注|客户端|APP|app")
+# Four or more short items separated by bars is a menu, whatever its words (首页 | 政务公开 | 安全生产 | …).
+_BAR_MENU = re.compile(r"^[^|｜。，]{1,10}(?:\s*[|｜]\s*[^|｜。，]{1,10}){3,}$")
 # A run of three or more short items separated by blanks is a menu (首页 新闻 视频 图片).
 _MENU = re.compile(r"^(?:\S{1,6}\s+){2,}\S{1,6}$")
 
@@ -91,6 +93,8 @@ def classify_line(line: str) -> str | None:
     if _SITE_HEADER.match(s):
         return "site-header"
     if s.startswith("•") and len(s) <= 30 and not _SENT_END.search(s):
+        return "menu"
+    if _BAR_MENU.match(s):
         return "menu"
     return None
 
