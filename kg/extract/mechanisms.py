@@ -235,6 +235,8 @@ def _closes_phrase(u: Optional[Unit]) -> bool:
         return True
     if w in words("scope") or w in ("的", "地", "之", "等") or ends_with_head(w):
         return True
+    if is_org(w):  # 住建部门推进…工程: a body before the verb is its subject
+        return True
     tag = word_tag(w) or ""
     return tag in ("d", "ad", "p", "r") or tag.startswith("u")
 
@@ -247,7 +249,7 @@ def _coordinates_items(left: Optional[Unit], right: str) -> bool:
         return True
     if ends_with_head(_bare(left.text)) or is_org(left.text):
         return True
-    return bool(right) and _only_generic(right)
+    return bool(right) and (_only_generic(right) or right in words("generic_alone"))
 
 
 def _org_closes(text: str, lo: int, u: Unit, left: Optional[Unit]) -> bool:
@@ -374,10 +376,16 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
                 if q >= 0:
                     return q
             break
-        if tag.startswith("u") or tag in ("r", "c", "d", "ad", "f") and w not in ("每日", "各", "定期"):
-            break
+        if tag.startswith("u") or tag in ("r", "c", "d", "ad") and w not in ("每日", "各", "定期") \
+                or tag == "f" and (len(w) == 1 or w in _POSITIONAL):
+            break  # (locative nouns jieba tags f qualify names: 上下联动机制, 渔排人员上岸核查制度)
         start = u.start
     return start
+
+
+# Positional words that end a phrase rather than qualify a name (…期间, …以来, 其中)
+_POSITIONAL = frozenset({"以上", "以下", "之间", "之中", "当中", "期间", "以来", "中间", "里面", "上面", "下面",
+                         "前后", "其中", "之后", "之前", "以后", "以前"})
 
 
 def _bare(w: str) -> str:
@@ -401,7 +409,7 @@ def is_generic(name: str) -> bool:
         return True
     if name.endswith(endings("generic_suffixes")) or name.startswith("工作"):
         return True
-    if name.endswith("治理体系") and len(core) <= 4:
+    if name.endswith("治理体系") and len(core) <= 4 or core in words("generic_alone"):
         return True
     return _only_generic(core)
 
