@@ -42,7 +42,8 @@ _QUOTED_BEFORE = re.compile(rf"{_Q}([{HAN}]{{2,6}}){_QE}(?:号)?(?:超强|强)?$
 _QUOTED = re.compile(rf"{_Q}([{HAN}A-Za-z·]{{1,8}}){_QE}")
 # Type words, longest first; the name of an event ends with one of them.
 TYPES = ("森林火灾", "草原火灾", "林火", "山火", "火灾", "爆炸", "爆燃", "坍塌", "垮塌", "倒塌", "塌方", "地震",
-         "泥石流", "滑坡", "山体滑坡", "洪水", "洪灾", "洪涝", "内涝", "暴雨", "透水", "溃坝", "冒顶", "中毒", "窒息",
+         "泥石流", "滑坡", "山体滑坡", "洪水", "洪灾", "洪涝", "山洪", "内涝", "暴雨", "透水", "溃坝", "冒顶", "中毒", "窒息",
+         "雪崩", "冰湖溃决",
          "泄漏", "踩踏", "翻沉", "侧翻", "疫情", "台风", "龙卷风", "风暴潮", "冰雹", "雪灾", "寒潮", "干旱", "旱灾",
          "矿难")
 _TYPE = "(?:" + "|".join(sorted(TYPES, key=lambda t: (-len(t), t))) + ")"
@@ -63,7 +64,7 @@ _QUAKE_DESC = re.compile(r"(?:\d+(?:\.\d+)?级)?(?:特大|强烈|大)?")
 _GENERIC_DESC = re.compile(
     r"各类|各种|一般|较大|重大|重特大|此类|这类|这次|此次|该|等|类|的|和|与|、|防范|预防|应对|处置|发生|"
     r"安全|生产|管理|应急|工作|风险|隐患|灾害|监测|预警|救援|防控|治理|防治|重点|领域|行业|企业|系统|全|各|年|"
-    r"一起|一场|一次|多起"
+    r"一起|一场|一次|多起|牧区|山区|林区|农区|灾区|城区|沿海|库区"
 )
 _CODE_GENERIC = re.compile(r"各类|此类|这类|等|的|、")
 # An incident noun written right after the type word belongs to the name (…爆炸事故, …暴雨灾害)
@@ -95,6 +96,15 @@ def _with_suffix(text: str, end: int) -> int:
     """End of the name with the incident noun written after the type word (爆炸事故, 暴雨灾害)."""
     m = _SUFFIX.match(text, end)
     return m.end() if m else end
+
+
+def _compound_type(text: str, end: int, type_: str) -> tuple[int, str]:
+    """A second type word right after the first names the event by the last (火灾爆炸事故 -> 爆炸)."""
+    m = _TYPE_AT.match(text, end)
+    return (m.end(), m.group(0)) if m else (end, type_)
+
+
+_TYPE_AT = re.compile(_TYPE)
 
 
 _CODE_BEFORE = re.compile(rf"{_DATE_CODE}$")
@@ -137,6 +147,8 @@ def _place_before(text: str, pos: int, doc) -> int:
             if e != start or pos - s > 10 or not re.fullmatch(f"[{HAN}]+", w) or word_tag(w) not in _NAME_TAGS:
                 break
             start = s
+            if w in divisions_by_name():
+                break  # 七台河东风煤矿: the division the site lies in starts the name
         if start < prev[-1][0]:
             return _division_before(text, start)
         return pos
@@ -229,7 +241,8 @@ def extract(ctx: DocContext, doc) -> None:
         code = _CODE_BEFORE.search(text, max(0, start - 8), start)
         if start == r.prov.start and code and code.group(0)[0] in "“\"":
             start = code.start()  # “8·8”九寨沟7.0级地震: a quoted date code before the place
-        end = _with_suffix(text, m.end())
+        end, type_ = _compound_type(text, m.end(), type_)
+        end = _with_suffix(text, end)
         if _INSIDE_MECHANISM.match(text, end):
             continue  # 大别山区林火联防联控机制: the type word is inside a mechanism's name
         _add(ctx, seen, start, end, text[start:end], type_, "events.place_type")
@@ -255,8 +268,9 @@ def extract(ctx: DocContext, doc) -> None:
         if _CODE_GENERIC.search(m.group("desc")):
             continue
         start = _place_before(text, m.start(), doc)  # 鹤岗“5·9”…, a forest farm before “3·15”…
-        end = _with_suffix(text, m.end())
-        _add(ctx, seen, start, end, text[start:end], m.group("type"), "events.date_code")
+        end, type_ = _compound_type(text, m.end(), m.group("type"))
+        end = _with_suffix(text, end)
+        _add(ctx, seen, start, end, text[start:end], type_, "events.date_code")
     ctx.extraction.events.sort(key=lambda e: e.prov.start)
     _merge_surfaces(ctx)
 

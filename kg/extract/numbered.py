@@ -40,7 +40,7 @@ _BAD_CHARS = re.compile(r"[。：:；;？！!?《》（）()A-Za-z0-9%]")
 _PLAN_PERIOD = re.compile(r"^十[一二三四五六七八九]?五")
 # numeral + time unit is a duration (三年行动, 百日会战); numeral + 分 a fraction or degree
 _DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:个)?(?:年|天|日|月|周|季度|小时|分钟|秒|届)")
-_FRACTION = re.compile(r"[一二两三四五六七八九十百千]分")
+_FRACTION = re.compile(r"[一二两三四五六七八九十百千]分(?!之百)")  # (四个百分之百 counts its parts)
 # Other counted parts after an initial 一 (一案三制, 一队多能); 双 counts inside a formula.
 _SECOND_NUMERAL = re.compile(r"[二两三四五六七八九十百千双]")
 # Measure words of a counted list (两个极端, 三大能力, 四项制度): such a formula counts
@@ -95,6 +95,8 @@ def is_numbered(content: str) -> bool:
         return False
     if _PROVERB.match(content) or _PARTIES.match(content):
         return False
+    if all(_DISTRIBUTIVE.fullmatch(part) for part in re.split(r"[、，,]", content)):
+        return False  # 一车一登记、一路一巡查 (like 一企一策): one per unit, not counted parts
     if content[0] == "一":
         # 一 alone is lexical (一把手, 一盘棋, 一站式, 一对一); a formula counts another part
         # (一案三制), repeats 一 three times or more (一清单一台账一销号), or lists its parts
@@ -111,6 +113,8 @@ def is_numbered(content: str) -> bool:
 # height (千里之堤、溃于蚁穴; 九层之台), and one party against N (一方有难、八方支援).
 _PROVERB = re.compile(r"^[一二两三四五六七八九十百千万]+[里丈尺寸层]之")
 _PARTIES = re.compile(r"^一([方处家地])[^、，,]+[、，,][二两三四五六七八九十百千万多]\1")
+# One thing per unit: 一企一策, 一车一登记 (a list of them counts no parts either)
+_DISTRIBUTIVE = re.compile(r"一[^一、，,]{1,2}一[^一、，,]{1,4}")
 # Parts listed each as 一 + measure word (一个漏斗管进出、一个闭环管落实)
 _ONE_EACH = re.compile(r"一(个|张|套|支|条|项|本|份)[^、，,]+(?:[、，,]一\1[^、，,]+)+")
 
