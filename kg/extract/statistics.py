@@ -163,6 +163,9 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 _NUMERAL_WORD = re.compile(r"[零〇一二两三四五六七八九十百千万亿0-9首半几多数每]")
 
 
+_ENUMERATOR = re.compile(r"[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首先|其次|再次|最后")
+
+
 def _stop_word(w: str, right: bool = False) -> bool:
     """Words that end a subject noun phrase: verbs taking it as object, particles, adverbs.
     Other verbs stay inside (因灾死亡失踪人口, 倒塌房屋数量, 火灾事故控制指标); going
@@ -175,8 +178,8 @@ def _stop_word(w: str, right: bool = False) -> bool:
         return True
     if w in mechanism_words("adverbs") or w in mechanism_words("complements"):
         return True
-    if w in ("的", "了", "之", "等", "地", "并", "而", "和", "及", "与"):
-        return True
+    if w in ("的", "了", "之", "等", "地", "并", "而", "和", "及", "与") or _ENUMERATOR.fullmatch(w):
+        return True  # (一是事故总量…: the enumeration marker is no part of the indicator)
     tag = word_tag(w) or ""
     if tag == "m" and not _NUMERAL_WORD.search(w):  # 风险点: jieba tags 点 m
         tag = "n"
@@ -263,10 +266,14 @@ _FUTURE_JIANG = re.compile(
     r"以|按照|围绕|依托|力争|聚焦|努力|不断|认真|切实|深入|积极|组织|启动|编制|研究|全力|逐步)")
 
 
+# 争取 of a target (争取到2025年…, 争取实现…), not of funds obtained (争取中央资金4.7亿元)
+_STRIVE = re.compile(r"争取(?=到?(?:19|20)\d{2}|在|实现|完成|达到|做到|年底|年内|明年|今年|早日|尽快|更大)")
+
+
 def _plan_sentence(ctx: DocContext, doc, ss: int, se: int) -> bool:
     """A sentence of plans, targets or instructions (将…, 要…, 力争…, 预期目标)."""
     sent = _SHORT_QUOTE.sub("", ctx.text[ss:se])  # a slogan's 必须 is no instruction
-    if _FUTURE_JIANG.search(sent) or any(w in sent for w in words("future")):
+    if _FUTURE_JIANG.search(sent) or _STRIVE.search(sent) or any(w in sent for w in words("future")):
         return True
     return any(_is_token(doc, m.start(), m.end()) for m in _MODAL.finditer(ctx.text, ss, se))
 
@@ -316,8 +323,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "direction_before": re.compile(rf"({directions})了?$"),
         "baseline_before": re.compile(rf"(?:同比|环比|与[^，。；：]{{1,16}}?相比，?|[较比](?:{_THAN}))(?:分别|均)?$"),
         "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)|(?<=[数量])为零(?=[，。；！？]|$)"),
-        "rate": re.compile(rf"(?P<ind>[\u4e00-\u9fff]率)(?P<verb>降至|降到|下降到|下降至|升至|上升至|提高到|提高至|为|是)"
-                           rf"(?P<v>{NUM})(?![\d.])"),
+        "rate": re.compile(rf"(?P<ind>[\u4e00-\u9fff]率)(?:由(?P<from>{NUM}))?"
+                           rf"(?P<verb>降至|降到|下降到|下降至|升至|上升至|提高到|提高至|为|是)(?P<v>{NUM})(?![\d.])"),
         "change": re.compile(
             rf"[由从](?P<from>[^，。；：、]{{0,12}}?)(?P<from_value>{NUM})[万亿千]?[余多]?{measures}"
             rf"(?P<dir>{directions}|降|升|减)(?:至|到|为)(?P<to>{NUM})"),
@@ -488,7 +495,9 @@ def _rates(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[
         taken.add(m.start("v"))
         direction = "下降" if m.group("verb").startswith(("降", "下降")) else \
             "上升" if m.group("verb").startswith(("升", "上升", "提高")) else None
-        yield Found(s, m.end("v"), text[s:m.end("ind")], float(m.group("v")), None, direction, None,
+        if m.group("from"):
+            taken.add(m.start("from"))  # 死亡率由0.0112降至0.0097: the starting value is the baseline
+        yield Found(s, m.end("v"), text[s:m.end("ind")], float(m.group("v")), None, direction, m.group("from"),
                     "statistics.rate")
 
 
@@ -555,7 +564,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
         if re.search(r"(?:以下|如下|下列|下面)$", pre) or re.match(r"[\u4e00-\u9fff]{0,6}[：:]", text[ue:se]):
             continue  # 以下10项工作：document structure
         if unit.endswith(words("length_measures")) and \
-                not re.search(r"建|修|治理|改造|清理|整治|排查|开设|开辟|铺设|疏浚|加固|新增", pre):
+                not re.search(r"建|修|治理|改造|清理|清除|整治|排查|开设|开辟|铺设|疏浚|加固|新增|更换|抢通|疏通", pre):
             continue  # 震源深度10公里: a length describes, it counts no work done
         if re.search(r"每[\u4e00-\u9fff]{1,6}$", pre):
             continue  # 每户明确1名包保干部: a ratio per unit, not a count
