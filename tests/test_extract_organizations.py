@@ -106,6 +106,23 @@ ORGS = [
     (PROVINCE + "四川应急管理厅发布预警，四川省应急管理厅派出工作组。", ["四川省应急管理厅"]),
     # a department named with a qualifier of its sector (公安交管) closes a list of sector words
     (PROVINCE + "与交通运输、公安交管部门建立联动机制。", ["交通运输部门", "公安交管部门"]),
+    # the office of an abbreviated headquarters is a body of its own
+    (PROVINCE + "省防指办公室会同水利、气象部门滚动会商。", ["四川省防指办公室", "水利部门", "气象部门"]),
+    # a township level with its peers in brackets; a bare office whose clause names that level is the same body
+    (CITY + "全市50个乡（镇）均已设立应急管理办公室，推动乡（镇）应急管理办公室规范运行。",
+     ["X市应急管理局", "乡（镇）应急管理办公室"]),
+    # departments named with 委; 规划资源 is a short name; 统战 and 民族宗教 distribute 部门
+    (PROVINCE + "省应急管理厅会同省卫生健康委、省规划资源局开展调查，与统战、民族宗教等部门建立联络机制。",
+     ["四川省应急管理厅", "四川省卫生健康委", "四川省规划资源局", "统战部门", "民族宗教部门"]),
+    # a partner body of the autonomous region's own level is named with the region
+    ("2022年广西壮族自治区应急管理工作综述\n我们会同自治区地震局开展抗震设防检查。", ["广西壮族自治区地震局"]),
+    # a level word ending the previous clause does not make a list of levels with the next one
+    (CITY + "开发区内涝严重，市防指启动应急响应。", ["X市应急管理局", "X市防指"]),
+    # 各 + a level below the document's: the kind of body every lower unit has
+    ("2023年北京市应急管理工作总结\n指导各区应急管理局规范执法程序。", ["区应急管理局"]),
+    (PROVINCE + "各市县防汛抗旱指挥部启动应急响应。", ["市县防汛抗旱指挥部"]),
+    # a partner with whom a mechanism is built, also a foreign one with a long name
+    (PROVINCE + "与邻国紧急情况部边境州总局完善森林火灾联防机制。", ["邻国紧急情况部边境州总局"]),
 ]
 
 

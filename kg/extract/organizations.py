@@ -9,7 +9,7 @@ Bodies with an emergency-management role, one item per mention:
   人民政府总值班室) and their abbreviations (安委会, 应急委, 应急办, 减灾委, 森防指, 防指, 防办);
 * sector departments named as co-responsible: "水利部门", a list with one head word
   "气象、水利、林草等部门" -> 气象部门, 水利部门, 林草部门 (``distributed_head``), "省水利厅";
-* specific partner bodies a text works with ("会同省煤矿安全监察局").
+* specific partner bodies a text works with ("会同省煤矿安全监察局"; "与…总局完善…机制", "与…局的应急协作").
 
 The region before a body decides its name: a region as written is kept (江西省应急管理厅, X市应急委);
 a bare level word for the document's own level gets the document region (省应急管理厅 ->
@@ -18,7 +18,10 @@ a bare level word for the document's own level gets the document region (省应�
 regions and is dropped unless it is below the document's level (县级预警中心 in a city text); a bare
 level word above the document's level names the division that contains its region (省应急管理厅 in
 a city's speech -> the department of its province); a lower level written with its peers in
-brackets is kept as the kind of body (各县（市、区）应急管理局).
+brackets is kept as the kind of body (各县（市、区）应急管理局), and so is a lower level after 各 (各区应急管理局
+in a municipality's text -> 区应急管理局; 各市县三防指挥部 in a province's -> 市县三防指挥部); a bare body whose
+clause names a township level (96个镇（街道）全部设立应急管理办公室) is named like that level's body when the
+text writes it (镇（街道）应急管理办公室).
 An abbreviation is named by its full form when the text also writes that (市应急局 ->
 X市应急管理局), else as written; a bare body is named like the document's own body of the same
 kind when the text has one (应急办 -> X市应急办).
@@ -65,10 +68,12 @@ _LITERAL_KIND = {
     "安委会办公室": "office", "减灾委办公室": "office", "应急委办公室": "office",
     "应急委": "committee", "安委会": "committee", "减灾委": "committee", "国家防总": "headquarters",
     "森防指": "headquarters", "防指": "headquarters", "防办": "office", "防总": "headquarters",
+    # the office of an abbreviated headquarters is a body of its own (省防指办公室, as 省防办)
+    "防指办公室": "office", "森防指办公室": "office",
 }
 _LITERAL = re.compile("|".join(sorted(_LITERAL_KIND, key=lambda w: (-len(w), w))))
 _CHECK_AFTER = {"ministry", "emergency"}
-_NEEDS_PREFIX = {"防指", "防办", "防总"}  # alone they are parts of other words (预防指导)
+_NEEDS_PREFIX = {"防指", "防办", "防总", "防指办公室"}  # alone they are parts of other words (预防指导)
 # Heads of bodies named by the field's morphemes, read backwards from the head.
 _HEAD_KIND = {"指挥部": "headquarters", "委员会": "committee", "指挥中心": "emergency", "预警中心": "emergency",
               "调度中心": "emergency", "值班中心": "emergency", "总值班室": "office"}
@@ -81,16 +86,25 @@ _SECTOR_WORD = re.compile("|".join(sorted(set(SECTORS) | {"应急管理"}, key=l
 _SECTOR_OK_BEFORE = set("省市县区州旗、与和及同对向由等")
 _SECTOR_SEP = {"、", "和", "及", "与", "以及"}
 _SECTOR_DEPT = re.compile(r"(等)?(?:有关|相关)?部门")
-_SECTOR_BODY = re.compile(r"厅|局|委员会")
+# 委 closes a department's name as often as 委员会 (卫生健康委, 交通运输委, 发展改革委)
+_SECTOR_BODY = re.compile(r"厅|局|委员会|委(?![托派屈任])")
 _PARTNER = re.compile("会同|联合|协同|配合|商请")
 _PARTNER_BODY = re.compile(rf"(?:省|市|县|区)?[{HAN}]{{2,10}}?(?:局|厅|委员会|办公室|指挥部)")
+# "与 + body + 建立/完善/的…协作": a partner named with whom a mechanism is built or cooperation deepened
+# (与…保安局的应急协作; foreign and cross-border bodies have longer names)
+_PARTNER_WITH = re.compile(
+    rf"(?<![参给赋])与([{HAN}]{{2,16}}?(?:总局|局|厅))"
+    r"(?=的?(?:应急)?(?:协作|合作|联动|共建|签订|建立|完善|健全|深化|加强|开展))")
 _GENERIC = re.compile(r"有关|相关|各|等|其他|其它|行业|主管|职能|成员|涉灾|政府组成|内设|所属|直属|下属|上级")
 # What ends in 局 without being a bureau, and a 的 no body name has (协同配合的工作格局)
 _NOT_BODY = re.compile(r"的|(?:格|布|大|全|开|结|破|时|危|残|定|骗|变)局$")
 _BOOK = re.compile(r"《[^《》\n]*》")
 _LEVEL = re.compile(r"(自治区|自治州|自治县|省|市|县|区|州|旗|盟)$")
-_LEVEL_LIST = re.compile(r"(?:[省市县区乡镇州][、，和及与]?){2,}(?:两级|三级|四级|五级)?$|(?:两|三|四|五)级$")
+_LEVEL_LIST = re.compile(r"(?:[省市县区乡镇州][、和及与]?){2,}(?:两级|三级|四级|五级)?$|(?:两|三|四|五)级$")
 _SCOPE_BEFORE = "全各本我该两每多"
+# Level words a partner body's name begins with (自治区地震局: the sector handler names it)
+_LEVEL_HEAD = re.compile(r"^(自治区|自治州|自治县|省|市|县|区|州|旗|盟)")
+_LEVEL_HEADS = re.compile(r"^(?:自治区|自治州|自治县|[省市县区州旗盟])+")
 _BUREAU_OK_BEFORE = "各与和及、对向同由在从把被"
 # Morphemes too general to name a headquarters or committee on their own (管理委员会 of a park)
 _WEAK_MORPHEMES = {"管理", "综合", "安全", "生产", "指挥", "处置", "防治"}
@@ -139,7 +153,7 @@ _LEVEL_BRACKET = re.compile(r"((?:[县市区州旗盟]|旗县|盟市)（[县市�
 _CORPS = re.compile(r"(?:生产建设)?兵团(?:第[一二三四五六七八九十0-9]+师)?(?:[（(][^（）()]{2,8}[）)])?$")
 
 # Levels below the county (townships and street offices) written before a body
-_SUB_COUNTY = re.compile(r"(乡镇（街道）|乡镇|街道|镇街|乡（镇）)$")
+_SUB_COUNTY = re.compile(r"((?:乡镇|镇街|街道|乡|镇)（[乡镇街道、]{1,6}）|乡镇|街道|镇街)$")
 
 
 @lru_cache(maxsize=64)
@@ -158,8 +172,8 @@ def _level_list(text: str, s: int, starts: set[int]) -> Optional[re.Match]:
     if m is None:
         return None
     ls = base + m.start()
-    if ls > 0 and ls not in starts and text[ls - 1:ls + 1] in jieba_tags():
-        return None  # the first level character ends a word (坐镇)
+    if ls > 0 and ls not in starts and text[ls - 1:ls + 1] in jieba_tags() and text[ls - 1] not in _SCOPE_BEFORE:
+        return None  # the first level character ends a word (坐镇); 各市 is a scope word and a level
     return m
 
 
@@ -220,6 +234,8 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     level = lv.group(1)
     ls = s - len(level)
     prev = text[ls - 1] if ls > 0 else "\n"
+    if prev == "各" and region is not None and level_rank(level, region) > DOC_RANK[region.level]:
+        return _Prefix(level, ls, level, False)  # 各区应急管理局 in a municipality's text: the kind of lower body
     if prev in _SCOPE_BEFORE:
         return _Prefix("", s, "", False, True)  # 全省应急管理部门
     if ls not in starts:
@@ -337,24 +353,24 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
             # not after a qualifier of the field: 国家森林消防局 is no 消防局
             add(s, body.end(), text[s:body.end()], "sector")
 
-    for m in _PARTNER.finditer(text):
-        b = _PARTNER_BODY.match(text, m.end())
-        if b is None:
-            continue
-        body = b.group(0)
-        if (_GENERIC.search(body) or _NOT_BODY.search(body) or in_book(m.start(), b.end()) or "部门" in body
+    # (start of the trigger, start and end of the body)
+    partners = [(m.start(), b.start(), b.end()) for m in _PARTNER.finditer(text)
+                if (b := _PARTNER_BODY.match(text, m.end())) is not None]
+    partners += [(m.start(), m.start(1), m.end(1)) for m in _PARTNER_WITH.finditer(text)]
+    for ts, s, be in sorted(partners):
+        body = text[s:be]
+        if (_GENERIC.search(body) or _NOT_BODY.search(body) or in_book(ts, be) or "部门" in body
                 or _LITERAL.search(body)
-                or _HEAD.search(body) or _SECTOR_WORD.match(body.lstrip("省市县区"))
-                or text[b.end():b.end() + 1] in _NOT_AFTER):
+                or _HEAD.search(body) or _SECTOR_WORD.match(_LEVEL_HEADS.sub("", body))
+                or text[be:be + 1] in _NOT_AFTER):
             continue
-        s = b.start()
-        lv = re.match(r"(省|市|县|区)", body)
+        lv = _LEVEL_HEAD.match(body)
         region = ctx.extraction.region
         if lv and is_own_level(lv.group(1), region):
-            name, cons, own = region.name + body[1:], "region_prefix", True
+            name, cons, own = region.name + body[lv.end():], "region_prefix", True
         else:
             name, cons, own = body, "literal", False
-        out.append(_Org(s, b.end(), s, body, "partner", "", name, cons, own=own))
+        out.append(_Org(s, be, s, body, "partner", "", name, cons, own=own))
     for o in out:  # 国家矿山安全监察局四川局: a national bureau's branch in a region
         e = _branch_end(text, o.end) if o.name.startswith(("国家", "中国")) and o.name.endswith("局") else None
         if e is not None:
@@ -411,11 +427,33 @@ def _canonicalise(orgs: list[_Org]) -> None:
             o.own = True
 
 
+_CLAUSE_START = re.compile(r"[，。；：！？,;:!?\n]")
+
+
+def _name_by_clause_level(text: str, orgs: list[_Org]) -> None:
+    """A bare body whose clause names a township level as its holder (96个镇（街道）全部设立应急管理办公室)
+    is named like that level's body when the text also writes it (镇（街道）应急管理办公室)."""
+    written = {o.name: o for o in orgs if o.prefix and _SUB_COUNTY.fullmatch(o.prefix)}
+    if not written:
+        return
+    for o in orgs:
+        if o.prefix or o.own or o.scoped or o.kind not in ("office", "emergency"):
+            continue
+        clause = text[max(0, o.start - 24):o.start]
+        cut = list(_CLAUSE_START.finditer(clause))
+        clause = clause[cut[-1].end():] if cut else clause
+        level = next((p for p in sorted({w.prefix for w in written.values()}, key=len, reverse=True)
+                      if p in clause and p + o.core in written), None)
+        if level is not None:
+            o.name, o.construction = level + o.core, "region_prefix"
+
+
 def extract(ctx: DocContext, doc) -> None:
     """Append one OrganizationMention per body mentioned."""
     _, starts, _ = token_bounds(doc, ctx.text)
     orgs = sorted(_candidates(ctx, starts), key=lambda o: (o.core_start, o.start))
     _canonicalise(orgs)
+    _name_by_clause_level(ctx.text, orgs)
     for o in orgs:
         # a distributed head's surface is its item as written (气象 of 气象、水利等部门)
         surface = ctx.text[o.start:o.end] if o.construction != "distributed_head" else o.core
