@@ -80,6 +80,12 @@ def test_related_links_after_the_source_line_are_footer_not_regions():
     assert [r for _, _, r in drops] == ["footer", "footer", "footer", "chrome"]
 
 
+def test_related_links_line_with_its_items_is_footer():
+    text = ("全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n"
+            "相关链接：甲市应急管理局 | 乙市应急管理局 | 丙市应急管理局\n")
+    assert [r for _, _, r in find_boilerplate(text)] == ["footer"]
+
+
 def test_footer_after_last_prose_line_is_dropped_whole():
     text = "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n来源：某报\n热门文章\n某某标题"
     drops = find_boilerplate(text)

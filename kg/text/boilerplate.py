@@ -42,7 +42,7 @@ _CHROME_ALWAYS = re.compile(
 _URLISH = re.compile(r"https?://|www\.|\.com\b|\.cn\b", re.I)
 # Lines that close an article: what follows them is page furniture.
 _FOOTER_MARK = re.compile(
-    r"^(?:[（(【]?\s*)(?:来源[:：]|责任编辑|编辑[:：]|作者[:：]|扩展阅读|推荐阅读|相关阅读|相关文章|"
+    r"^(?:[（(【]?\s*)(?:来源[:：]|责任编辑|编辑[:：]|作者[:：]|扩展阅读|推荐阅读|相关阅读|相关文章|相关链接|相关新闻|"
     r"延伸阅读|上一篇|下一篇|热点推荐|相关推荐|相关阅读|猜你喜欢|分享到|点击查看全文)"
 )
 # A timestamped page-metadata line: 2022-02-10 15:47:19 字号: / … 作者:网络 来源: 浏览:
