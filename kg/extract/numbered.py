@@ -22,6 +22,7 @@ A one-character-missing repeat of a formula is named after its more frequent for
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from typing import Optional
 
@@ -69,13 +70,20 @@ def leading_count(s: str) -> Optional[int]:
     return total + (digit or 0) if total or digit is not None else None
 
 
+@lru_cache(maxsize=1)
+def _place_prefixes() -> tuple[str, ...]:
+    from kg.extract.lexicon import numeral_place_names
+
+    return tuple(sorted(numeral_place_names()))
+
+
 def _lexical_start(content: str) -> bool:
     """The numeral belongs to a word: a place name (四川, 八闽; jieba's dictionary tags the whole
     string ns: 三峡) or a distinguishing adjective of jieba's dictionary (tag b: 五星级, 三星级),
     not a count of parts."""
-    from kg.extract.lexicon import jieba_tags, numeral_place_names
+    from kg.extract.lexicon import jieba_tags
 
-    if any(content.startswith(p) for p in numeral_place_names()):
+    if content.startswith(_place_prefixes()):
         return True
     tags = jieba_tags()
     if tags.get(content) == "ns":  # a region's name as a whole (三北 = 华北、东北、西北)
