@@ -31,6 +31,8 @@ FORMULAS = [
     ("开展“八闽安全卫士”评选，推进“五星级”站所和“三峡”库区建设，“四川应急”发布", []),
     ("严格执行“三重一大”决策制度", [("三重一大", 3)]),
     ("各区局的“三定”方案专门对职责进行了切分，“一是”不算", [("三定", 3)]),
+    # a common noun of the dictionary that starts with a numeral
+    ("不能只当“二传手”", []),
     # sayings: a proverb's measure, one party against N
     ("实现了“一方有难、八方支援”的快速响应，约定“一处有险、多处驰援”，谨记“千里之堤、溃于蚁穴”", []),
     # parts listed each as 一 + measure word

@@ -63,7 +63,8 @@ _YMD = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _NOT_CLOCK = "".join(f"(?<!{w}{sep})" for w in ("今天是", "今天", "今日", "当前日期") for sep in ("", ":", "：", " ", "　"))
 _ISSUE = re.compile(
     rf"《[^《》\n]{{2,20}}(?:报|刊)》\s*(?:[（(])?{_YMD}"
-    rf"|{_NOT_CLOCK}{_YMD}\s*[（(]?\s*(?:第\s*[0-9０-９一二三四五六七八九十]+\s*版|[0-9一二三四五六七八九十]+\s*版|星期[一二三四五六日天])"
+    rf"|{_NOT_CLOCK}{_YMD}\s*[（(]?\s*(?:第\s*[0-9０-９一二三四五六七八九十]+\s*版|[0-9一二三四五六七八九十]+\s*版"
+    rf"|星期[一二三四五六日天](?!\s*(?:农历|\d{{1,2}}:\d{{2}})))"
 )
 _DATE_LINE = re.compile(
     rf"^\s*[（(]?\s*(?:(?:发布|发表|刊发|更新|印发)?(?:时间|日期)[：:]\s*)?"
@@ -73,7 +74,7 @@ _DATE_LINE = re.compile(
 # "《中国应急管理报》于2022年9月14日刊发…" (the issue date inside running text)
 _REPRINT_DATE = re.compile(
     rf"{_YMD}\s*[，,]?\s*《[^《》\n]{{2,20}}(?:报|刊)》\s*(?:第?\s*[0-9一二三四五六七八九十]+\s*版)?\s*"
-    rf"(?:刊发|刊登|刊载|发表|登载|头版|发)"
+    rf"(?:“[^“”\n]{{1,10}}”)?(?:栏目|专栏)?\s*(?:刊发|刊登|刊载|发表|登载|头版|发)"
     rf"|《[^《》\n]{{2,20}}(?:报|刊)》\s*(?:于|在)\s*{_YMD}\s*(?:第?\s*[0-9一二三四五六七八九十]+\s*版)?\s*"
     rf"(?:刊发|刊登|刊载|发表|登载)"
 )
@@ -173,9 +174,7 @@ def _attr(ctx: DocContext, value: str, start: int, end: int, rule: str) -> Attri
 def find_title(ctx: DocContext) -> Optional[Attribute]:
     text = ctx.text
     head = text[:HEAD_CHARS]
-    m = _LEADIN.search(head)
-    if m:
-        return _attr(ctx, m.group(1), m.start(1), m.end(1), "meta.title_leadin")
+    leadin = _LEADIN.search(head)
     for rx, rule in ((_TITLED, "meta.title_named"), (_REPRINT, "meta.title_reprint")):
         m = rx.search(head)
         if m:
@@ -183,7 +182,8 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
             return _attr(ctx, text[s:e], s, e, rule)
 
     lines = _lines(text, HEAD_LINES)
-    # heading block: heading lines, then issue lines, then a byline or interview subtitle
+    # heading block: heading lines, then issue lines, then a byline or interview subtitle (the
+    # article's own heading beats the title a model-essay site's lead-in gives it)
     for k, (bs, be) in enumerate(lines[:BYLINE_LINES]):
         if k == 0 or not is_byline(text[bs:be]):
             continue
@@ -194,8 +194,8 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
         while j >= 0 and _is_heading(text[lines[j][0]:lines[j][1]]) and len(run) < 3:
             run.insert(0, lines[j])
             j -= 1
-        if not run:
-            continue
+        if not run or leadin and run[0][0] < leadin.end():
+            continue  # (a site's headline over its lead-in is not the article's own heading)
         spans = [_clean_heading(text, s, e) for s, e in run]
         parts = [text[s:e] for s, e in spans]
         last = parts[-1]
@@ -203,6 +203,8 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
             # a two-line heading printed as two lines ("守牢安全底线" / "护航高质量发展")
             return _attr(ctx, parts[-2] + " " + last, spans[-2][0], spans[-1][1], "meta.title_block")
         return _attr(ctx, last, spans[-1][0], spans[-1][1], "meta.title_block")
+    if leadin:
+        return _attr(ctx, leadin.group(1), leadin.start(1), leadin.end(1), "meta.title_leadin")
     for s, e in lines[:6]:
         cs, ce = _clean_heading(text, s, e)
         if ce - cs >= 4 and _is_heading(text[cs:ce]) and not is_byline(text[cs:ce]):

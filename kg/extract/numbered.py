@@ -86,7 +86,7 @@ def _lexical_start(content: str) -> bool:
     if content.startswith(_place_prefixes()):
         return True
     tags = jieba_tags()
-    if tags.get(content) == "ns":  # a region's name as a whole (三北 = 华北、东北、西北)
+    if tags.get(content) in ("ns", "n"):  # a region's name as a whole (三北 = 华北、东北、西北), a common noun (二传手)
         return True
     return any(tags.get(content[:k]) == "b" for k in range(3, min(5, len(content)) + 1))
 
