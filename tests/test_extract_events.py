@@ -74,6 +74,9 @@ EVENTS = [
      [("鸡西恒山煤矿“5·12”重大瓦斯爆炸事故", "爆炸"), ("青岛港“3·5”重大火灾爆炸事故", "爆炸")]),
     ("2023年西藏自治区应急管理工作综述\n成功处置日喀则亚东“2·3”雪崩灾害，借鉴汉中宁强“7·9”山洪灾害经验。",
      [("日喀则亚东“2·3”雪崩灾害", "雪崩"), ("汉中宁强“7·9”山洪灾害", "山洪")]),
+    # a premises' name before the date code, down to the division it lies in; a one-character token inside
+    ("2023年宁夏回族自治区应急管理工作综述\n受银川市兴庆区富洋烧烤店“6·21”特别重大燃气爆炸事故影响，深刻汲取盘州山脚树煤矿“9·24”重大火灾事故教训。",
+     [("银川市兴庆区富洋烧烤店“6·21”特别重大燃气爆炸事故", "爆炸"), ("盘州山脚树煤矿“9·24”重大火灾事故", "火灾")]),
 ]
 
 
@@ -93,8 +96,9 @@ def test_events(nlp, text, expected):
     JILIN + "吉林省安全生产事故起数下降，全省森林火灾起数、吉林森林火灾受害面积双下降，长春各类事故减少。",
     JILIN + "全省应急管理系统强化台风防御工作，做好台风灾害应对。",
     "2021年天津市应急管理工作综述\n成功处置了宁河区一起液氨泄漏险情。",  # 一起: one unnamed incident
-    # disasters of a kind of area, not one event
-    "2023年青海省应急管理工作综述\n做好青海牧区雪灾防范应对。",
+    # disasters of a kind of area or season, a section's label, a place that built something
+    "2023年青海省应急管理工作综述\n做好青海牧区雪灾防范应对，应对玉树、果洛两州冬春雪灾。\n海东山洪：完善基层防御\n"
+    "西宁市建成山洪灾害“村村响”预警广播。",
     # an event type word inside a mechanism's name
     "2023年福建省应急管理工作综述\n与江西、浙江毗邻地区共建武夷山区林火联防联控机制。",
 ])

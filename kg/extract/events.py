@@ -64,7 +64,8 @@ _QUAKE_DESC = re.compile(r"(?:\d+(?:\.\d+)?级)?(?:特大|强烈|大)?")
 _GENERIC_DESC = re.compile(
     r"各类|各种|一般|较大|重大|重特大|此类|这类|这次|此次|该|等|类|的|和|与|、|防范|预防|应对|处置|发生|"
     r"安全|生产|管理|应急|工作|风险|隐患|灾害|监测|预警|救援|防控|治理|防治|重点|领域|行业|企业|系统|全|各|年|"
-    r"一起|一场|一次|多起|牧区|山区|林区|农区|灾区|城区|沿海|库区"
+    r"一起|一场|一次|多起|牧区|山区|林区|农区|灾区|城区|沿海|库区|"
+    r"建成|建设|实施|开展|推进|完善|冬春|春季|夏季|秋季|冬季|汛期|[两三四五六七八九十][州市县区盟]"
 )
 _CODE_GENERIC = re.compile(r"各类|此类|这类|等|的|、")
 # An incident noun written right after the type word belongs to the name (…爆炸事故, …暴雨灾害)
@@ -139,20 +140,20 @@ def _place_before(text: str, pos: int, doc) -> int:
     from kg.extract.mechanisms import pieces, word_tag
 
     prev = [p for p in pieces(text, max(0, pos - 12), pos, doc)]
-    if prev and prev[-1][1] == pos and text[prev[-1][0]:pos] in _SITES:
+    if prev and prev[-1][1] == pos and _is_site(text[prev[-1][0]:pos]):
         # a site: its proper name (松藻煤矿, 光明新区, 天嘉宜公司), with the divisions before it
         start = prev[-1][0]
         for s, e in reversed(prev[:-1]):
             w = text[s:e]
-            if e != start or pos - s > 10 or not re.fullmatch(f"[{HAN}]+", w) or word_tag(w) not in _NAME_TAGS:
-                break
+            if e != start or pos - s > 10 or not re.fullmatch(f"[{HAN}]+", w) \
+                    or word_tag(w) not in _NAME_TAGS and (len(w) > 1 or w in _FUNCTION_CHARS):
+                break  # (a single character inside a proper name may carry any tag: 山脚 | 树 | 煤矿)
             start = s
             if w in divisions_by_name():
                 break  # 七台河东风煤矿: the division the site lies in starts the name
         if start < prev[-1][0]:
             return _division_before(text, start)
-        return pos
-    if prev:
+    if prev:  # one token that is a name of its own (天津港, a forest farm)
         s, e = prev[-1]
         w = text[s:e]
         if e == pos and 2 <= len(w) <= 4 and re.fullmatch(f"[{HAN}]+", w) and word_tag(w) in (None, "ns"):
@@ -165,6 +166,14 @@ def _place_before(text: str, pos: int, doc) -> int:
 _SITES = frozenset({"煤矿", "矿", "矿井", "新区", "园区", "开发区", "化工园区", "工业园", "工业园区", "公司", "化工厂",
                     "工厂", "厂", "小区", "隧道", "水库", "林场", "港", "码头", "大桥", "商场", "广场", "大厦", "酒店",
                     "市场", "镇", "乡", "村", "街道", "景区"})
+_FUNCTION_CHARS = frozenset("的在和与及了是对向从等把被将")
+
+
+def _is_site(w: str) -> bool:
+    """A site noun (煤矿, 新区), or a word ending in a kind of premises (烧烤店, 化工厂, 体育馆)."""
+    return w in _SITES or len(w) >= 2 and w[-1] in "店厂矿馆楼站港"
+
+
 # jieba tags of the words a proper name is read over (unknown words, nouns, place and person names)
 _NAME_TAGS = frozenset({None, "n", "ns", "nr", "nz", "ng", "zg", "j"})
 
@@ -235,8 +244,9 @@ def extract(ctx: DocContext, doc) -> None:
             continue  # typhoons and epidemics have their own rules
         if type_ == "地震" and desc and not _QUAKE_DESC.fullmatch(desc):
             continue
-        if not desc and (r.level == "province" or (m.end() < len(text) and not _NAME_END.match(text, m.end()))):
-            continue  # 江西森林火灾起数: a statistic of a province, not one event
+        if not desc and (r.level == "province" or (m.end() < len(text) and not _NAME_END.match(text, m.end()))
+                         or text[m.end():m.end() + 1] in ("：", ":")):
+            continue  # 江西森林火灾起数: a statistic of a province; 梅州山洪：…, a section's label
         start = _division_before(text, r.prov.start)  # 四川宜宾: the province written before the city
         code = _CODE_BEFORE.search(text, max(0, start - 8), start)
         if start == r.prov.start and code and code.group(0)[0] in "“\"":

@@ -300,6 +300,17 @@ def _verb_in_name(text: str, u: Unit, left: Optional[Unit], start: int, pos: int
             and (word_tag(left.text) or "")[:1] == "n" and not is_governing(left.text))
 
 
+def _region_ends(ctx: DocContext, doc) -> set[int]:
+    """Where the region mentions (extracted before the mechanisms) end, cached on the Doc
+    (jieba may cut a name apart: 浑 | 南区)."""
+    regions = ctx.extraction.regions
+    cached = doc.user_data.get("kg.region_ends")
+    if cached is None or cached[0] != len(regions):
+        cached = (len(regions), {r.prov.end for r in regions if r.prov.end > r.prov.start})
+        doc.user_data["kg.region_ends"] = cached
+    return cached[1]
+
+
 def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
     """Start of the name that ends at ``pos`` (its head starts there), or None when the name
     is a back-reference (这些…平台). ``lo`` bounds the search (sentence or quote start)."""
@@ -332,6 +343,8 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
             break
         if w in words("demonstratives"):
             return None
+        if start < pos and u.end in _region_ends(ctx, doc):
+            break  # 推广浑南区“…”网格化安全监管体系: the region owns the name, it is no part of it
         if w in COORDINATORS:
             if _coordinates_items(left, text[u.end:pos]):
                 break

@@ -35,7 +35,9 @@ _CHROME = re.compile(
 _CHROME_ALWAYS = re.compile(
     r"版权所有|版权声明|免责声明|copyright|©|all rights reserved|powered by|icp备|备案号|公网安备|"
     r"最新评论|发表评论|评论内容|表\s*情[:：]|请注意用语文明|审核后才会显示|ctrl\+回车|"
-    r"此处放.*广告|广告位|^\s*[-—=_*·]{5,}|分隔线",
+    r"此处放.*广告|广告位|^\s*[-—=_*·]{5,}|分隔线|"
+    # a WeChat official account's page furniture
+    r"^微信号\s*[:：]|^功能介绍\s*[:：]|^收录于(?:合集|话题)|^(?:轻触)?阅读原文$|^原创\s|^预览时标签不可点",
     re.I,
 )
 # Addresses: chrome on a short line, but prose may cite a website.
