@@ -54,15 +54,21 @@ def formula_items(content: str) -> Optional[list[str]]:
     return items
 
 
-_SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,16}?(?:部门|厅|局|委员会|委|办公室|办|指挥部)(?=是|要|应|作为|必须|，|,)")
+# a body's name starting a clause, before its verb (not a pronoun: 我们局要…)
+_SUBJECT = re.compile(r"(?!我|你|他|这|那|其)[\u4e00-\u9fff]{2,16}?(?:部门|厅|局|委员会|委|办公室|办|指挥部)"
+                      r"(?=是|要|应|作为|必须|，|,)")
 
 
 def _sentence_subject(ctx: DocContext, ss: int, end: int) -> Optional[tuple[int, int]]:
-    """Span of the body that starts the sentence at ``ss`` (before ``end``), or None."""
-    m = _SUBJECT.match(ctx.text, ss, end)
-    if m is None or not is_org(m.group(0)):
-        return None
-    return m.start(), m.end()
+    """Span of the body that starts the nearest clause of the sentence before ``end`` (the
+    sentence at ``ss``; clauses after ，or ：), or None."""
+    text = ctx.text
+    starts = [ss] + [i + 1 for i in range(ss, end) if text[i] in "，,：:"]
+    for cs in reversed(starts):
+        m = _SUBJECT.match(text, cs, end)
+        if m is not None:
+            return m.start(), m.end()
+    return None
 
 
 def holder(ctx: DocContext, doc, qstart: int) -> Optional[tuple[int, int]]:
