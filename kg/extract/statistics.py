@@ -320,7 +320,7 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"连续(?:保持|实现)?(?P<n>{NUM}|{CN_NUM})(?P<unit>个月|年|天|个季度|季度|周)(?:以上)?(?:来)?"
             rf"(?P<rest>[^，。；！？\n]{{2,40}})"),
         "agenda": re.compile(_alt("agenda")),
-        "direction_before": re.compile(rf"({directions})了?$"),
+        "direction_before": re.compile(rf"({directions})(?:到|至)?了?$"),
         "baseline_before": re.compile(rf"(?:同比|环比|与[^，。；：]{{1,16}}?相比，?|[较比](?:{_THAN}))(?:分别|均)?$"),
         "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)|(?<=[数量])为零(?=[，。；！？]|$)"),
         "rate": re.compile(rf"(?P<ind>[\u4e00-\u9fff]率)(?:由(?P<from>{NUM}))?"
@@ -442,8 +442,8 @@ def _direction_only(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> 
     for m in _patterns()["direction_only"].finditer(text, ss, se):
         end = m.start()
         # 警情起数和出动人次实现“双下降”: the verb before the claim is not part of the list
-        v = re.search(r"(?:实现了?|保持|呈现)$", text[ss:end])
-        if v:
+        # (and a baseline or adverb written before a quoted claim: 面积同比“双下降”, 人数继续“双下降”)
+        while (v := re.search(r"(?:实现了?|保持|呈现|同比|环比|继续|持续|均|都|也)$", text[ss:end])):
             end -= len(v.group(0))
         if end <= ss or not re.match(r"[\u4e00-\u9fff”]", text[end - 1]):
             continue
@@ -533,7 +533,7 @@ _SUMMARY = re.compile(r"等$")
 _CLAUSE_TAIL = re.compile(r"[，。；：！？][^，。；：！？]*$")
 # what a figure may stand before without counting anything (3天时间, 5年左右)
 _NOT_SUBJECTS = frozenset({"时间", "左右", "以上", "以下", "以内", "之内", "多", "来", "之间"})
-_DONE = re.compile(r"了|已|已经|完成|共|累计")
+_DONE = re.compile(r"了|已|已经|完成|共|累计|成功")
 
 
 def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) -> Iterator[Found]:
