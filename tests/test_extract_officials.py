@@ -85,6 +85,9 @@ OFFICIALS = [
      "厅长刀国栋带领工作组。",
      [("阿苏拉且", ["二级巡视员"], None), ("玉罕", ["副局长"], None), ("木建华", ["二级调研员"], None),
       ("刀国栋", ["厅长"], None)]),
+    # a name without a Han surname that begins with a character that alone is an adverb (更)
+    ("2022年西藏自治区应急管理工作综述\n自治区应急管理厅副厅长更登才旦带队检查，自治区应急管理厅副厅长更却多杰带领工作组赶赴灾区。",
+     [("更登才旦", ["副厅长"], "西藏自治区应急管理厅"), ("更却多杰", ["副厅长"], "西藏自治区应急管理厅")]),
     # a given name that is a dictionary word (立新), written before the title
     ("2022年苏州市应急管理工作总结\n面对台风影响，王立新副市长多次到一线调度指挥。",
      [("王立新", ["副市长"], None)]),
@@ -114,6 +117,9 @@ def test_officials(nlp, text, expected):
     # surnames that are also function words (都, 和, 向)
     (PROVINCE + "主任和副主任都要参加全省安全生产会议。", "副主任都要"),
     (PROVINCE + "副局长向群众介绍防汛知识，主任向社会发布预警。", "副局长向群众"),
+    # an adverb after a post written with its body, then a verb, a place or a dictionary word: no name
+    (PROVINCE + "省应急管理厅副厅长又到现场指导，省应急管理厅厅长更要带头，省应急管理厅厅长还到长春调研，"
+                "省应急管理厅局长也来看望群众。", "厅长还到长春调研"),
 ])
 def test_not_officials(nlp, text, kept):
     ctx = run_text(nlp, text)

@@ -123,6 +123,22 @@ ORGS = [
     (PROVINCE + "各市县防汛抗旱指挥部启动应急响应。", ["市县防汛抗旱指挥部"]),
     # a partner with whom a mechanism is built, also a foreign one with a long name
     (PROVINCE + "与邻国紧急情况部边境州总局完善森林火灾联防机制。", ["邻国紧急情况部边境州总局"]),
+    # the fire-safety committee's abbreviation beside the work-safety one
+    (CITY + "市安委会和市消安委联合开展检查，市消安办督办整改。", ["X市应急管理局", "X市安委会", "X市消安委", "X市消安办"]),
+    # a two-level word for the lower units with its peers in brackets
+    (CITY + "区县（市）应急管理局要发挥属地作用。", ["X市应急管理局", "区县（市）应急管理局"]),
+    # a township's emergency station; 站位 is a stance
+    (PROVINCE + "全省乡镇全部设立应急管理站，不断提高应急管理站位。", ["应急管理站"]),
+    # a short name the text introduces names the body everywhere by its fullest form
+    (PROVINCE + "省防汛防台防旱指挥部（以下简称省三防指挥部）启动应急响应，省三防指挥部派出工作组。",
+     ["四川省防汛防台防旱指挥部"]),
+    # a river basin's body with the ministry it belongs to
+    (PROVINCE + "水利部黄河水利委员会实施联合调度，省水利厅配合。", ["水利部黄河水利委员会", "四川省水利厅"]),
+    # one entry per kind of body: a level-qualified kind is the bare kind the text also names
+    (PROVINCE + "各级三防指挥部加强值守，县级三防指挥部提前转移群众，县级应急管理部门负责人参加轮训，"
+     "应急管理部门压实责任。", ["三防指挥部", "应急管理部门"]),
+    # a scope reference to bodies of which the document's own is named adds no body
+    (PROVINCE + "省防指启动应急响应，各级防指坚持值守。", ["四川省防指"]),
 ]
 
 

@@ -128,6 +128,7 @@ _NEXT_OK = {"v", "vd", "vi", "d", "ad", "p", "c", "f", "t"}
 _WORD_NAME_TAGS = {None, "nr", "nrt", "nrfg", "ns"}
 # One-character function words (jieba cuts transliterated names into single characters whose
 # tags mean nothing there (根 is tagged p, 巴 ns); these few never stand in a name).
+_SPELLED_WORD_TAGS = {None, "nr", "nrt", "nrfg"}
 _FUNCTION_CHARS = set("的了着过是在和与及或等把被从向对将就也都还又再很更最不没所之其这那要会能可")
 
 
@@ -146,10 +147,21 @@ def _name_without_surname(text: str, e: int, token_starts: list[int], anchored: 
         return None
     tags = jieba_tags()
     end = i
+    # 副厅长更登才旦带队: a transliterated name may begin with a character that alone is an adverb (更, 却);
+    # with the post's body written, such a start is read as a name only over single characters and words
+    # unknown to the dictionary or known as names (jieba's cut of a transliteration), three characters at
+    # least, closed by a firm cue (厅长更要带头, 局长又到现场, 厅长还到长春调研 have no name)
+    spelled = anchored and text[i] in _FUNCTION_CHARS \
+        and text[i] not in _NOT_IN_NAME and tags.get(text[i]) in ("d", "ad")
     for j in range(k, min(k + 5, len(token_starts))):
         ts, te = token_starts[j], token_starts[j + 1] if j + 1 < len(token_starts) else len(text)
         w = text[ts:te]
         if w == "·" and end > i:  # 艾力·买买提 (a Uyghur name with its middle dot)
+            end = te
+            continue
+        if spelled and te - ts != 1 and tags.get(w) not in _SPELLED_WORD_TAGS:
+            return None  # a word of the dictionary, a place: 厅长更 | 加强, 厅长还到 | 长春
+        if spelled and j == k:
             end = te
             continue
         if not _han(w) or any(c in _NOT_IN_NAME or c in _FUNCTION_CHARS for c in w):
@@ -160,15 +172,15 @@ def _name_without_surname(text: str, e: int, token_starts: list[int], anchored: 
         end = te
         if end - i > 5:
             return None
-        if end - i < 2 or tags.get(text[i:end]) not in _WORD_NAME_TAGS:
+        if end - i < (3 if spelled else 2) or tags.get(text[i:end]) not in _WORD_NAME_TAGS:
             continue  # a dictionary word is no name (办公会议); it may start a longer one (宝音 + 德力格尔)
         if _boundary(text, end) or TITLE_PLAIN.match(text, end) or _AFTER_NAME.match(text, end):
             return i, end
         n = bisect_left(token_starts, end)
         if n < len(token_starts) and token_starts[n] == end:
             ne = token_starts[n + 1] if n + 1 < len(token_starts) else len(text)
-            if tags.get(text[end:ne]) in _NEXT_OK:
-                return i, end
+            if tags.get(text[end:ne]) in _NEXT_OK and not (spelled and ne - end == 1):
+                return i, end  # a one-character tag means nothing inside a spelled name (登 | 才 | 旦 of a name)
     return None
 
 

@@ -25,6 +25,10 @@ text writes it (镇（街道）应急管理办公室).
 An abbreviation is named by its full form when the text also writes that (市应急局 ->
 X市应急管理局), else as written; a bare body is named like the document's own body of the same
 kind when the text has one (应急办 -> X市应急办).
+A short name the text introduces ("（以下简称…）") names its body by the full form everywhere; a
+level-qualified kind (县级应急管理部门) is the bare kind when the text also names that (应急管理部门), and a
+scope reference (各级防指) adds no body when the document's own body of that kind is named (省防指).
+A river basin's body is named with the river and its ministry (水利部黄河水利委员会).
 
 Not extracted: leadership organs (党中央, 国务院, 省委/省政府), relational and generic references
 (相关部门, 有关部门, 各部门, 行业部门, 涉灾部门), internal units, forces, facilities (大数据中心,
@@ -64,15 +68,18 @@ _LITERAL_KIND = {
     "应急管理部": "ministry", "应急部": "ministry",
     "应急管理厅": "emergency", "应急管理局": "emergency", "应急厅": "emergency", "应急局": "emergency",
     "应急管理办公室": "office", "应急办公室": "office", "应急办": "office", "三防办": "office",
-    "安委办": "office", "减灾办": "office", "森防办": "office",
+    # a township's emergency station (乡镇设立应急管理站); not 应急管理站位 (a stance)
+    "应急管理站": "office",
+    "安委办": "office", "消安办": "office", "减灾办": "office", "森防办": "office",
     "安委会办公室": "office", "减灾委办公室": "office", "应急委办公室": "office",
-    "应急委": "committee", "安委会": "committee", "减灾委": "committee", "国家防总": "headquarters",
+    "应急委": "committee", "安委会": "committee", "消安委": "committee", "减灾委": "committee", "国家防总": "headquarters",
     "森防指": "headquarters", "防指": "headquarters", "防办": "office", "防总": "headquarters",
     # the office of an abbreviated headquarters is a body of its own (省防指办公室, as 省防办)
     "防指办公室": "office", "森防指办公室": "office",
 }
 _LITERAL = re.compile("|".join(sorted(_LITERAL_KIND, key=lambda w: (-len(w), w))))
 _CHECK_AFTER = {"ministry", "emergency"}
+_NOT_AFTER_STATION = set("位点在稳上")
 _NEEDS_PREFIX = {"防指", "防办", "防总", "防指办公室"}  # alone they are parts of other words (预防指导)
 # Heads of bodies named by the field's morphemes, read backwards from the head.
 _HEAD_KIND = {"指挥部": "headquarters", "委员会": "committee", "指挥中心": "emergency", "预警中心": "emergency",
@@ -146,7 +153,8 @@ class _Prefix(NamedTuple):
 
 
 # A level word with the levels of the same rank in brackets: 县（市、区）, 市（州）, 旗县（市、区）
-_LEVEL_BRACKET = re.compile(r"((?:[县市区州旗盟]|旗县|盟市)（[县市区州旗盟、]+）)$")
+# (市县（区）: a two-level word for the lower units with its peers)
+_LEVEL_BRACKET = re.compile(r"([县市区州旗盟]{1,2})(（[县市区州旗盟、]+）)$")
 
 
 # The Production and Construction Corps (and its divisions), an administration of its own
@@ -216,10 +224,12 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
         return _Prefix(sub.group(1), s - len(sub.group(1)), sub.group(1), False)
     br = _LEVEL_BRACKET.search(before)
     if br is not None and region is not None:
-        lead = br.group(1)[0] if br.group(1)[1] == "（" else br.group(1)[:2]
-        if lead in LEVEL_RANK and level_rank(lead, region) > DOC_RANK[region.level] or lead in ("旗县", "盟市"):
-            # 各县（市、区）应急管理局 in a city text: the kind of body every lower unit has
-            return _Prefix(br.group(1), s - len(br.group(1)), br.group(1), False)
+        for lead in dict.fromkeys((br.group(1), br.group(1)[-1])):
+            if lead in ("旗县", "盟市") or all(c in LEVEL_RANK and level_rank(c, region) > DOC_RANK[region.level]
+                                             for c in lead):
+                # 各县（市、区）应急管理局 in a city text: the kind of body every lower unit has
+                p = lead + br.group(2)
+                return _Prefix(p, s - len(p), p, False)
     lv = _LEVEL.search(before)
     if lv is None:
         return _Prefix("", s, "", False)
@@ -280,6 +290,8 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         kind = _LITERAL_KIND[core]
         if in_book(s, e) or (kind in _CHECK_AFTER and text[e:e + 1] in _NOT_AFTER):
             continue
+        if core.endswith("站") and text[e:e + 1] in _NOT_AFTER_STATION:
+            continue  # 站位, 站点, 站在: 站 begins another word
         add(s, e, core, kind)
 
     for m in _HEAD.finditer(text):
@@ -303,6 +315,11 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         chain = back.group(0)[::-1] if back else ""
         if head in ("指挥部", "委员会") and (not chain or _only_weak(chain)):
             continue  # 分指挥部, bare 指挥部, 管理委员会: no name of the field
+        basin = _basin_start(ctx, s - len(chain), starts)
+        if basin is not None:  # 黄河水利委员会, 水利部淮河水利委员会: a river basin's body (and its ministry)
+            if not in_book(basin, e):
+                out.append(_Org(basin, e, basin, text[basin:e], "partner", "", text[basin:e]))
+            continue
         # a bare 指挥中心/预警中心 names a body only with a level before it (县级预警中心)
         add(s - len(chain), e, text[s - len(chain):e], kind, needs_prefix=not chain)
 
@@ -338,7 +355,8 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         s, e = run[0][0], run[-1][1]
         prev = text[s - 1] if s else "\n"
         if in_book(s, e) or not (s in starts or prev in _SECTOR_OK_BEFORE or not ("\u4e00" <= prev <= "\u9fff")
-                                 or text[max(0, s - 2):s] in ("国家", "中国")):
+                                 or text[max(0, s - 2):s] in ("国家", "中国")
+                                 or len(run) == 1 and _basin_start(ctx, s, starts) is not None):
             continue  # a sector word inside another word
         dept = _SECTOR_DEPT.match(text, e)
         if dept and len(run) > 1 or (dept and run[0][2] != "应急管理"):  # 应急管理部门 alone is a literal body
@@ -351,7 +369,12 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         if body and len(run) == 1 and run[0][2] != "应急管理" and text[body.end():body.end() + 1] not in _NOT_AFTER \
                 and not _MORPH_BACK.match(text[max(0, s - 8):s][::-1]):
             # not after a qualifier of the field: 国家森林消防局 is no 消防局
-            add(s, body.end(), text[s:body.end()], "sector")
+            basin = _basin_start(ctx, s, starts)
+            if basin is not None:  # 黄河水利委员会, 水利部淮河水利委员会: a river basin's body (and its ministry)
+                out.append(_Org(basin, body.end(), basin, text[basin:body.end()], "partner", "",
+                                text[basin:body.end()]))
+            else:
+                add(s, body.end(), text[s:body.end()], "sector")
 
     # (start of the trigger, start and end of the body)
     partners = [(m.start(), b.start(), b.end()) for m in _PARTNER.finditer(text)
@@ -377,6 +400,24 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
             tail = text[o.end:e]
             o.end, o.core, o.name = e, o.core + tail, o.name + tail
     return out
+
+
+_LEVEL_END = set("省市县区州旗盟乡镇村")
+_MINISTRY = re.compile("(?:" + "|".join(sorted(SECTORS, key=lambda t: (-len(t), t))) + ")部$")
+
+
+def _basin_start(ctx: DocContext, s: int, starts: set[int]) -> Optional[int]:
+    """Start of a geographic name (a river, lake or basin: 黄河, 淮河, 太湖) written right before a body
+    starting at ``s`` and no region, with the ministry the basin body belongs to (水利部), if any."""
+    if _region_ending_at(ctx, s) is not None:
+        return None
+    text, tags = ctx.text, jieba_tags()
+    n = next((n for n in (4, 3, 2) if s - n in starts and tags.get(text[s - n:s]) == "ns"), None)
+    if n is None or text[s - 1] in _LEVEL_END or text[s - n:s] in divisions_by_name():
+        return None
+    b = s - n
+    m = _MINISTRY.search(text, max(0, b - 12), b)
+    return m.start() if m is not None and m.start() in starts or m is not None and m.start() == 0 else b
 
 
 def _branch_end(text: str, e: int) -> Optional[int]:
@@ -427,6 +468,39 @@ def _canonicalise(orgs: list[_Org]) -> None:
             o.own = True
 
 
+# "市森林防灭火指挥部（以下简称市森防指）": the text defines its own short name for a body
+_ALIAS = re.compile(r"[（(](?:以下)?简称[“\"]?")
+
+
+def _name_by_alias(text: str, orgs: list[_Org]) -> None:
+    """A short name the text introduces for a body names that body everywhere (its fullest form)."""
+    by_start = {o.start: o for o in orgs}
+    alias: dict[str, str] = {}
+    for o in orgs:
+        m = _ALIAS.match(text, o.end)
+        short = by_start.get(m.end()) if m else None
+        if short is not None and short is not o and text[short.end:short.end + 2].lstrip("”\"")[:1] in "）)" \
+                and short.name != o.name:
+            alias.setdefault(short.name, o.name)
+    for o in orgs:
+        if o.name in alias:
+            o.full_name = o.name = alias[o.name]
+            o.construction = "abbreviation"
+
+
+def _merge_level_kinds(orgs: list[_Org]) -> None:
+    """One entry per kind of body: a level-qualified kind (县级应急管理部门, 区级预警中心) is the bare kind
+    the text also names (应急管理部门, 各级预警中心); a scope reference (各级防指) to bodies of which the
+    document's own is named (省防指) adds no body."""
+    bare = {o.name for o in orgs if not o.prefix and o.name == o.core}
+    for o in orgs:
+        if o.prefix.endswith("级") and o.core in bare and o.name == o.prefix + o.core:
+            o.name, o.construction = o.core, "literal"
+    own = {o.core for o in orgs if o.own and o.prefix}
+    orgs[:] = [o for o in orgs if not (o.scoped and o.kind not in ("actor", "sector") and o.core in own
+                                       and o.name == o.core)]
+
+
 _CLAUSE_START = re.compile(r"[，。；：！？,;:!?\n]")
 
 
@@ -453,7 +527,9 @@ def extract(ctx: DocContext, doc) -> None:
     _, starts, _ = token_bounds(doc, ctx.text)
     orgs = sorted(_candidates(ctx, starts), key=lambda o: (o.core_start, o.start))
     _canonicalise(orgs)
+    _name_by_alias(ctx.text, orgs)
     _name_by_clause_level(ctx.text, orgs)
+    _merge_level_kinds(orgs)
     for o in orgs:
         # a distributed head's surface is its item as written (气象 of 气象、水利等部门)
         surface = ctx.text[o.start:o.end] if o.construction != "distributed_head" else o.core
