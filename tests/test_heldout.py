@@ -77,7 +77,30 @@ statistics         0.962        0.986
 events             0.800        1.000
 =================  ===========  ===========
 
+The blind3 split 19–24 (江西 review, 沈阳 speech, 青海 interview, 贵州 一席谈, 宁夏 report, 广东 三防
+review) was written by people who read neither the rules nor blind1/blind2, after the blind2 fixes:
+
+=================  ===========  ===========
+field              blind3 first  blind3 now
+=================  ===========  ===========
+title              0.833        1.000
+date               0.727        1.000
+region             1.000        1.000
+officials          0.966        1.000
+organizations      0.941        1.000
+  (lenient)        0.971        1.000
+mechanisms         0.968        1.000
+  (lenient)        0.994        1.000
+duty_formulas      0.800        1.000
+duty_pairs         1.000        1.000
+principle_pairs    1.000        1.000
+numbered_formulas  0.926        0.963
+statistics         0.957        0.972
+events             0.789        1.000
+=================  ===========  ===========
+
 The "first" columns are the honest estimate of what the rules do on a new province's text.
+(Gold 20 leaves out “一案三制” "as in the seed gold", which lists it: the extractor keeps it.)
 """
 
 import pytest
@@ -92,6 +115,7 @@ DEV = ("01", "02", "03")
 TEST = ("04", "05", "06")
 BLIND1 = ("07", "08", "09", "10", "11", "12")
 BLIND2 = ("13", "14", "15", "16", "17", "18")
+BLIND3 = ("19", "20", "21", "22", "23", "24")
 
 # field -> (strict floor, lenient floor or None): a little below the F1 measured on the test split
 FLOORS = {
@@ -126,10 +150,10 @@ def gold() -> dict[str, dict]:
 def test_every_source_has_gold(gold):
     sources = sorted(p.name for p in (HELDOUT / "sources").glob("*.txt"))
     assert sorted(gold) == sources
-    assert [s[:2] for s in sources] == list(DEV + TEST + BLIND1 + BLIND2)
+    assert [s[:2] for s in sources] == list(DEV + TEST + BLIND1 + BLIND2 + BLIND3)
 
 
-@pytest.mark.parametrize("split", [DEV, TEST, BLIND1, BLIND2], ids=["dev", "test", "blind1", "blind2"])
+@pytest.mark.parametrize("split", [DEV, TEST, BLIND1, BLIND2, BLIND3], ids=["dev", "test", "blind1", "blind2", "blind3"])
 @pytest.mark.parametrize("field", sorted(FLOORS))
 def test_floor(summaries, gold, split, field):
     ev = evaluate([summaries[k] for k in split], gold)
@@ -147,4 +171,5 @@ def test_boilerplate_adds_no_region(summaries):
     assert {k: summaries[k]["region"]["name"] for k in summaries} == {
         "01": "广西壮族自治区", "02": "山东省", "03": "唐山市", "04": "内蒙古自治区", "05": "四川省", "06": "云南省",
         "07": "河南省", "08": "深圳市", "09": "新疆维吾尔自治区", "10": "安徽省", "11": "重庆市", "12": "XX省",
-        "13": "黑龙江省", "14": "苏州市", "15": "西藏自治区", "16": "陕西省", "17": "天津市", "18": "海南省"}
+        "13": "黑龙江省", "14": "苏州市", "15": "西藏自治区", "16": "陕西省", "17": "天津市", "18": "海南省",
+        "19": "江西省", "20": "沈阳市", "21": "青海省", "22": "贵州省", "23": "宁夏回族自治区", "24": "广东省"}
