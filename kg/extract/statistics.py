@@ -536,6 +536,15 @@ _NOT_SUBJECTS = frozenset({"时间", "左右", "以上", "以下", "以内", "�
 _DONE = re.compile(r"了|已|已经|完成|共|累计|成功")
 
 
+def _is_hazard(subject: str) -> bool:
+    """The subject names a hazard or a measurement of one (11次强降雨过程, 8个台风, 超警戒水位),
+    not work against it (防汛防台风演练)."""
+    return any(h in subject for h in words("hazards")) and not _AGAINST.search(subject)
+
+
+_AGAINST = re.compile(r"防|抗|演练|培训|宣传|检查|巡查|排查|应对|处置|救援|预警")
+
+
 def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) -> Iterator[Found]:
     text = ctx.text
     last: Optional[str] = None
@@ -630,7 +639,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
             continue
         s, e = subject_span
         subject = _strip_quotes(prefix + text[ue:e] if prefix else text[s:e])
-        if not subject or subject in _NOT_SUBJECTS or any(h in subject for h in words("hazards")) \
+        if not subject or subject in _NOT_SUBJECTS or _is_hazard(subject) \
                 or subject.endswith(words("background")):
             continue  # 11次强降雨过程, 原煤产量9.6亿吨: the hazard or the economy, not an outcome or work
         taken.add(ns)
