@@ -95,7 +95,7 @@ duty_formulas      0.800        1.000
 duty_pairs         1.000        1.000
 principle_pairs    1.000        1.000
 numbered_formulas  0.926        0.963
-statistics         0.957        0.972
+statistics         0.957        0.977
 events             0.789        1.000
 =================  ===========  ===========
 
