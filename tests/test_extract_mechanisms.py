@@ -184,10 +184,11 @@ def test_extractors_of_this_group_keep_spans_inside_the_text(text):
 
 
 def test_a_region_before_the_name_owns_it():
-    # the region extractor runs first in the pipeline; jieba cuts this district apart (浑 | 南区)
+    # the region extractor runs first in the pipeline (jieba may cut a district's name apart)
     from kg.extract import regions
 
-    ctx, doc = context("2024年沈阳市应急管理工作总结\n推广浑南区“街道吹哨、部门报到”网格化安全监管体系经验。")
+    ctx, doc = context("2024年大连市应急管理工作总结\n推广甘井子区“社区吹哨、部门报到”网格化监管体系经验，"
+                       "学习铁西区企业安全“三查三改”制度。")
     regions.extract(ctx, doc)
     mechanisms.extract(ctx, doc)
-    assert [m.name for m in ctx.extraction.mechanisms] == ["“街道吹哨、部门报到”网格化安全监管体系"]
+    assert [m.name for m in ctx.extraction.mechanisms] == ["“社区吹哨、部门报到”网格化监管体系", "企业安全“三查三改”制度"]

@@ -141,7 +141,7 @@ def _place_before(text: str, pos: int, doc) -> int:
 
     prev = [p for p in pieces(text, max(0, pos - 12), pos, doc)]
     if prev and prev[-1][1] == pos and _is_site(text[prev[-1][0]:pos]):
-        # a site: its proper name (松藻煤矿, 光明新区, 天嘉宜公司), with the divisions before it
+        # a site: its proper name (某某煤矿, 某某新区, 某某公司), with the divisions before it
         start = prev[-1][0]
         for s, e in reversed(prev[:-1]):
             w = text[s:e]
@@ -150,7 +150,7 @@ def _place_before(text: str, pos: int, doc) -> int:
                 break  # (a single character inside a proper name may carry any tag: 山脚 | 树 | 煤矿)
             start = s
             if w in divisions_by_name():
-                break  # 七台河东风煤矿: the division the site lies in starts the name
+                break  # <city><mine name>煤矿: the division the site lies in starts the name
         if start < prev[-1][0]:
             return _division_before(text, start)
     if prev:  # one token that is a name of its own (天津港, a forest farm)
@@ -162,7 +162,7 @@ def _place_before(text: str, pos: int, doc) -> int:
 
 
 # Sites where an incident happens, after their proper name and before a date code
-# (松藻煤矿“9·27”…, 光明新区“12·20”…, 天嘉宜公司“3·21”…)
+# (某某煤矿“9·27”…, 某某新区“12·20”…, 某某公司“3·21”…)
 _SITES = frozenset({"煤矿", "矿", "矿井", "新区", "园区", "开发区", "化工园区", "工业园", "工业园区", "公司", "化工厂",
                     "工厂", "厂", "小区", "隧道", "水库", "林场", "港", "码头", "大桥", "商场", "广场", "大厦", "酒店",
                     "市场", "镇", "乡", "村", "街道", "景区"})
@@ -254,7 +254,7 @@ def extract(ctx: DocContext, doc) -> None:
         end, type_ = _compound_type(text, m.end(), type_)
         end = _with_suffix(text, end)
         if _INSIDE_MECHANISM.match(text, end):
-            continue  # 大别山区林火联防联控机制: the type word is inside a mechanism's name
+            continue  # …山区林火联防联控机制: the type word is inside a mechanism's name
         _add(ctx, seen, start, end, text[start:end], type_, "events.place_type")
     # quakes named by a place the region rules do not take (a county of another province, or
     # a place jieba glued to the size word)

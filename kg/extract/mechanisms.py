@@ -302,7 +302,7 @@ def _verb_in_name(text: str, u: Unit, left: Optional[Unit], start: int, pos: int
 
 def _region_ends(ctx: DocContext, doc) -> set[int]:
     """Where the region mentions (extracted before the mechanisms) end, cached on the Doc
-    (jieba may cut a name apart: 浑 | 南区)."""
+    (jieba may cut a district's name apart, leaving no token boundary where it starts)."""
     regions = ctx.extraction.regions
     cached = doc.user_data.get("kg.region_ends")
     if cached is None or cached[0] != len(regions):
@@ -344,7 +344,7 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
         if w in words("demonstratives"):
             return None
         if start < pos and u.end in _region_ends(ctx, doc):
-            break  # 推广浑南区“…”网格化安全监管体系: the region owns the name, it is no part of it
+            break  # 推广某某区“…”网格化监管体系经验: the region owns the name, it is no part of it
         if w in COORDINATORS:
             if _coordinates_items(left, text[u.end:pos]):
                 break
