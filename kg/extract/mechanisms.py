@@ -235,7 +235,7 @@ def _closes_phrase(u: Optional[Unit]) -> bool:
         return True
     if w in words("scope") or w in ("的", "地", "之", "等") or ends_with_head(w):
         return True
-    if is_org(w) or w == "试点":  # 住建部门推进…工程: a body before the verb is its subject; 试点建设…
+    if is_org(w) or w in words("adverbial_nouns"):  # 住建部门推进…工程: a body before the verb is its subject
         return True
     tag = word_tag(w) or ""
     return tag in ("d", "ad", "p", "r") or tag.startswith("u")
