@@ -38,7 +38,8 @@ def test_export_validates_against_the_committed_schema(data, validator):
     (lambda d: d["nodes"][0].update(type="Province"), "nodes"),
     (lambda d: d["nodes"][0].update(colour="red"), "nodes"),
     (lambda d: d["provenance"][0].pop("sentence"), "provenance"),
-    (lambda d: d["nodes"][0]["evidence"].append(-1), "nodes"),
+    (lambda d: d["nodes"][0]["evidence"].append(3), "nodes"),
+    (lambda d: d["nodes"][0]["evidence"].append("000_hunan"), "nodes"),
     (lambda d: d.update(multigraph=False), "multigraph"),
 ])
 def test_schema_and_reader_refuse_what_the_ontology_refuses(data, validator, tmp_path, mutate, where):
@@ -62,28 +63,52 @@ def test_an_edge_names_its_document_and_sentence(data):
     (edge,) = [e for e in data["edges"]
                if (e["source"], e["relation"], e["target"]) == ("Region:福建省", "adopts", "Mechanism:双重预防机制")]
     (i,) = edge["evidence"]
-    p = data["provenance"][i]
-    assert (p["id"], p["doc_id"], p["sentence_quote"], p["quote"], p["rule"]) == (
-        i, "003_fujian", "健全双重预防机制。", "双重预防机制", "mechanism.head")
+    p = {q["id"]: q for q in data["provenance"]}[i]
+    assert (p["id"].split("#")[0], p["doc_id"], p["sentence_quote"], p["quote"], p["rule"]) == (
+        "003_fujian", "003_fujian", "健全双重预防机制。", "双重预防机制", "mechanism.head")
     assert data["graph"]["documents"][p["doc_id"]]["file"] == "003_fujian.txt"
 
 
 def test_each_mention_is_listed_once_and_cited_by_every_element_it_backs(kg, data):
     keys = [(p["doc_id"], p["start"], p["end"], p["rule"]) for p in data["provenance"]]
-    assert len(keys) == len(set(keys)) and [p["id"] for p in data["provenance"]] == list(range(len(keys)))
+    assert len(keys) == len(set(keys))
     assert keys == sorted(keys, key=lambda k: (k[0], k[1], k[2]))
+    ids = [p["id"] for p in data["provenance"]]
+    assert ids == [f"{p['doc_id']}#{sum(1 for q in data['provenance'][:i] if q['doc_id'] == p['doc_id'])}"
+                   for i, p in enumerate(data["provenance"])]
     cited = {i for element in data["nodes"] + data["edges"] for i in element["evidence"]}
-    assert cited == set(range(len(keys)))
+    assert cited == set(ids)
     (i,) = [p["id"] for p in data["provenance"] if p["doc_id"] == "003_fujian" and p["quote"] == "双重预防机制"]
     backs = {e["source"] for e in data["edges"] if i in e["evidence"]} | {n["id"] for n in data["nodes"] if i in n["evidence"]}
     assert backs == {"Region:福建省", "Document:003_fujian", "Mechanism:双重预防机制"}
 
 
-def test_a_citation_past_the_provenance_list_is_refused(data):
+def test_a_citation_missing_from_the_provenance_list_is_refused(data):
     bad = json.loads(json.dumps(data))
-    bad["edges"][0]["evidence"] = [len(bad["provenance"])]
-    with pytest.raises(ExportError, match="cites evidence"):
+    bad["edges"][0]["evidence"] = ["003_fujian#9999"]
+    with pytest.raises(ExportError, match="cites evidence '003_fujian#9999'"):
         node_link_to_graph(bad, "bad.json")
+
+
+def test_a_provenance_id_out_of_its_place_is_refused(data):
+    bad = json.loads(json.dumps(data))
+    first, second = bad["provenance"][0]["id"], bad["provenance"][1]["id"]
+    bad["provenance"][0]["id"], bad["provenance"][1]["id"] = second, first
+    with pytest.raises(ExportError, match="provenance/0: id is"):
+        node_link_to_graph(bad, "bad.json")
+
+
+def test_citations_survive_a_change_to_another_document(data):
+    """Ids are local to their document: dropping one document leaves every other id as it was."""
+    extractions, metas = corpus()
+    smaller = json.loads(render_node_link(build_graph([ex for ex in extractions if ex.doc_id != "000_hunan"], metas)))
+
+    def mentions(d):
+        return {p["id"]: (p["doc_id"], p["start"], p["end"], p["rule"], p["quote"]) for p in d["provenance"]}
+
+    before, after = mentions(data), mentions(smaller)
+    assert any(v[0] == "000_hunan" for v in before.values())
+    assert after == {k: v for k, v in before.items() if v[0] != "000_hunan"}
 
 
 def test_merges_and_documents_travel_with_the_graph(data):

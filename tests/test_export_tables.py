@@ -76,7 +76,7 @@ def test_evidence_table_has_one_row_per_element_and_mention(kg, tables):
     hits = [dict(zip(header, r)) for r in rows[1:] if r[2:5] == ["Region:福建省", "adopts", "Mechanism:双重预防机制"]]
     assert [(h["doc_id"], h["quote"]) for h in hits] == [("003_fujian", "双重预防机制")]
     provenance = _rows(tables[PROVENANCE_CSV])
-    mention = dict(zip(provenance[0], provenance[1 + int(hits[0]["provenance"])]))
+    (mention,) = [dict(zip(provenance[0], r)) for r in provenance[1:] if r[0] == hits[0]["provenance"]]
     start = fujian()[0].mechanisms[0].prov.start
     assert (mention["id"], mention["sentence_quote"], mention["start"]) == (hits[0]["provenance"], "健全双重预防机制。", str(start))
     assert len(_rows(tables[MERGES_CSV])) - 1 == len(kg.merges)
@@ -85,7 +85,8 @@ def test_evidence_table_has_one_row_per_element_and_mention(kg, tables):
 def test_provenance_table_lists_each_mention_once(kg, tables):
     rows = _rows(tables[PROVENANCE_CSV])
     assert rows[0][:3] == ["id", "doc_id", "rule"]
-    assert [r[0] for r in rows[1:]] == [str(i) for i in range(len(rows) - 1)]
+    docs = [r[1] for r in rows[1:]]
+    assert [r[0] for r in rows[1:]] == [f"{d}#{docs[:i].count(d)}" for i, d in enumerate(docs)]
     assert len(rows) - 1 == len({p for ev in kg.evidence.values() for p in ev})
 
 

@@ -266,6 +266,7 @@ def test_snapshot_lists_each_mention_once_in_order(kg):
     assert [n for n, _ in snap.nodes] == sorted(kg.graph.nodes)
     for key, ev in kg.evidence.items():
         for p in ev:
-            assert snap.provenance[snap.prov_id(p)] == p
+            assert snap.provenance[snap.position(p)] == p
+            assert snap.prov_id(p).startswith(p.doc_id + "#")
     copy = kg.evidence["Mechanism:双重预防机制"][0].model_copy()  # equal, but not the graph's object
     assert snap.prov_id(copy) == snap.prov_id(kg.evidence["Mechanism:双重预防机制"][0])

@@ -10,17 +10,19 @@ reads it), plus a ``provenance`` list, validated by ``schemas/graph.schema.json`
      "graph": {"format": "kg-node-link", "version": 1,
                "documents": {doc id: {file, title, date, region}},
                "merges": [{node, alias, rule, doc_id}, ...]},
-     "nodes": [{"id": "Region:湖南省", "type": "Region", "label": ..., ..., "evidence": [0, 7]}],
+     "nodes": [{"id": "Region:湖南省", "type": "Region", "label": ..., ..., "evidence": ["d1#0", "d1#7"]}],
      "edges": [{"source": ..., "target": ..., "key": "adopts", "relation": "adopts", ...,
-                "evidence": [12]}],
-     "provenance": [{"id": 12, "doc_id": ..., "rule": ..., "quote": ..., "sentence_quote": ...,
+                "evidence": ["d1#12"]}],
+     "provenance": [{"id": "d1#12", "doc_id": "d1", "rule": ..., "quote": ..., "sentence_quote": ...,
                      "sentence": ..., "start": ..., "end": ..., ...}, ...]}
 
-Every distinct mention is listed once in ``provenance`` (in document and offset order,
-``id`` = its position) and each node and edge cites the mentions behind it by id: one
-mention backs a node, its document's ``mentions`` edge and its region's edge, so writing
-it inline would triple the largest part of the file. "Which sentence of which document
-supports this edge" is one lookup: ``provenance[i]`` for ``i`` in the edge's evidence
+Every distinct mention is listed once in ``provenance`` (in document and offset order)
+and each node and edge cites the mentions behind it by id: one mention backs a node, its
+document's ``mentions`` edge and its region's edge, so writing it inline would triple the
+largest part of the file. An id is ``<doc id>#<n>``, the mention's position among its
+document's mentions: it stays the same when other documents change, so a citation kept
+in a note survives a rebuild. "Which sentence of which document supports this edge" is
+one lookup in ``{p["id"]: p for p in provenance}`` per id of the edge's evidence: it
 gives the document id, the quote and the sentence as written, and their offsets.
 
 UTF-8, ``ensure_ascii=False``, sorted keys, one node, edge or mention per line, nodes
@@ -38,7 +40,7 @@ from pydantic import ValidationError
 
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks
-from kg.graph.build import Snapshot
+from kg.graph.build import Snapshot, local_ids
 from kg.graph.model import KnowledgeGraph, edge_key, node_key
 from kg.graph.ontology import (
     NODE_LINK_FORMAT,
@@ -81,10 +83,10 @@ def _edge_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def _provenance_records(provs: list[Provenance]) -> Iterator[dict[str, Any]]:
-    for i, p in enumerate(provs):
+def _provenance_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
+    for pid, p in zip(snap.ids, snap.provenance):
         record = dict(p.__dict__)  # a Provenance holds its fields only (extra="forbid"); keys get sorted
-        record["id"] = i
+        record["id"] = pid
         yield record
 
 
@@ -93,7 +95,7 @@ def node_link_data(kg: KnowledgeGraph) -> dict[str, Any]:
     snap = Snapshot.of(kg)
     return {"directed": True, "multigraph": True, "graph": _graph_info(kg),
             "nodes": list(_node_records(snap)), "edges": list(_edge_records(snap)),
-            "provenance": list(_provenance_records(snap.provenance))}
+            "provenance": list(_provenance_records(snap))}
 
 
 # One encoder for every record (json.dumps with options builds a new one per call). No
@@ -131,7 +133,7 @@ def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Itera
     yield ',\n"graph": ' + _dumps(_graph_info(kg)) + ',\n"multigraph": true,\n"nodes": '
     yield from _block(_node_records(snap))
     yield ',\n"provenance": '
-    yield from _block(_provenance_records(snap.provenance))
+    yield from _block(_provenance_records(snap))
     yield "}\n"
 
 
@@ -155,18 +157,20 @@ def node_link_to_graph(data: Any, source: str = "node-link data") -> KnowledgeGr
         err = e.errors()[0]
         where = "/".join(str(p) for p in err["loc"])
         raise ExportError(f"{source}: {where}: {err['msg']}") from None
-    provs = []
-    for i, record in enumerate(parsed.provenance):
-        if record.id != i:
-            raise ExportError(f"{source}: provenance/{i}: id is {record.id}, expected its position {i}")
-        provs.append(Provenance(**{f: getattr(record, f) for f in _PROV_FIELDS}))
+    expected = local_ids(record.doc_id for record in parsed.provenance)
+    provs: dict[str, Provenance] = {}
+    for i, (record, pid) in enumerate(zip(parsed.provenance, expected)):
+        if record.id != pid:
+            raise ExportError(f"{source}: provenance/{i}: id is {record.id!r}, expected {pid!r} "
+                              f"(its document, then its position among that document's entries)")
+        provs[pid] = Provenance(**{f: getattr(record, f) for f in _PROV_FIELDS})
 
-    def cited(ids: list[int], element: str) -> list[Provenance]:
+    def cited(ids: list[str], element: str) -> list[Provenance]:
         try:
             return [provs[i] for i in ids]
-        except IndexError:
-            raise ExportError(f"{source}: {element} cites evidence {max(ids)}, "
-                              f"but the provenance list has {len(provs)} entries") from None
+        except KeyError as e:
+            raise ExportError(f"{source}: {element} cites evidence {e.args[0]!r}, "
+                              f"which the provenance list does not hold") from None
 
     kg = KnowledgeGraph()
     for record in parsed.nodes:

@@ -24,7 +24,9 @@ so they load into Neo4j as they are::
 The other tables have plain headers:
 
 * ``provenance.csv``: every distinct mention once (``id``, document, rule, offsets, the
-  quote and its sentence, normalised and as written), in document and offset order;
+  quote and its sentence, normalised and as written), in document and offset order; the
+  id is ``<doc id>#<n>`` (position among the document's mentions, stable when other
+  documents change);
 * ``evidence.csv``: one row per (element, supporting mention): ``kind`` = node (``node``
   column) or edge (``source``, ``relation``, ``target``), the ``provenance`` id, and for
   reading without a lookup the mention's ``doc_id`` and ``quote`` (its sentence is in
@@ -171,9 +173,9 @@ def _provenance_lines(snap: Snapshot) -> Iterator[str]:
     """Formatted lines: integer cells never need quotes, so only the text cells are checked."""
     yield _csv_line(PROVENANCE_HEADER)
     ints = [f in _PROV_INTS for f in _PROV_FIELDS]
-    for i, p in enumerate(snap.provenance):
+    for pid, p in zip(snap.ids, snap.provenance):
         fields = p.__dict__
-        yield str(i) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+        yield _csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
                                        for f, is_int in zip(_PROV_FIELDS, ints)])
 
 
@@ -262,19 +264,22 @@ def read_tables(directory: str | Path) -> KnowledgeGraph:
         attrs["relation"] = rel
         kg.graph.add_edge(head, tail, key=rel, **check_edge_attrs(head, rel, tail, attrs))
     path = directory / PROVENANCE_CSV
-    provs = []
+    provs: dict[str, Provenance] = {}
+    last, n = None, 0
     for i, row in enumerate(_read(path, PROVENANCE_HEADER), start=2):
         try:
-            if int(row["id"]) != len(provs):
-                raise ValueError(f"id {row['id']} is not the row's position {len(provs)}")
-            provs.append(Provenance(**{f: int(row[f]) if f in _PROV_INTS else row[f] for f in _PROV_FIELDS}))
+            n = n + 1 if row["doc_id"] == last else 0
+            last = row["doc_id"]
+            if row["id"] != f"{last}#{n}":
+                raise ValueError(f"id {row['id']!r} is not {last}#{n} (its document, then its position there)")
+            provs[row["id"]] = Provenance(**{f: int(row[f]) if f in _PROV_INTS else row[f] for f in _PROV_FIELDS})
         except ValueError as e:
             raise ExportError(f"{path}:{i}: bad provenance: {e}") from None
     path = directory / EVIDENCE_CSV
     for i, row in enumerate(_read(path, EVIDENCE_HEADER), start=2):
         try:
-            prov = provs[int(row["provenance"])]
-        except (ValueError, IndexError):
+            prov = provs[row["provenance"]]
+        except KeyError:
             raise ExportError(f"{path}:{i}: provenance {row['provenance']!r} is not a row of {PROVENANCE_CSV}") from None
         if (row["doc_id"], row["quote"]) != (prov.doc_id, prov.quote):
             raise ExportError(f"{path}:{i}: doc_id and quote differ from {PROVENANCE_CSV} row {row['provenance']}")

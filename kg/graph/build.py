@@ -65,12 +65,17 @@ class Snapshot:
     :func:`prov_sort_key`; exporters list it once and let nodes and edges cite it by id
     (:meth:`prov_id`), because one mention backs a node, its document's ``mentions`` edge
     and its region's edge, and sentences are the bulk of the evidence.
+
+    An id is ``<doc id>#<n>``: the mention's position among its own document's mentions.
+    It depends on that document alone, so a citation stays valid when other documents
+    are added, changed or removed (and an unchanged element exports the same bytes).
     """
 
     kg: KnowledgeGraph
     nodes: list[tuple[str, dict]]  # (id, attributes), sorted by id
     edges: list[tuple[str, str, str, dict]]  # (head, relation, tail, attributes), sorted
     provenance: list[Provenance]
+    ids: list[str]  # the id of each entry of ``provenance``
     _ids: dict[int, int]  # id(object) -> position in ``provenance``, for the graph's own objects
 
     @classmethod
@@ -88,17 +93,50 @@ class Snapshot:
         edges = sorted(((h, k, t, a) for h, t, k, a in kg.graph.edges(keys=True, data=True)),
                        key=lambda e: (e[0], e[1], e[2]))
         # the evidence lists keep their objects alive, so their ids stay valid for the snapshot
-        return cls(kg, nodes, edges, [unique[k] for k in ordered], {o: position[k] for o, k in keys.items()})
+        return cls(kg, nodes, edges, [unique[k] for k in ordered], local_ids(k[0] for k in ordered),
+                   {o: position[k] for o, k in keys.items()})
 
-    def prov_id(self, p: Provenance) -> int:
+    def position(self, p: Provenance) -> int:
+        """Position of ``p`` in :attr:`provenance`."""
         i = self._ids.get(id(p))
         return i if i is not None else self.provenance.index(p)
+
+    def prov_id(self, p: Provenance) -> str:
+        """The id evidence lists cite ``p`` by (``<doc id>#<n>``)."""
+        return self.ids[self.position(p)]
 
     def node_evidence(self, node: str) -> list[Provenance]:
         return self.kg.evidence.get(node_key(node), [])
 
     def edge_evidence(self, head: str, relation: str, tail: str) -> list[Provenance]:
         return self.kg.evidence.get(edge_key(head, relation, tail), [])
+
+
+def local_ids(doc_ids: Iterable[str]) -> list[str]:
+    """Ids of provenance entries listed in order, given each entry's document id.
+
+    >>> local_ids(["a", "a", "b", "a2"])
+    ['a#0', 'a#1', 'b#0', 'a2#0']
+    """
+    out: list[str] = []
+    last, n = None, 0
+    for doc in doc_ids:
+        n = n + 1 if doc == last else 0
+        last = doc
+        out.append(f"{doc}#{n}")
+    return out
+
+
+def split_prov_id(pid: str) -> tuple[str, int]:
+    """``(doc id, n)`` of a provenance id (ValueError if it has no ``#<n>`` ending).
+
+    >>> split_prov_id("000_ab#12")
+    ('000_ab', 12)
+    """
+    doc, sep, n = pid.rpartition("#")
+    if not sep or not doc or not n.isdigit():
+        raise ValueError(f"{pid!r} is not a provenance id (<doc id>#<n>)")
+    return doc, int(n)
 
 
 def source_provenance(doc_id: str, rule: str, value: str) -> Provenance:

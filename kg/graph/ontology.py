@@ -463,6 +463,9 @@ class GraphInfo(BaseModel):
     merges: list[MergeRecord]
 
 
+PROV_ID_PATTERN = r"^.+#(0|[1-9][0-9]*)$"
+
+
 def _id_pattern(types: Iterable[str]) -> str:
     return "^(?:" + "|".join(dict.fromkeys(types)) + "):"
 
@@ -473,7 +476,7 @@ def _node_records() -> tuple[type[BaseModel], ...]:
         create_model(
             f"{t}Record", __base__=m, __doc__=_describe(m),
             id=(str, Field(pattern=_id_pattern([t]), description="Node id: <Type>:<canonical name>")),
-            evidence=(list[Annotated[int, Field(ge=0)]],
+            evidence=(list[Annotated[str, Field(pattern=PROV_ID_PATTERN)]],
                       Field(description="Ids (in the top-level provenance list) of every mention behind the node")),
         )
         for t, m in NODE_TYPES.items()
@@ -493,7 +496,7 @@ def _edge_records() -> tuple[type[BaseModel], ...]:
                 key=(Literal[r.name], Field(description="Edge key in the MultiDiGraph (== relation)")),  # type: ignore[valid-type]
                 source=(str, Field(pattern=_id_pattern([head]))),
                 target=(str, Field(pattern=_id_pattern(tails))),
-                evidence=(list[Annotated[int, Field(ge=0)]],
+                evidence=(list[Annotated[str, Field(pattern=PROV_ID_PATTERN)]],
                           Field(description="Ids (in the top-level provenance list) of every mention behind the edge")),
             ))
     return tuple(records)
@@ -502,7 +505,9 @@ def _edge_records() -> tuple[type[BaseModel], ...]:
 class ProvenanceRecord(Provenance):
     """One mention (document, rule, offsets, quote, sentence), listed once and cited by id."""
 
-    id: int = Field(ge=0, description="Position in the provenance list (what evidence lists cite)")
+    id: str = Field(pattern=PROV_ID_PATTERN,
+                    description="<doc id>#<n>: the mention's position among its document's mentions "
+                                "(what evidence lists cite; stable when other documents change)")
 
 
 @lru_cache(maxsize=1)
