@@ -44,6 +44,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from kg.errors import ExportError
+from kg.export.records import Rec, encode_pieces
 from kg.graph.build import Snapshot, documents_from_graph
 from kg.graph.model import KnowledgeGraph, edge_key
 from kg.graph.ontology import (
@@ -171,8 +172,8 @@ def _element(opening: str, closing: str, attrs: dict[str, Any], specs: dict[str,
     return "".join(lines)
 
 
-def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[str]:
-    """The GraphML document of ``kg`` in pieces (one node or edge each), for streaming."""
+def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[Any]:
+    """The GraphML document of ``kg`` in pieces (text, and a :class:`Rec` per node or edge)."""
     snap = snap or Snapshot.of(kg)
     node_keys = _keys("node", all_node_attributes())
     edge_keys = _keys("edge", all_edge_attributes())
@@ -182,19 +183,24 @@ def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterato
             yield f'  <key id="{key_id}" for="{domain}" attr.name="{name}" attr.type="{gtype}"/>\n'
     yield '  <graph id="kg" edgedefault="directed">\n'
     for n, attrs in snap.nodes:
-        yield _element(f"    <node id={_attr(n)}>\n", "    </node>\n", attrs,
-                       node_attributes(attrs["type"]), node_keys, _summary(snap.node_evidence(n)))
+        yield Rec(("n", n), _node_element, (snap, n, attrs, node_keys))
     for head, relation, tail, attrs in snap.edges:
-        key = edge_key(head, relation, tail)
-        opening = f"    <edge id={_attr(key)} source={_attr(head)} target={_attr(tail)}>\n"
-        extra = {"label": relation, **_summary(snap.edge_evidence(head, relation, tail))}
-        yield _element(opening, "    </edge>\n", attrs, edge_attributes(relation), edge_keys, extra)
+        yield Rec(("e", head, relation, tail), _edge_element, (snap, head, relation, tail, attrs, edge_keys))
     yield "  </graph>\n</graphml>\n"
 
 
-def encode_chunks(chunks: Iterable[str]) -> bytes:
-    """UTF-8 bytes of the concatenated ``chunks``, each encoded as it comes (one copy of the text in memory)."""
-    return b"".join([c.encode("utf-8") for c in chunks])
+def _node_element(snap: Snapshot, n: str, attrs: dict, keys: dict) -> str:
+    return _element(f"    <node id={_attr(n)}>\n", "    </node>\n", attrs,
+                    node_attributes(attrs["type"]), keys, _summary(snap.node_evidence(n)))
+
+
+def _edge_element(snap: Snapshot, head: str, relation: str, tail: str, attrs: dict, keys: dict) -> str:
+    opening = f"    <edge id={_attr(edge_key(head, relation, tail))} source={_attr(head)} target={_attr(tail)}>\n"
+    extra = {"label": relation, **_summary(snap.edge_evidence(head, relation, tail))}
+    return _element(opening, "    </edge>\n", attrs, edge_attributes(relation), keys, extra)
+
+
+encode_chunks = encode_pieces
 
 
 def render_graphml(kg: KnowledgeGraph) -> bytes:

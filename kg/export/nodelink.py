@@ -40,6 +40,7 @@ from pydantic import ValidationError
 
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks
+from kg.export.records import Rec, text_of
 from kg.graph.build import Snapshot, local_ids
 from kg.graph.model import KnowledgeGraph, edge_key, node_key
 from kg.graph.ontology import (
@@ -67,27 +68,48 @@ def _graph_info(kg: KnowledgeGraph) -> dict[str, Any]:
     }
 
 
+def _node_record(snap: Snapshot, n: str, attrs: dict) -> dict[str, Any]:
+    record = {name: attrs.get(name) for name in node_attributes(attrs["type"])}
+    record["id"] = n
+    record["evidence"] = [snap.prov_id(p) for p in snap.node_evidence(n)]
+    return record
+
+
+def _edge_record(snap: Snapshot, head: str, relation: str, tail: str, attrs: dict) -> dict[str, Any]:
+    record = {name: attrs.get(name) for name in edge_attributes(relation)}
+    record.update(source=head, target=tail, key=relation)
+    record["evidence"] = [snap.prov_id(p) for p in snap.edge_evidence(head, relation, tail)]
+    return record
+
+
+def _provenance_record(pid: str, p: Provenance) -> dict[str, Any]:
+    record = dict(p.__dict__)  # a Provenance holds its fields only (extra="forbid"); keys get sorted
+    record["id"] = pid
+    return record
+
+
 def _node_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
-    for n, attrs in snap.nodes:
-        record = {name: attrs.get(name) for name in node_attributes(attrs["type"])}
-        record["id"] = n
-        record["evidence"] = [snap.prov_id(p) for p in snap.node_evidence(n)]
-        yield record
+    return (_node_record(snap, n, attrs) for n, attrs in snap.nodes)
 
 
 def _edge_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
-    for head, relation, tail, attrs in snap.edges:
-        record = {name: attrs.get(name) for name in edge_attributes(relation)}
-        record.update(source=head, target=tail, key=relation)
-        record["evidence"] = [snap.prov_id(p) for p in snap.edge_evidence(head, relation, tail)]
-        yield record
+    return (_edge_record(snap, h, r, t, attrs) for h, r, t, attrs in snap.edges)
 
 
 def _provenance_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
-    for pid, p in zip(snap.ids, snap.provenance):
-        record = dict(p.__dict__)  # a Provenance holds its fields only (extra="forbid"); keys get sorted
-        record["id"] = pid
-        yield record
+    return (_provenance_record(pid, p) for pid, p in zip(snap.ids, snap.provenance))
+
+
+def _node_json(snap: Snapshot, n: str, attrs: dict) -> str:
+    return _dumps_record(_node_record(snap, n, attrs))
+
+
+def _edge_json(snap: Snapshot, head: str, relation: str, tail: str, attrs: dict) -> str:
+    return _dumps_record(_edge_record(snap, head, relation, tail, attrs))
+
+
+def _provenance_json(pid: str, p: Provenance) -> str:
+    return _dumps_record(_provenance_record(pid, p))
 
 
 def node_link_data(kg: KnowledgeGraph) -> dict[str, Any]:
@@ -116,30 +138,31 @@ else:  # pragma: no cover - CPython always has the C encoder
     _dumps_record = _dumps
 
 
-def _block(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+def _block(records: Iterable[Rec]) -> Iterator[Any]:
     sep = "[\n"
     for record in records:
-        yield sep + _dumps_record(record)
+        yield sep
+        yield record
         sep = ",\n"
     yield "\n]" if sep == ",\n" else "[]"
 
 
-def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[str]:
-    """The node-link JSON text of ``kg`` in pieces (one element per line), for streaming."""
+def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[Any]:
+    """The node-link JSON text of ``kg`` in pieces (text, and a :class:`Rec` per element line)."""
     snap = snap or Snapshot.of(kg)
     # top-level keys in sorted order, as json.dumps(sort_keys=True) would put them
     yield '{"directed": true,\n"edges": '
-    yield from _block(_edge_records(snap))
+    yield from _block(Rec(("e", h, r, t), _edge_json, (snap, h, r, t, attrs)) for h, r, t, attrs in snap.edges)
     yield ',\n"graph": ' + _dumps(_graph_info(kg)) + ',\n"multigraph": true,\n"nodes": '
-    yield from _block(_node_records(snap))
+    yield from _block(Rec(("n", n), _node_json, (snap, n, attrs)) for n, attrs in snap.nodes)
     yield ',\n"provenance": '
-    yield from _block(_provenance_records(snap))
+    yield from _block(Rec(("p", pid), _provenance_json, (pid, p)) for pid, p in zip(snap.ids, snap.provenance))
     yield "}\n"
 
 
 def render_node_link(kg: KnowledgeGraph) -> str:
     """The node-link JSON text of ``kg``: sorted keys, one element per line, trailing newline."""
-    return "".join(iter_node_link(kg))
+    return text_of(iter_node_link(kg))
 
 
 def write_node_link(kg: KnowledgeGraph, path: str | Path) -> Path:

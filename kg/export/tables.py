@@ -39,10 +39,11 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks, join_list, split_list
+from kg.export.records import Rec
 from kg.graph.build import Snapshot, documents_from_graph
 from kg.graph.model import KnowledgeGraph, MergeRecord, edge_key, node_key
 from kg.graph.ontology import (
@@ -132,70 +133,86 @@ def _csv_line(cells: Iterable[str]) -> str:
     return ",".join(_csv_cell(c) for c in cells)
 
 
-def _node_lines(snap: Snapshot) -> Iterator[list[str]]:
+def _node_line(n: str, attrs: dict, ncols: list) -> str:
+    specs = node_attributes(attrs["type"])
+    return _csv_line([n, attrs["type"]] + [_cell(attrs.get(a), specs[a].kind) if a in specs else ""
+                                           for _, a in ncols]) + "\r\n"
+
+
+def _edge_line(head: str, rel: str, tail: str, attrs: dict, ecols: list) -> str:
+    specs = edge_attributes(rel)
+    return _csv_line([head, tail, rel] + [_cell(attrs.get(a), specs[a].kind) if a in specs else ""
+                                          for _, a in ecols]) + "\r\n"
+
+
+def _node_pieces(snap: Snapshot) -> Iterator[Any]:
     ncols = node_columns()
-    yield ["id:ID", ":LABEL"] + [h for h, _ in ncols]
+    yield _csv_line(["id:ID", ":LABEL"] + [h for h, _ in ncols]) + "\r\n"
     for n, attrs in snap.nodes:
-        specs = node_attributes(attrs["type"])
-        yield [n, attrs["type"]] + [_cell(attrs.get(a), specs[a].kind) if a in specs else "" for _, a in ncols]
+        yield Rec(("n", n), _node_line, (n, attrs, ncols))
 
 
-def _edge_lines(snap: Snapshot) -> Iterator[list[str]]:
+def _edge_pieces(snap: Snapshot) -> Iterator[Any]:
     ecols = edge_columns()
-    yield [":START_ID", ":END_ID", ":TYPE"] + [h for h, _ in ecols]
+    yield _csv_line([":START_ID", ":END_ID", ":TYPE"] + [h for h, _ in ecols]) + "\r\n"
     for head, rel, tail, attrs in snap.edges:
-        specs = edge_attributes(rel)
-        yield [head, tail, rel] + [_cell(attrs.get(a), specs[a].kind) if a in specs else "" for _, a in ecols]
+        yield Rec(("e", head, rel, tail), _edge_line, (head, rel, tail, attrs, ecols))
 
 
-def _evidence_lines(snap: Snapshot) -> Iterator[str]:
-    """Formatted lines (the table is the largest: each mention's cells are formatted once)."""
-    yield _csv_line(EVIDENCE_HEADER)
+def _evidence_block(prefix: str, evidence: list, cells: Callable[[Provenance], str]) -> str:
+    return "".join([prefix + cells(p) + "\r\n" for p in evidence])
+
+
+def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
+    """A record per element: its lines (the table is the largest: each mention's cells are formatted once)."""
+    yield _csv_line(EVIDENCE_HEADER) + "\r\n"
     cache: dict[int, str] = {}
 
     def cells(p: Provenance) -> str:
         text = cache.get(id(p))
         if text is None:
-            text = cache[id(p)] = _csv_line((str(snap.prov_id(p)), p.doc_id, p.quote))
+            text = cache[id(p)] = _csv_line((snap.prov_id(p), p.doc_id, p.quote))
         return text
 
     for n, _ in snap.nodes:
-        prefix = _csv_line(("node", n, "", "", "")) + ","
-        for p in snap.node_evidence(n):
-            yield prefix + cells(p)
+        yield Rec(("n", n), _evidence_block, (_csv_line(("node", n, "", "", "")) + ",", snap.node_evidence(n), cells))
     for head, rel, tail, _ in snap.edges:
-        prefix = _csv_line(("edge", "", head, rel, tail)) + ","
-        for p in snap.edge_evidence(head, rel, tail):
-            yield prefix + cells(p)
+        yield Rec(("e", head, rel, tail), _evidence_block,
+                  (_csv_line(("edge", "", head, rel, tail)) + ",", snap.edge_evidence(head, rel, tail), cells))
 
 
-def _provenance_lines(snap: Snapshot) -> Iterator[str]:
-    """Formatted lines: integer cells never need quotes, so only the text cells are checked."""
-    yield _csv_line(PROVENANCE_HEADER)
-    ints = [f in _PROV_INTS for f in _PROV_FIELDS]
+_PROV_INT_FLAGS = [f in _PROV_INTS for f in _PROV_FIELDS]
+
+
+def _provenance_line(pid: str, p: Provenance) -> str:
+    # integer cells never need quotes, so only the text cells are checked
+    fields = p.__dict__
+    return _csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+                                            for f, is_int in zip(_PROV_FIELDS, _PROV_INT_FLAGS)]) + "\r\n"
+
+
+def _provenance_pieces(snap: Snapshot) -> Iterator[Any]:
+    yield _csv_line(PROVENANCE_HEADER) + "\r\n"
     for pid, p in zip(snap.ids, snap.provenance):
-        fields = p.__dict__
-        yield _csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
-                                       for f, is_int in zip(_PROV_FIELDS, ints)])
+        yield Rec(("p", pid), _provenance_line, (pid, p))
 
 
-def _merge_lines(snap: Snapshot) -> Iterator[list[str]]:
-    yield list(MERGES_HEADER)
+def _merge_pieces(snap: Snapshot) -> Iterator[Any]:
+    yield _csv_line(MERGES_HEADER) + "\r\n"
     for m in sorted(snap.kg.merges, key=lambda m: (m.node, m.alias, m.doc_id, m.rule)):
-        yield [getattr(m, f) for f in MERGES_HEADER]
+        yield _csv_line([getattr(m, f) for f in MERGES_HEADER]) + "\r\n"
 
 
-_ROWS = {NODES_CSV: _node_lines, EDGES_CSV: _edge_lines, MERGES_CSV: _merge_lines}
-_LINES = {EVIDENCE_CSV: _evidence_lines, PROVENANCE_CSV: _provenance_lines}  # these format their own lines
+_PIECES = {NODES_CSV: _node_pieces, EDGES_CSV: _edge_pieces, MERGES_CSV: _merge_pieces,
+           EVIDENCE_CSV: _evidence_pieces, PROVENANCE_CSV: _provenance_pieces}
 
 
-def iter_table(kg: KnowledgeGraph, name: str, snap: Optional[Snapshot] = None) -> Iterator[str]:
-    """The text of table ``name`` (one of :data:`TABLE_FILES`) in pieces: BOM, then CRLF-ended lines."""
+def iter_table(kg: KnowledgeGraph, name: str, snap: Optional[Snapshot] = None) -> Iterator[Any]:
+    """The text of table ``name`` (one of :data:`TABLE_FILES`) in pieces (text, and a
+    :class:`Rec` per element): BOM, then CRLF-ended lines."""
     snap = snap or Snapshot.of(kg)
-    lines = _LINES[name](snap) if name in _LINES else map(_csv_line, _ROWS[name](snap))
     yield "\ufeff"
-    for line in lines:
-        yield line + "\r\n"
+    yield from _PIECES[name](snap)
 
 
 def render_tables(kg: KnowledgeGraph) -> dict[str, bytes]:

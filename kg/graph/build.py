@@ -160,7 +160,7 @@ class _Acc:
         self.docs: set[str] = set()
         self.votes: Optional[dict[str, dict[Any, int]]] = None
         self.ordered: Optional[dict[str, list]] = None
-        self.sets: Optional[dict[str, set]] = None
+        self.sets: Optional[dict[str, dict[str, int]]] = None
         self.fixed: Optional[dict[str, Any]] = None
 
     def vote(self, name: str, value: Any) -> None:
@@ -175,14 +175,50 @@ class _Acc:
         self.ordered.setdefault(name, []).append((key, value))
 
     def collect(self, name: str, value: str) -> None:
+        # counted, not just kept, so that a document's contribution can be taken out again
         if self.sets is None:
             self.sets = {}
-        self.sets.setdefault(name, set()).add(value)
+        counts = self.sets.setdefault(name, {})
+        counts[value] = counts.get(value, 0) + 1
 
     def fix(self, **attrs: Any) -> None:
         if self.fixed is None:
             self.fixed = {}
         self.fixed.update(attrs)
+
+    def subtract(self, other: "_Acc", provs: Iterable[int], doc_id: str) -> None:
+        """Take out what one document added (``other``: its accumulator of this element,
+        ``provs``: its evidence here as indexes of this builder's table). What is left is
+        what a build without that document would have accumulated."""
+        self.provs.difference_update(provs)
+        self.docs.discard(doc_id)
+        for mine, theirs in ((self.votes, other.votes), (self.sets, other.sets)):
+            for name, counts in (theirs or {}).items():
+                left = mine[name]  # type: ignore[index]
+                for value, n in counts.items():
+                    if left[value] > n:
+                        left[value] -= n
+                    else:
+                        del left[value]
+                if not left:
+                    del mine[name]  # type: ignore[union-attr]
+        for name in (other.ordered or ()):
+            kept = [entry for entry in self.ordered[name] if entry[0][0] != doc_id]  # type: ignore[index]
+            if kept:
+                self.ordered[name] = kept  # type: ignore[index]
+            else:
+                del self.ordered[name]  # type: ignore[union-attr]
+        # ``fixed`` values are a function of the element's id (its items, poles, figure; a
+        # Document's own fields), so any document that still backs the element set them alike
+
+    def copy(self) -> "_Acc":
+        new = _Acc()
+        new.provs, new.docs = set(self.provs), set(self.docs)
+        new.votes = {k: dict(v) for k, v in self.votes.items()} if self.votes else None
+        new.ordered = {k: list(v) for k, v in self.ordered.items()} if self.ordered else None
+        new.sets = {k: dict(v) for k, v in self.sets.items()} if self.sets else None
+        new.fixed = dict(self.fixed) if self.fixed else None
+        return new
 
     def attribute(self, name: str, kind: str) -> Any:
         if self.fixed and name in self.fixed:
@@ -211,6 +247,16 @@ class _NodeAcc(_Acc):
         self.displays: dict[str, int] = {}
         self.written: set[tuple[str, str, str]] = set()  # (form, rule, doc id)
 
+    def subtract(self, other: "_Acc", provs: Iterable[int], doc_id: str) -> None:
+        super().subtract(other, provs, doc_id)
+        assert isinstance(other, _NodeAcc)
+        for form, n in other.displays.items():
+            if self.displays[form] > n:
+                self.displays[form] -= n
+            else:
+                del self.displays[form]
+        self.written = {w for w in self.written if w[2] != doc_id}
+
 
 @dataclass
 class _Deferred:
@@ -229,7 +275,8 @@ class _Builder:
         # every distinct provenance once; elements hold indexes. One mention backs a node
         # and several edges, so the object -> index cache saves re-keying it (the cache
         # holds the object too, so its id cannot be reused while cached).
-        self._provs: list[Provenance] = []
+        self._provs: list[Optional[Provenance]] = []
+        self._keys: list[Optional[tuple]] = []  # prov_sort_key of each entry (None: removed)
         self._index: dict[tuple, int] = {}
         self._by_object: dict[int, tuple[Provenance, int]] = {}
 
@@ -242,6 +289,7 @@ class _Builder:
                 if i is None:
                     i = self._index[key] = len(self._provs)
                     self._provs.append(p)
+                    self._keys.append(key)
                 cached = self._by_object[id(p)] = (p, i)
             acc.provs.add(cached[1])
         acc.docs.add(doc_id)
@@ -259,11 +307,14 @@ class _Builder:
                 acc.written.add((w, r.rules[i] if r.rules else r.rule, doc_id))
         return nid
 
-    def edge(self, head: str, relation: str, tail: str, provs: Iterable[Provenance], doc_id: str,
-             **attrs: Any) -> _Acc:
+    def _check(self, head: str, relation: str, tail: str) -> None:
         # checked when added, so an edge outside the ontology never reaches the graph
         if (self.nodes[head].type, relation, self.nodes[tail].type) not in PATTERNS:
             check_edge(self.nodes[head].type, relation, self.nodes[tail].type)  # raises, naming the triple
+
+    def edge(self, head: str, relation: str, tail: str, provs: Iterable[Provenance], doc_id: str,
+             **attrs: Any) -> _Acc:
+        self._check(head, relation, tail)
         k = (head, relation, tail)
         acc = self.edges.get(k)
         if acc is None:
@@ -282,19 +333,94 @@ class _Builder:
         """An edge to a region that may only appear in a later document."""
         self.deferred.append(_Deferred(head, relation, tail, tuple(provs), doc_id))
 
-    def finish(self) -> KnowledgeGraph:
+    # ------------------------------------------------------------------ taking a document out
+    def subtract(self, part: "_Builder", doc_id: str) -> set[tuple]:
+        """Take out document ``doc_id``, whose contribution alone ``part`` holds (built
+        with the same resolver); returns the keys of every element it touched."""
+        mine = {}
+        for key in part._index:
+            i = self._index.pop(key, None)
+            if i is not None:
+                mine[key] = i
+                self._provs[i] = None
+                self._keys[i] = None
+        touched: set[tuple] = set()
+        for table, theirs in ((self.nodes, part.nodes), (self.edges, part.edges)):
+            for k, other in theirs.items():
+                acc = table.get(k)  # type: ignore[call-overload]
+                if acc is None:
+                    continue
+                acc.subtract(other, [mine[part._keys[i]] for i in other.provs if part._keys[i] in mine], doc_id)
+                if not acc.docs:
+                    del table[k]  # type: ignore[arg-type]
+                touched.add(("n", k) if table is self.nodes else ("e", *k))
+        touched.update(("e", d.head, d.relation, d.tail) for d in self.deferred if d.doc_id == doc_id)
+        self.deferred = [d for d in self.deferred if d.doc_id != doc_id]
+        self._by_object.clear()
+        return touched
+
+    def touched(self) -> set[tuple]:
+        """Keys of every element this builder holds (for one document's builder: what it touches)."""
+        return ({("n", k) for k in self.nodes} | {("e", *k) for k in self.edges}
+                | {("e", d.head, d.relation, d.tail) for d in self.deferred})
+
+    def compact(self) -> None:
+        """Drop the table entries of documents taken out (element indexes are renumbered)."""
+        live = [i for i, k in enumerate(self._keys) if k is not None]
+        if len(live) == len(self._keys):
+            return
+        new = {old: n for n, old in enumerate(live)}
+        self._provs = [self._provs[i] for i in live]
+        self._keys = [self._keys[i] for i in live]
+        self._index = {k: n for n, k in enumerate(self._keys)}  # type: ignore[misc]
+        for acc in (*self.nodes.values(), *self.edges.values()):
+            acc.provs = {new[i] for i in acc.provs}
+        self._by_object.clear()
+
+    def __getstate__(self) -> dict:
+        # the table is kept as its sort keys (every field of a Provenance): pickling the
+        # pydantic objects costs several times more; ids of objects mean nothing later
+        self.compact()
+        state = dict(self.__dict__)
+        state.update(_provs=None, _by_object={})
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._provs = [None if k is None else _provenance_of_key(k) for k in self._keys]
+
+    # ------------------------------------------------------------------ the graph
+    def _effective_edges(self) -> dict[tuple[str, str, str], _Acc]:
+        """The edges, with each deferred edge whose region exists added (the builder's own
+        accumulators stay as they are, so a document can still be taken out later)."""
+        edges = dict(self.edges)
+        copied: set = set()
         for d in self.deferred:
             if d.tail in self.nodes and d.tail != d.head:
-                self.edge(d.head, d.relation, d.tail, d.provs, d.doc_id)
+                self._check(d.head, d.relation, d.tail)
+                k = (d.head, d.relation, d.tail)
+                acc = edges.get(k)
+                if acc is None:
+                    acc = edges[k] = _Acc()
+                    copied.add(k)
+                elif k not in copied:
+                    acc = edges[k] = acc.copy()
+                    copied.add(k)
+                self._add(acc, d.provs, d.doc_id)
+        return edges
+
+    def finish(self) -> KnowledgeGraph:
+        edges = self._effective_edges()
         # rank every provenance once, then each element's evidence is a sort of small ints
-        order = sorted(range(len(self._provs)), key=lambda i: prov_sort_key(self._provs[i]))
-        rank = [0] * len(order)
+        keys = self._keys
+        order = sorted((i for i in range(len(keys)) if keys[i] is not None), key=keys.__getitem__)
+        rank = [0] * len(keys)
         for r, i in enumerate(order):
             rank[i] = r
         provs = self._provs
 
         def evidence(acc: _Acc) -> list[Provenance]:
-            return [provs[i] for i in sorted(acc.provs, key=rank.__getitem__)]
+            return [provs[i] for i in sorted(acc.provs, key=rank.__getitem__)]  # type: ignore[misc]
 
         kg = KnowledgeGraph()
         g = kg.graph
@@ -320,9 +446,9 @@ class _Builder:
             g.add_node(nid, **attrs)
             kg.evidence[node_key(nid)] = ev
             kg.merges.extend(_merges(nid, label, acc))
-        for k in sorted(self.edges):
+        for k in sorted(edges):
             head, relation, tail = k
-            acc = self.edges[k]
+            acc = edges[k]
             ev = evidence(acc)
             specs = edge_attributes(relation)
             attrs = {"relation": relation, "docs": sorted(acc.docs), "count": len(ev)}
@@ -335,6 +461,16 @@ class _Builder:
         kg.merges.sort(key=lambda m: (m.node, m.alias, m.doc_id, m.rule))
         kg.documents = documents_from_graph(g)
         return kg
+
+
+_PROV_KEY_FIELDS = ("doc_id", "start", "end", "orig_start", "orig_end", "rule", "quote",
+                    "sentence_start", "sentence", "sentence_quote")
+
+
+def _provenance_of_key(key: tuple) -> Provenance:
+    """The Provenance whose :func:`prov_sort_key` is ``key`` (fields set directly: they were validated once)."""
+    p = Provenance.model_construct(**dict(zip(_PROV_KEY_FIELDS, key)))
+    return p
 
 
 # Names that may denote different entities in different texts: joining them across

@@ -198,27 +198,53 @@ class _RegionFacts:
     adcodes: Counter = field(default_factory=Counter)
 
 
+@dataclass(frozen=True)
+class DocFacts:
+    """What resolution reads of one document: its region mentions, own region, manifest
+    region, mechanism names and principle pairs (a small part of its extraction).
+
+    The corpus-wide tables of :class:`Resolver` are made from these alone, so a build that
+    keeps them per document can re-make the resolver without reading any extraction.
+    """
+
+    doc_id: str
+    regions: tuple[tuple[str, str, bool, str, Optional[str], Optional[str]], ...]  # surface, name, anonymized, province, level, adcode
+    region: Optional[Any]  # the extraction's DocumentRegion
+    meta_region: Optional[str]
+    mechanisms: tuple[str, ...]
+    principles: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, ex: DocumentExtraction, meta: SourceMeta) -> "DocFacts":
+        return cls(ex.doc_id,
+                   tuple((m.surface, m.name, m.anonymized, m.province or "", m.level, m.adcode) for m in ex.regions),
+                   ex.region, meta.region, tuple(m.name for m in ex.mechanisms),
+                   tuple((p.a, p.b) for p in ex.principle_pairs))
+
+
 class Resolver:
     """Resolution rules, primed with what the whole corpus says (order-independent)."""
 
-    def __init__(self, docs: Sequence[tuple[DocumentExtraction, SourceMeta]]):
+    def __init__(self, docs: Sequence[tuple[DocumentExtraction, SourceMeta]] = (),
+                 facts: Optional[Sequence[DocFacts]] = None):
+        """From the corpus's ``(extraction, meta)`` pairs, or from their :class:`DocFacts`."""
+        facts = list(facts) if facts is not None else [DocFacts.of(ex, meta) for ex, meta in docs]
         # county names repeat across provinces (鼓楼区 in 福建省 and 江苏省): a name the corpus
         # places in two provinces is qualified by its province, so the two never merge
         provinces: dict[str, set[str]] = defaultdict(set)
-        for ex, _ in docs:
-            for m in ex.regions:
-                if m.province and m.province != m.name and not (m.anonymized or is_anonymized(m.name)):
-                    provinces[m.name].add(m.province)
+        for f in facts:
+            for _surface, name, anonymized, province, _level, _adcode in f.regions:
+                if province and province != name and not (anonymized or is_anonymized(name)):
+                    provinces[name].add(province)
         self._ambiguous = {name for name, ps in provinces.items() if len(ps) > 1}
         self._doc_forms: dict[str, dict[str, str]] = {}
         self._doc_anon: dict[str, set[str]] = {}
         corpus: dict[str, set[str]] = defaultdict(set)
-        facts: dict[str, _RegionFacts] = defaultdict(_RegionFacts)
-        for ex, _meta in docs:
+        region_facts: dict[str, _RegionFacts] = defaultdict(_RegionFacts)
+        for f in facts:
             forms: dict[str, str] = {}
             anon: set[str] = set()
-            for surface, name, anonymized, province in sorted(
-                    (m.surface, m.name, m.anonymized, m.province or "") for m in ex.regions):
+            for surface, name, anonymized, province in sorted(r[:4] for r in f.regions):
                 if anonymized or is_anonymized(name):
                     anon.update((surface, name))
                     continue
@@ -228,7 +254,7 @@ class Resolver:
                 if not is_deictic(surface):
                     forms.setdefault(surface, canonical)
                     corpus[surface].add(canonical)
-            r = ex.region
+            r = f.region
             if r is not None:
                 if r.anonymized or is_anonymized(r.name):
                     anon.add(r.name)
@@ -237,23 +263,39 @@ class Resolver:
                     full = [n for n in sorted(set(forms.values())) if r.name in short_forms(n)]
                     forms[r.name] = full[0] if len(full) == 1 else r.name
                     corpus[r.name].add(forms[r.name])
-            for m in ex.regions:
-                if not (m.anonymized or is_anonymized(m.name)):
-                    facts[m.name].levels[m.level] += 1
-                    if m.adcode:
-                        facts[m.name].adcodes[m.adcode] += 1
-            self._doc_forms[ex.doc_id] = forms
-            self._doc_anon[ex.doc_id] = anon
+            for _surface, name, anonymized, _province, level, adcode in f.regions:
+                if not (anonymized or is_anonymized(name)):
+                    region_facts[name].levels[level] += 1
+                    if adcode:
+                        region_facts[name].adcodes[adcode] += 1
+            self._doc_forms[f.doc_id] = forms
+            self._doc_anon[f.doc_id] = anon
         for name in sorted({n for names in corpus.values() for n in names}):
             for short in short_forms(name):
                 corpus[short].add(name)
         # a written form names a region corpus-wide only if it names exactly one (吉林: 吉林省 or 吉林市?)
         self._corpus_forms = {form: next(iter(names)) for form, names in corpus.items() if len(names) == 1}
-        self._facts = facts
+        self._facts = region_facts
         self._max_form = max((len(f) for f in self._corpus_forms), default=0)
-        self._doc_regions = {ex.doc_id: self._resolve_doc_region(ex, meta) for ex, meta in docs}
-        self._mechanism_keys = self._attested_mechanisms(docs)
-        self._principle_orientation = self._orientations(docs)
+        self._doc_regions = {f.doc_id: self._resolve_doc_region(f) for f in facts}
+        self._mechanism_keys = {strip_quotes(self._mechanism_base(name)[0]) for f in facts for name in f.mechanisms}
+        self._principle_orientation = self._orientations(facts)
+
+    def same_context(self, other: "Resolver", except_docs: Iterable[str] = ()) -> bool:
+        """True if every document but ``except_docs`` resolves the same under ``other``.
+
+        What one document's mentions resolve to depends on it and on the corpus-wide
+        tables (ambiguous county names, region forms, attested mechanisms, principle
+        orientations) and its own region; a rebuild may reuse the graph of unchanged
+        documents only when none of these moved.
+        """
+        skip = set(except_docs)
+        if (self._ambiguous, self._corpus_forms, self._mechanism_keys, self._principle_orientation) != (
+                other._ambiguous, other._corpus_forms, other._mechanism_keys, other._principle_orientation):
+            return False
+        mine = {d: r for d, r in self._doc_regions.items() if d not in skip}
+        theirs = {d: r for d, r in other._doc_regions.items() if d not in skip}
+        return mine == theirs
 
     # ------------------------------------------------------------------ regions
     def qualified(self, name: str, province: Optional[str]) -> str:
@@ -313,22 +355,22 @@ class Resolver:
             rule = "region.canonical_name"
         return Resolved(canonical, canonical, (m.surface,), rule, canonical)
 
-    def _resolve_doc_region(self, ex: DocumentExtraction, meta: SourceMeta) -> Optional[DocRegion]:
-        if ex.region is not None:
-            r = ex.region
-            name = r.name if (r.anonymized or is_anonymized(r.name)) else (self.region_canonical(r.name, ex.doc_id) or r.name)
+    def _resolve_doc_region(self, f: DocFacts) -> Optional[DocRegion]:
+        if f.region is not None:
+            r = f.region
+            name = r.name if (r.anonymized or is_anonymized(r.name)) else (self.region_canonical(r.name, f.doc_id) or r.name)
             anonymized = r.anonymized or is_anonymized(name)
-            return DocRegion(scoped(name, ex.doc_id) if anonymized else name, name, r.level, anonymized,
+            return DocRegion(scoped(name, f.doc_id) if anonymized else name, name, r.level, anonymized,
                              r.adcode, r.method, tuple(r.evidence))
-        if meta.region:
-            name = meta.region
+        if f.meta_region:
+            name = f.meta_region
             anonymized = is_anonymized(name)
             if not anonymized:
-                name = self.region_canonical(name, ex.doc_id) or name
+                name = self.region_canonical(name, f.doc_id) or name
             facts = self._facts.get(name)
             level = majority(facts.levels) if facts else None
             adcode = majority(facts.adcodes) if facts else None
-            return DocRegion(scoped(name, ex.doc_id) if anonymized else name, name,
+            return DocRegion(scoped(name, f.doc_id) if anonymized else name, name,
                              level or level_from_name(name), anonymized, adcode, "manifest", ())
         return None
 
@@ -397,9 +439,6 @@ class Resolver:
             applied.append("scope_prefix")
         return display, applied
 
-    def _attested_mechanisms(self, docs: Sequence[tuple[DocumentExtraction, SourceMeta]]) -> set[str]:
-        return {strip_quotes(self._mechanism_base(m.name)[0]) for ex, _ in docs for m in ex.mechanisms}
-
     def mechanism(self, name: str, doc_id: str) -> Resolved:
         display, applied = self._mechanism_base(name)
         split = self.split_region_prefix(display, doc_id)
@@ -426,11 +465,11 @@ class Resolver:
         return Resolved(key, key, (name,), _rule("event", applied))
 
     @staticmethod
-    def _orientations(docs: Sequence[tuple[DocumentExtraction, SourceMeta]]) -> dict[frozenset, tuple[str, str]]:
+    def _orientations(facts: Sequence[DocFacts]) -> dict[frozenset, tuple[str, str]]:
         counts: dict[frozenset, Counter] = defaultdict(Counter)
-        for ex, _ in docs:
-            for p in ex.principle_pairs:
-                a, b = strip_quotes(p.a), strip_quotes(p.b)
+        for f in facts:
+            for pa, pb in f.principles:
+                a, b = strip_quotes(pa), strip_quotes(pb)
                 counts[frozenset((a, b))][(a, b)] += 1
         # the orientation written most often; a tie goes to the one that sorts first
         return {k: min(c, key=lambda ab: (-c[ab], f"{ab[0]}与{ab[1]}")) for k, c in counts.items()}
