@@ -697,13 +697,9 @@ def paused_gc() -> Iterator[None]:
 def build_graph(extractions: Sequence[DocumentExtraction],
                 metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None) -> KnowledgeGraph:
     """The knowledge graph of ``extractions`` (see the module docstring)."""
-    with paused_gc():
-        docs = _pair(extractions, metas)
-        resolver = Resolver(docs)
-        builder = _Builder()
-        for ex, meta in docs:
-            _add_document(builder, resolver, ex, meta)
-        return builder.finish()
+    from kg.graph.update import build_with_state
+
+    return build_with_state(extractions, metas)[0]
 
 
 # --------------------------------------------------------------------------- incremental use

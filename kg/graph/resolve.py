@@ -213,13 +213,17 @@ class DocFacts:
     meta_region: Optional[str]
     mechanisms: tuple[str, ...]
     principles: tuple[tuple[str, str], ...]
+    names: tuple[str, ...] = ()  # names whose region prefix resolution looks up (bodies, posts)
 
     @classmethod
     def of(cls, ex: DocumentExtraction, meta: SourceMeta) -> "DocFacts":
+        names = {m.name for m in ex.organizations}
+        names.update(strip_quotes(m.full_name) for m in ex.organizations if m.full_name)
+        names.update(m.org.strip() for m in ex.officials if m.org)
         return cls(ex.doc_id,
                    tuple((m.surface, m.name, m.anonymized, m.province or "", m.level, m.adcode) for m in ex.regions),
                    ex.region, meta.region, tuple(m.name for m in ex.mechanisms),
-                   tuple((p.a, p.b) for p in ex.principle_pairs))
+                   tuple((p.a, p.b) for p in ex.principle_pairs), tuple(sorted(names)))
 
 
 class Resolver:
@@ -281,21 +285,37 @@ class Resolver:
         self._mechanism_keys = {strip_quotes(self._mechanism_base(name)[0]) for f in facts for name in f.mechanisms}
         self._principle_orientation = self._orientations(facts)
 
-    def same_context(self, other: "Resolver", except_docs: Iterable[str] = ()) -> bool:
-        """True if every document but ``except_docs`` resolves the same under ``other``.
+    def affected(self, other: "Resolver", facts: Iterable[DocFacts]) -> set[str]:
+        """The documents of ``facts`` whose mentions may resolve differently under ``other``.
 
-        What one document's mentions resolve to depends on it and on the corpus-wide
-        tables (ambiguous county names, region forms, attested mechanisms, principle
-        orientations) and its own region; a rebuild may reuse the graph of unchanged
-        documents only when none of these moved.
+        A document's resolution reads its own facts, its region and a few corpus-wide
+        tables (county names placed in two provinces, region forms, attested mechanism
+        names, principle orientations). Where a table differs, the documents that look up
+        a differing entry are affected (a name starting with a changed region form, a
+        mechanism ending in a changed name ...): a slight over-estimate, never an under-one.
         """
-        skip = set(except_docs)
-        if (self._ambiguous, self._corpus_forms, self._mechanism_keys, self._principle_orientation) != (
-                other._ambiguous, other._corpus_forms, other._mechanism_keys, other._principle_orientation):
-            return False
-        mine = {d: r for d, r in self._doc_regions.items() if d not in skip}
-        theirs = {d: r for d, r in other._doc_regions.items() if d not in skip}
-        return mine == theirs
+        forms = tuple(f for f in self._corpus_forms.keys() | other._corpus_forms.keys()
+                      if self._corpus_forms.get(f) != other._corpus_forms.get(f))
+        ambiguous = self._ambiguous ^ other._ambiguous
+        mechanisms = tuple(self._mechanism_keys ^ other._mechanism_keys)
+        pairs = {k for k in self._principle_orientation.keys() | other._principle_orientation.keys()
+                 if self._principle_orientation.get(k) != other._principle_orientation.get(k)}
+        # region prefixes nest (吉林省长春市…): a changed form may sit anywhere in a name
+        form_re = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None
+        out = set()
+        for f in facts:
+            d = f.doc_id
+            if self._doc_regions.get(d) != other._doc_regions.get(d):
+                out.add(d)
+            elif ambiguous and any(r[1] in ambiguous for r in f.regions):
+                out.add(d)
+            elif pairs and any(frozenset((strip_quotes(a), strip_quotes(b))) in pairs for a, b in f.principles):
+                out.add(d)
+            elif mechanisms and any(strip_quotes(n).endswith(mechanisms) for n in f.mechanisms):
+                out.add(d)
+            elif form_re is not None and any(form_re.search(n) for n in (*f.names, *f.mechanisms)):
+                out.add(d)
+        return out
 
     # ------------------------------------------------------------------ regions
     def qualified(self, name: str, province: Optional[str]) -> str:
