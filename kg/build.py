@@ -52,6 +52,8 @@ class BuildReport(BaseModel):
     nodes: int = 0
     edges: int = 0
     outputs: list[str] = Field(default_factory=list)
+    updated: bool = Field(False, description="True if the last build's graph and exports were updated for the "
+                                              "documents that changed rather than built afresh")
     seconds: dict[str, float] = Field(default_factory=dict, description="Wall-clock time of each build stage")
     cpu_seconds: dict[str, float] = Field(default_factory=dict,
                                           description="load / normalise / extract time summed over documents")
@@ -74,7 +76,7 @@ class BuildReport(BaseModel):
                 kinds[d.kind or "error"] = kinds.get(d.kind or "error", 0) + 1
             extra = f", {len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
         cached = sum(1 for d in self.documents if d.status == "cached")
-        cache = f" ({cached} from cache)" if cached else ""
+        cache = f" ({cached} from cache{', graph updated' if self.updated else ''})" if cached else ""
         return (f"Built {self.out}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
                 f"{self.edges} edges in {total:.1f} s")
 
@@ -88,6 +90,8 @@ class _Outcome:
     kind: Optional[str] = None
     seconds: Optional[dict[str, float]] = None
     data: Optional[dict] = None  # the extraction as plain data, on its way back from a worker
+    cache_name: Optional[str] = None  # its extraction's file in the cache (content hash)
+    kept: bool = False  # unchanged since the last build: its extraction was not even read
 
 
 # ----------------------------------------------------------------------------- cache
@@ -216,11 +220,14 @@ def extract_all(
     cache_dir: Optional[Path] = None,
     progress: Optional[Callable[[int], None]] = None,
     max_bytes: Optional[int] = None,
+    keep: Optional[Callable[[SourceMeta, str], bool]] = None,
 ) -> list[_Outcome]:
     """Extract every document (cached ones are read back), preserving input order.
 
     A file whose bytes repeat an earlier document's is skipped as a duplicate: its
-    evidence would only double-count the first one's.
+    evidence would only double-count the first one's. A document for which
+    ``keep(meta, cache name)`` is true is neither extracted nor read (``kept``): the
+    last build's graph already holds it.
     """
     outcomes: list[Optional[_Outcome]] = [None] * len(documents)
     todo: list[tuple[int, tuple[str, SourceMeta, Optional[str], Optional[int]]]] = []
@@ -237,11 +244,17 @@ def extract_all(
             first_with[sha] = meta.file
         if cache_dir is not None:
             if sha:
-                cache_file = cache_dir / _cache_name(meta, sha)
+                name = _cache_name(meta, sha)
+                cache_file = cache_dir / name
+                if keep is not None and keep(meta, name):
+                    outcomes[i] = _Outcome(meta, None, "cached", cache_name=name, kept=True)
+                    if progress:
+                        progress(1)
+                    continue
                 if cache_file.exists():
                     ex = _read_cache(cache_file, meta)
                     if ex is not None:
-                        outcomes[i] = _Outcome(meta, ex, "cached")
+                        outcomes[i] = _Outcome(meta, ex, "cached", cache_name=name)
                         if progress:
                             progress(1)
                         continue
@@ -251,12 +264,15 @@ def extract_all(
         _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
         # the largest documents first, one at a time: no worker is left with a long tail alone
         by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
+        futures_cache = {i: job[2] for i, job in todo}
         with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
             futures = {pool.submit(_work_remote, job): i for i, job in by_size}
             for future in as_completed(futures):
                 out = future.result()
                 if out.data is not None:
                     out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
+                cache_file = futures_cache[futures[future]]
+                out.cache_name = Path(cache_file).name if cache_file else None
                 outcomes[futures[future]] = out
                 if progress:
                     progress(1)
@@ -267,6 +283,7 @@ def extract_all(
         try:
             for i, job in todo:
                 outcomes[i] = _work(job)
+                outcomes[i].cache_name = Path(job[2]).name if job[2] else None  # type: ignore[union-attr]
                 if progress:
                     progress(1)
         finally:
@@ -316,7 +333,7 @@ def build(
     """Build the graph of ``sources`` into ``out`` and return what happened."""
     from kg.io.atomic import atomic_write_text
     from kg.io.loader import discover
-    from kg.summary import summarise, summary_json
+    from kg.summary import summarise
 
     t0 = time.perf_counter()
     out_dir = prepare_output_dir(out)
@@ -329,11 +346,23 @@ def build(
         cache_dir.mkdir(exist_ok=True)
     report.seconds["discover"] = time.perf_counter() - t0
 
+    state = None
+    if cache_dir is not None:
+        from kg.state import code_fingerprint, load_state
+
+        t = time.perf_counter()
+        state = load_state(cache_dir, code_fingerprint(extractor_fingerprint()))
+        report.seconds["state"] = time.perf_counter() - t
+    keep = None
+    if state is not None:
+        known = state.docs
+        keep = lambda meta, name: known.get(meta.id) == (name, meta)  # noqa: E731
+
     t = time.perf_counter()
     bar = progress_factory(len(found.documents)) if progress_factory else None
     try:
         outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir,
-                               progress=(bar.update if bar else None), max_bytes=max_doc_bytes)
+                               progress=(bar.update if bar else None), max_bytes=max_doc_bytes, keep=keep)
     finally:
         if bar:
             bar.close()
@@ -343,38 +372,85 @@ def build(
         for k, v in (o.seconds or {}).items():
             report.cpu_seconds[k] = report.cpu_seconds.get(k, 0.0) + v
     report.cpu_seconds = {k: round(v, 3) for k, v in report.cpu_seconds.items()}
-    extractions = []
+    built = [o for o in outcomes if o.extraction is not None or o.kept]
+
+    t = time.perf_counter()
+    from kg.export import FILES, write_all
+    from kg.export.records import ExportIndex, Reuse
+    from kg.graph.build import Snapshot
+    from kg.summary import join_summary_items, summary_item
+
+    changed = _update_graph(state, built, cache_dir) if state is not None and cache_dir is not None else None
+    reuse: dict[str, Reuse] = {}
+    if changed is not None:
+        assert state is not None
+        result, dirty, fresh = changed
+        report.updated = True
+        if state.order is not None:
+            positions = state.order.positions()
+            for name in FILES:
+                got = state.export_bytes(out_dir, name)
+                if got is not None:
+                    try:
+                        reuse[name] = Reuse(got[0], got[1], state.order, dirty, positions)
+                    except ValueError:
+                        pass  # an index out of step with the file: render that file in full
+        # the whole graph is made only for the views, or when an export must be rendered in full
+        kgraph = result.graph if views or len(reuse) < len(FILES) else result.snapshot()
+        ids = {o.meta.id for o in built}
+        items = {d: v for d, v in state.summaries.items() if d in ids and d not in fresh}
+    else:
+        _read_kept(built, {m.id: p for p, m in found.documents}, cache_dir, jobs, max_doc_bytes)
+        built = [o for o in built if o.extraction is not None]
+        from kg.graph.update import build_with_state
+
+        kgraph, graph_state = build_with_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
+        if cache_dir is not None:
+            from kg.state import BuildState, code_fingerprint
+
+            state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
+        items, fresh = {}, {o.meta.id for o in built}
+    for o in built:
+        if o.meta.id in fresh:
+            assert o.extraction is not None
+            items[o.meta.id] = (o.meta.file, summary_item(summarise(o.extraction)))
+    if isinstance(kgraph, Snapshot):
+        report.nodes, report.edges = len(kgraph.nodes), len(kgraph.edges)
+    else:
+        report.nodes, report.edges = kgraph.graph.number_of_nodes(), kgraph.graph.number_of_edges()
+    report.seconds["graph"] = time.perf_counter() - t
     for meta, err in found.skipped:
         report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
                                                kind=err.kind))
     for o in outcomes:
         report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status, reason=o.reason,
                                                kind=o.kind))
-        if o.extraction is not None:
-            extractions.append((o.meta, o.extraction))
     report.documents.sort(key=lambda d: d.file)
     if cache_dir is not None:
         _prune_cache(cache_dir, {(_cache_name(m, sha)) for p, m in found.documents if (sha := _file_sha(p))})
 
     t = time.perf_counter()
-    from kg.graph.build import build_graph
-
-    kgraph = build_graph([ex for _, ex in extractions], [m for m, _ in extractions])
-    report.nodes = kgraph.graph.number_of_nodes()
-    report.edges = kgraph.graph.number_of_edges()
-    report.seconds["graph"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    from kg.export import write_all
 
     def summaries() -> bytes:
-        found = sorted((summarise(ex) for _, ex in extractions), key=lambda s: s.file)
-        return (summary_json(found) + "\n").encode("utf-8")
+        ordered = [text for _, text in sorted(items.values())]
+        return (join_summary_items(ordered) + "\n").encode("utf-8")
 
-    written = [Path(p) for p in write_all(kgraph, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries})]
+    index = ExportIndex()
+    written = [Path(p) for p in write_all(kgraph, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries},
+                                          reuse=reuse, index=index)]
     report.seconds["export"] = time.perf_counter() - t
+    if state is not None and cache_dir is not None:
+        from kg.state import save_state
+
+        state.docs = {o.meta.id: (o.cache_name, o.meta) for o in built if o.cache_name}
+        state.summaries = items
+        t = time.perf_counter()
+        state.record_exports(out_dir, index)
+        save_state(cache_dir, state)
+        report.seconds["state"] = report.seconds.get("state", 0.0) + time.perf_counter() - t
 
     if views:
+        assert not isinstance(kgraph, Snapshot)
         t = time.perf_counter()
         from kg.views import render_views
 
@@ -384,6 +460,60 @@ def build(
     report.seconds = {k: round(v, 3) for k, v in report.seconds.items()}
     atomic_write_text(out_dir / REPORT_NAME, report.model_dump_json(indent=2) + "\n")
     return report
+
+
+def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Optional[Path], jobs: int,
+               max_bytes: Optional[int]) -> None:
+    """Give every kept outcome its extraction (from the cache, or extracted again if it is gone)."""
+    again = []
+    for o in outcomes:
+        if o.kept and o.extraction is None:
+            ex = _read_cache(cache_dir / o.cache_name, o.meta) if cache_dir is not None and o.cache_name else None
+            if ex is None:
+                again.append(o)
+            o.extraction = ex
+    if again:
+        redo = extract_all([(paths[o.meta.id], o.meta) for o in again], jobs=jobs, cache_dir=cache_dir,
+                           max_bytes=max_bytes)
+        for o, new in zip(again, redo):
+            o.extraction, o.status, o.reason, o.kind = new.extraction, new.status, new.reason, new.kind
+
+
+def _update_graph(state, built: list[_Outcome], cache_dir: Path):
+    """``(update, dirty record keys, changed doc ids)`` by updating the last build's graph, or
+    None when a fresh build is due (much changed, an old extraction gone, too many documents
+    to re-resolve). Records not dirty may be copied from last time's exports."""
+    from kg.graph.update import update
+
+    current = {o.meta.id: o for o in built}
+    gone = [d for d in sorted(state.docs) if d not in current or not current[d].kept]
+    fresh = [o for o in built if not o.kept]
+    if len(gone) + len(fresh) > max(8, len(current) // 4):
+        return None  # a fresh build costs about as much
+    remove = []
+    for d in gone:
+        name, meta = state.docs[d]
+        ex = _read_cache(cache_dir / name, meta)
+        if ex is None:
+            return None
+        remove.append((ex, meta))
+
+    def load(doc_id: str):
+        o = current.get(doc_id)
+        ex = _read_cache(cache_dir / o.cache_name, o.meta) if o is not None and o.kept and o.cache_name else None
+        return (ex, o.meta) if ex is not None else None
+
+    result = update(state.graph, remove, [(o.extraction, o.meta) for o in fresh], load=load,
+                    max_affected=max(8, len(current) // 10))
+    if result is None:
+        return None
+    changed = set(gone) | {o.meta.id for o in fresh}
+    # records that may differ from last time: touched elements, and the mentions of the
+    # documents that changed (their ids are local, so nobody else's moved)
+    dirty = set(result.touched)
+    if state.order is not None:
+        dirty.update(("p", pid) for pid in state.order.provenance if pid.rpartition("#")[0] in changed)
+    return result, dirty, changed
 
 
 def _prune_cache(cache_dir: Path, keep: set[str]) -> None:

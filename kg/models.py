@@ -96,6 +96,38 @@ class Provenance(_Model):
     sentence_quote: str = Field(description="That sentence as written in the original text")
 
 
+_PROV_FIELDS = frozenset(Provenance.model_fields)
+_new_provenance = Provenance.__new__
+_set = object.__setattr__
+# what makes the direct construction below equal to model_construct (else it falls back to it)
+_PLAIN_MODEL = (not Provenance.__pydantic_post_init__ and not Provenance.__private_attributes__
+                and Provenance.model_config.get("extra") != "allow"
+                and all(f.alias is None and f.validation_alias is None and f.is_required()
+                        for f in Provenance.model_fields.values()))
+
+
+def trusted_provenance(fields: dict) -> Provenance:
+    """``Provenance.model_construct(**fields)`` for a complete, trusted ``fields``, at a third of
+    its cost: the state pydantic's model_construct sets on a model without aliases, defaults,
+    extras, private attributes or post-init hook (as Provenance is), set directly. For
+    values made by kg itself (the extractors, a build's own saved state), never for input.
+
+    >>> f = dict(doc_id="d", rule="r", start=0, end=2, orig_start=0, orig_end=2, quote="应急",
+    ...          sentence="应急。", sentence_start=0, sentence_quote="应急。")
+    >>> p = trusted_provenance(f)
+    >>> p == Provenance(**f) == Provenance.model_construct(**f), p.model_fields_set == set(f)
+    (True, True)
+    """
+    if not _PLAIN_MODEL:
+        return Provenance.model_construct(**fields)
+    p = _new_provenance(Provenance)
+    _set(p, "__dict__", fields)
+    _set(p, "__pydantic_fields_set__", set(_PROV_FIELDS))
+    _set(p, "__pydantic_extra__", None)
+    _set(p, "__pydantic_private__", None)
+    return p
+
+
 class Item(_Model):
     prov: Provenance
 

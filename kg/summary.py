@@ -109,5 +109,19 @@ def summary_dict(summary: DocumentSummary) -> dict:
 
 
 def summary_json(summaries: list[DocumentSummary]) -> str:
-    """A JSON array of summaries (UTF-8 text, indent 2, Chinese unescaped)."""
-    return json.dumps([summary_dict(s) for s in summaries], ensure_ascii=False, indent=2)
+    """A JSON array of summaries (UTF-8 text, indent 2, Chinese unescaped).
+
+    >>> summary_json([]) == json.dumps([])
+    True
+    """
+    return join_summary_items([summary_item(s) for s in summaries])
+
+
+def summary_item(summary: DocumentSummary) -> str:
+    """One summary as an element of :func:`summary_json`'s array (kept per document by a build)."""
+    return "  " + json.dumps(summary_dict(summary), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+def join_summary_items(items: list[str]) -> str:
+    """The array of :func:`summary_item` texts: what ``json.dumps(list, indent=2)`` writes."""
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"

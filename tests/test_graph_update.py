@@ -81,7 +81,8 @@ def test_a_changed_document_and_a_pickled_state_give_the_fresh_graph():
     assert result is not None
     pairs[i] = new
     assert render_all(result.graph) == _exports([ex for ex, _ in pairs], [m for _, m in pairs])
-    assert ("n", "Document:000_hunan") in result.touched
+    assert render_all(result.snapshot()) == render_all(result.graph)  # the builder's own snapshot, fully rendered
+    assert ("n", "Document:000_hunan") in result.touched and result.docs == {"000_hunan"}
     assert not any(k[0] == "n" and k[1] == "Region:吉林省" for k in result.touched)
     # and once more on the updated state (the new document out again, the old one back)
     again = update(state, [new], [_pairs()[i]])

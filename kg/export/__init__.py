@@ -16,11 +16,12 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Optional
+from typing import Any, Callable, Iterator, Mapping, Optional
 
 from kg.errors import OutputError
 from kg.export.graphml import encode_chunks, iter_graphml, read_graphml, render_graphml, write_graphml
 from kg.export.nodelink import iter_node_link, read_node_link, render_node_link, write_node_link
+from kg.export.records import ExportIndex, FileIndex, KeyOrder, Reuse, assemble
 from kg.export.tables import TABLE_FILES, iter_table, read_tables, render_tables, write_tables
 from kg.graph.build import Snapshot, paused_gc
 from kg.graph.model import KnowledgeGraph
@@ -31,22 +32,26 @@ JSON_FILE = "graph.json"
 FILES = (GRAPHML_FILE, JSON_FILE) + TABLE_FILES
 
 
-def _renderers(kg: KnowledgeGraph) -> Iterator[tuple[str, Callable[[], bytes]]]:
-    snap = Snapshot.of(kg)  # sorted elements and the provenance table, shared by every file
-    yield GRAPHML_FILE, lambda: encode_chunks(iter_graphml(kg, snap))
-    yield JSON_FILE, lambda: encode_chunks(iter_node_link(kg, snap))
+def _pieces(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
+    snap = snap or Snapshot.of(kg)  # sorted elements and the provenance table, shared by every file
+    kg = snap.kg
+    yield GRAPHML_FILE, lambda: iter_graphml(kg, snap)
+    yield JSON_FILE, lambda: iter_node_link(kg, snap)
     for name in TABLE_FILES:
-        yield name, lambda name=name: encode_chunks(iter_table(kg, name, snap))
+        yield name, lambda name=name: iter_table(kg, name, snap)
 
 
-def render_all(kg: KnowledgeGraph) -> dict[str, bytes]:
-    """File name -> bytes of every export of ``kg``."""
+def render_all(kg: KnowledgeGraph | Snapshot) -> dict[str, bytes]:
+    """File name -> bytes of every export of ``kg`` (a graph, or a Snapshot already made)."""
     with paused_gc():
-        return {name: render() for name, render in _renderers(kg)}
+        snap = kg if isinstance(kg, Snapshot) else None
+        return {name: encode_chunks(pieces()) for name, pieces in _pieces(snap.kg if snap else kg, snap)}  # type: ignore[union-attr]
 
 
-def write_all(kg: KnowledgeGraph, out_dir: str | Path, jobs: int = 1,
-              extra: Optional[Mapping[str, Callable[[], bytes]]] = None) -> list[Path]:
+def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
+              extra: Optional[Mapping[str, Callable[[], bytes]]] = None,
+              reuse: Optional[Mapping[str, Reuse]] = None,
+              index: Optional[ExportIndex] = None) -> list[Path]:
     """Write every export of ``kg`` into ``out_dir`` (created if missing); returns the paths.
 
     ``extra`` maps further file names to functions giving their bytes (the build's
@@ -55,13 +60,25 @@ def write_all(kg: KnowledgeGraph, out_dir: str | Path, jobs: int = 1,
     a large corpus graph.json alone is hundreds of MB. With ``jobs > 1`` the files are
     shared out among that many forked processes (the graph is inherited, never copied
     or pickled); the bytes are the same as with one.
+
+    ``reuse`` gives, per file, the previous build's bytes and the records still valid
+    (copied instead of rendered, see :mod:`kg.export.records`); ``index``, if given,
+    receives each export's record index and their key order, for the next build. ``kg`` may be a
+    :class:`~kg.graph.build.Snapshot` already made (an incremental build's).
     """
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with paused_gc():
-            tasks = dict(_renderers(kg))
-            tasks.update(extra or {})
+            tasks: dict[str, _Task] = {}
+            snap = kg if isinstance(kg, Snapshot) else Snapshot.of(kg)
+            if index is not None:
+                index.order = KeyOrder([n for n, _ in snap.nodes], [(h, r, t) for h, r, t, _ in snap.edges],
+                                       list(snap.ids))
+            for name, pieces in _pieces(snap.kg, snap):
+                tasks[name] = lambda pieces=pieces, r=(reuse or {}).get(name): assemble(pieces(), r)
+            for name, render in (extra or {}).items():
+                tasks[name] = lambda render=render: (render(), None)
             names = sorted(tasks, key=lambda n: (-_COST.get(n, 1), n))
             if jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
                 done = _write_forked(tasks, names, out_dir, jobs)
@@ -69,8 +86,10 @@ def write_all(kg: KnowledgeGraph, out_dir: str | Path, jobs: int = 1,
                 done = [_write_one(tasks, name, out_dir) for name in names]
     except OSError as e:
         raise OutputError(getattr(e, "filename", None) or out_dir, f"cannot be written: {e.strerror or e}") from None
+    if index is not None:
+        index.files.update((Path(p).name, i) for p, i in done if i is not None)
     order = {name: i for i, name in enumerate(list(FILES) + sorted(extra or {}))}
-    return [Path(p) for p in sorted(done, key=lambda p: order[Path(p).name])]
+    return [Path(p) for p in sorted((p for p, _ in done), key=lambda p: order[Path(p).name])]
 
 
 # Relative rendering cost of each file (measured on a 1,000-document graph): the costliest
@@ -78,21 +97,24 @@ def write_all(kg: KnowledgeGraph, out_dir: str | Path, jobs: int = 1,
 _COST = {JSON_FILE: 15, GRAPHML_FILE: 11, "evidence.csv": 6, "provenance.csv": 5, "edges.csv": 3}
 
 # What a forked writer inherits from its parent (set just before the fork, cleared after).
-_FORK_TASKS: dict[str, Callable[[], bytes]] = {}
+_Task = Callable[[], tuple[bytes, Optional[FileIndex]]]
+_FORK_TASKS: dict[str, _Task] = {}
 _FORK_DIR: Optional[Path] = None
 
 
-def _write_one(tasks: Mapping[str, Callable[[], bytes]], name: str, out_dir: Path) -> str:
-    atomic_write_bytes(out_dir / name, tasks[name]())
-    return str(out_dir / name)
+def _write_one(tasks: Mapping[str, _Task], name: str, out_dir: Path) -> tuple[str, Optional[FileIndex]]:
+    data, index = tasks[name]()
+    atomic_write_bytes(out_dir / name, data)
+    return str(out_dir / name), index
 
 
-def _write_forked_one(name: str) -> str:
+def _write_forked_one(name: str) -> tuple[str, Optional[FileIndex]]:
     assert _FORK_DIR is not None
     return _write_one(_FORK_TASKS, name, _FORK_DIR)
 
 
-def _write_forked(tasks: Mapping[str, Callable[[], bytes]], names: list[str], out_dir: Path, jobs: int) -> list[str]:
+def _write_forked(tasks: Mapping[str, _Task], names: list[str], out_dir: Path,
+                  jobs: int) -> list[tuple[str, Optional[FileIndex]]]:
     global _FORK_DIR
     _FORK_TASKS.update(tasks)
     _FORK_DIR = out_dir

@@ -108,8 +108,8 @@ def _edge_json(snap: Snapshot, head: str, relation: str, tail: str, attrs: dict)
     return _dumps_record(_edge_record(snap, head, relation, tail, attrs))
 
 
-def _provenance_json(pid: str, p: Provenance) -> str:
-    return _dumps_record(_provenance_record(pid, p))
+def _provenance_json(snap: Snapshot, position: int) -> str:
+    return _dumps_record(_provenance_record(snap.ids[position], snap.prov_at(position)))
 
 
 def node_link_data(kg: KnowledgeGraph) -> dict[str, Any]:
@@ -156,7 +156,7 @@ def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Itera
     yield ',\n"graph": ' + _dumps(_graph_info(kg)) + ',\n"multigraph": true,\n"nodes": '
     yield from _block(Rec(("n", n), _node_json, (snap, n, attrs)) for n, attrs in snap.nodes)
     yield ',\n"provenance": '
-    yield from _block(Rec(("p", pid), _provenance_json, (pid, p)) for pid, p in zip(snap.ids, snap.provenance))
+    yield from _block(Rec(("p", pid), _provenance_json, (snap, i)) for i, pid in enumerate(snap.ids))
     yield "}\n"
 
 

@@ -159,8 +159,10 @@ def _edge_pieces(snap: Snapshot) -> Iterator[Any]:
         yield Rec(("e", head, rel, tail), _edge_line, (head, rel, tail, attrs, ecols))
 
 
-def _evidence_block(prefix: str, evidence: list, cells: Callable[[Provenance], str]) -> str:
-    return "".join([prefix + cells(p) + "\r\n" for p in evidence])
+def _evidence_block(evidence: Callable[..., list], key: tuple, cells: Callable[[Provenance], str]) -> str:
+    kind, where = ("node", (key[0], "", "", "")) if len(key) == 1 else ("edge", ("", *key))
+    prefix = _csv_line((kind, *where)) + ","
+    return "".join([prefix + cells(p) + "\r\n" for p in evidence(*key)])
 
 
 def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
@@ -175,26 +177,25 @@ def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
         return text
 
     for n, _ in snap.nodes:
-        yield Rec(("n", n), _evidence_block, (_csv_line(("node", n, "", "", "")) + ",", snap.node_evidence(n), cells))
+        yield Rec(("n", n), _evidence_block, (snap.node_evidence, (n,), cells))
     for head, rel, tail, _ in snap.edges:
-        yield Rec(("e", head, rel, tail), _evidence_block,
-                  (_csv_line(("edge", "", head, rel, tail)) + ",", snap.edge_evidence(head, rel, tail), cells))
+        yield Rec(("e", head, rel, tail), _evidence_block, (snap.edge_evidence, (head, rel, tail), cells))
 
 
 _PROV_INT_FLAGS = [f in _PROV_INTS for f in _PROV_FIELDS]
 
 
-def _provenance_line(pid: str, p: Provenance) -> str:
+def _provenance_line(snap: Snapshot, position: int) -> str:
     # integer cells never need quotes, so only the text cells are checked
-    fields = p.__dict__
-    return _csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+    fields = snap.prov_at(position).__dict__
+    return _csv_cell(snap.ids[position]) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
                                             for f, is_int in zip(_PROV_FIELDS, _PROV_INT_FLAGS)]) + "\r\n"
 
 
 def _provenance_pieces(snap: Snapshot) -> Iterator[Any]:
     yield _csv_line(PROVENANCE_HEADER) + "\r\n"
-    for pid, p in zip(snap.ids, snap.provenance):
-        yield Rec(("p", pid), _provenance_line, (pid, p))
+    for i, pid in enumerate(snap.ids):
+        yield Rec(("p", pid), _provenance_line, (snap, i))
 
 
 def _merge_pieces(snap: Snapshot) -> Iterator[Any]:

@@ -25,9 +25,10 @@ the same graph whatever order the documents come in.
 from __future__ import annotations
 
 import gc
+from collections import abc
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 import networkx as nx
 
@@ -43,7 +44,7 @@ from kg.graph.ontology import (
     node_attributes,
 )
 from kg.graph.resolve import Resolved, Resolver, majority, is_deictic, quote_count, region_label, strip_quotes
-from kg.models import DocumentExtraction, Provenance, SourceMeta
+from kg.models import DocumentExtraction, Provenance, SourceMeta, trusted_provenance
 
 _COMMON = set(NodeBase.model_fields)
 _EDGE_COMMON = {"relation", "docs", "count"}
@@ -95,6 +96,10 @@ class Snapshot:
         # the evidence lists keep their objects alive, so their ids stay valid for the snapshot
         return cls(kg, nodes, edges, [unique[k] for k in ordered], local_ids(k[0] for k in ordered),
                    {o: position[k] for o, k in keys.items()})
+
+    def prov_at(self, position: int) -> Provenance:
+        """Entry ``position`` of :attr:`provenance`."""
+        return self.provenance[position]
 
     def position(self, p: Provenance) -> int:
         """Position of ``p`` in :attr:`provenance`."""
@@ -211,6 +216,10 @@ class _Acc:
         # ``fixed`` values are a function of the element's id (its items, poles, figure; a
         # Document's own fields), so any document that still backs the element set them alike
 
+    def __reduce__(self) -> tuple:
+        # a tuple per accumulator: pickling slot by slot costs several times more on big graphs
+        return _restore_acc, (self.provs, self.docs, self.votes, self.ordered, self.sets, self.fixed)
+
     def copy(self) -> "_Acc":
         new = _Acc()
         new.provs, new.docs = set(self.provs), set(self.docs)
@@ -247,6 +256,10 @@ class _NodeAcc(_Acc):
         self.displays: dict[str, int] = {}
         self.written: set[tuple[str, str, str]] = set()  # (form, rule, doc id)
 
+    def __reduce__(self) -> tuple:
+        return _restore_node_acc, (self.type, self.displays, self.written, self.provs, self.docs, self.votes,
+                                   self.ordered, self.sets, self.fixed)
+
     def subtract(self, other: "_Acc", provs: Iterable[int], doc_id: str) -> None:
         super().subtract(other, provs, doc_id)
         assert isinstance(other, _NodeAcc)
@@ -256,6 +269,19 @@ class _NodeAcc(_Acc):
             else:
                 del self.displays[form]
         self.written = {w for w in self.written if w[2] != doc_id}
+
+
+def _restore_acc(provs, docs, votes, ordered, sets, fixed) -> _Acc:
+    acc = _Acc.__new__(_Acc)
+    acc.provs, acc.docs, acc.votes, acc.ordered, acc.sets, acc.fixed = provs, docs, votes, ordered, sets, fixed
+    return acc
+
+
+def _restore_node_acc(node_type, displays, written, provs, docs, votes, ordered, sets, fixed) -> _NodeAcc:
+    acc = _NodeAcc.__new__(_NodeAcc)
+    acc.type, acc.displays, acc.written = node_type, displays, written
+    acc.provs, acc.docs, acc.votes, acc.ordered, acc.sets, acc.fixed = provs, docs, votes, ordered, sets, fixed
+    return acc
 
 
 @dataclass
@@ -382,12 +408,13 @@ class _Builder:
         # pydantic objects costs several times more; ids of objects mean nothing later
         self.compact()
         state = dict(self.__dict__)
-        state.update(_provs=None, _by_object={})
+        state.update(_provs=None, _by_object={}, _index=None)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._provs = [None if k is None else _provenance_of_key(k) for k in self._keys]
+        self._provs = [None] * len(self._keys)  # made when first used (see _prov)
+        self._index = {k: i for i, k in enumerate(self._keys) if k is not None}
 
     # ------------------------------------------------------------------ the graph
     def _effective_edges(self) -> dict[tuple[str, str, str], _Acc]:
@@ -409,15 +436,68 @@ class _Builder:
                 self._add(acc, d.provs, d.doc_id)
         return edges
 
-    def finish(self) -> KnowledgeGraph:
-        edges = self._effective_edges()
-        # rank every provenance once, then each element's evidence is a sort of small ints
+    def _ranking(self) -> tuple[list[int], list[int]]:
+        """Live table indexes in evidence order, and each index's rank in it."""
         keys = self._keys
-        order = sorted((i for i in range(len(keys)) if keys[i] is not None), key=keys.__getitem__)
+        order = sorted((i for i in range(len(keys)) if keys[i] is not None), key=keys.__getitem__)  # type: ignore[arg-type]
         rank = [0] * len(keys)
         for r, i in enumerate(order):
             rank[i] = r
-        provs = self._provs
+        return order, rank
+
+    def _prov(self, i: int) -> Provenance:
+        """Table entry ``i`` (made from its key on first use after the builder was unpickled)."""
+        p = self._provs[i]
+        if p is None:
+            p = self._provs[i] = _provenance_of_key(self._keys[i])  # type: ignore[arg-type]
+        return p
+
+    @staticmethod
+    def _label(acc: _NodeAcc) -> str:
+        shown = acc.displays
+        return min(shown, key=lambda f: (-shown[f], -quote_count(f), len(f), f))
+
+    @classmethod
+    def _node_attrs(cls, nid: str, acc: _NodeAcc) -> dict[str, Any]:
+        label = cls._label(acc)
+        forms = {w for w, _, _ in acc.written}
+        forms.update(acc.displays)
+        specs = node_attributes(acc.type)
+        attrs: dict[str, Any] = {
+            "type": acc.type,
+            "label": label,
+            "aliases": sorted(f for f in forms if f and f != label and not is_deictic(f)),
+            "docs": sorted(acc.docs),
+            "count": len(acc.provs),
+        }
+        for name, spec in specs.items():
+            if name not in _COMMON:
+                attrs[name] = acc.attribute(name, spec.kind)
+        check_types(nid, attrs, specs)
+        return attrs
+
+    @staticmethod
+    def _edge_attrs(k: tuple[str, str, str], acc: _Acc) -> dict[str, Any]:
+        head, relation, tail = k
+        specs = edge_attributes(relation)
+        attrs = {"relation": relation, "docs": sorted(acc.docs), "count": len(acc.provs)}
+        for name, spec in specs.items():
+            if name not in _EDGE_COMMON:
+                attrs[name] = acc.attribute(name, spec.kind)
+        check_types(f"edge {head} -{relation}-> {tail}", attrs, specs)
+        return attrs
+
+    def _merge_records(self) -> list[MergeRecord]:
+        merges = [m for nid in self.nodes for m in _merges(nid, self._label(self.nodes[nid]), self.nodes[nid])]
+        merges.sort(key=lambda m: (m.node, m.alias, m.doc_id, m.rule))
+        return merges
+
+    def finish(self) -> KnowledgeGraph:
+        edges = self._effective_edges()
+        # rank every provenance once, then each element's evidence is a sort of small ints
+        _, rank = self._ranking()
+        provs = [p if p is not None or k is None else _provenance_of_key(k) for p, k in zip(self._provs, self._keys)]
+        self._provs = provs
 
         def evidence(acc: _Acc) -> list[Provenance]:
             return [provs[i] for i in sorted(acc.provs, key=rank.__getitem__)]  # type: ignore[misc]
@@ -426,41 +506,94 @@ class _Builder:
         g = kg.graph
         for nid in sorted(self.nodes):
             acc = self.nodes[nid]
-            ev = evidence(acc)
-            shown = acc.displays
-            label = min(shown, key=lambda f: (-shown[f], -quote_count(f), len(f), f))
-            forms = {w for w, _, _ in acc.written}
-            forms.update(shown)
-            specs = node_attributes(acc.type)
-            attrs: dict[str, Any] = {
-                "type": acc.type,
-                "label": label,
-                "aliases": sorted(f for f in forms if f and f != label and not is_deictic(f)),
-                "docs": sorted(acc.docs),
-                "count": len(ev),
-            }
-            for name, spec in specs.items():
-                if name not in _COMMON:
-                    attrs[name] = acc.attribute(name, spec.kind)
-            check_types(nid, attrs, specs)
-            g.add_node(nid, **attrs)
-            kg.evidence[node_key(nid)] = ev
-            kg.merges.extend(_merges(nid, label, acc))
+            g.add_node(nid, **self._node_attrs(nid, acc))
+            kg.evidence[node_key(nid)] = evidence(acc)
         for k in sorted(edges):
-            head, relation, tail = k
-            acc = edges[k]
-            ev = evidence(acc)
-            specs = edge_attributes(relation)
-            attrs = {"relation": relation, "docs": sorted(acc.docs), "count": len(ev)}
-            for name, spec in specs.items():
-                if name not in _EDGE_COMMON:
-                    attrs[name] = acc.attribute(name, spec.kind)
-            check_types(f"edge {head} -{relation}-> {tail}", attrs, specs)
-            g.add_edge(head, tail, key=relation, **attrs)
-            kg.evidence[edge_key(head, relation, tail)] = ev
-        kg.merges.sort(key=lambda m: (m.node, m.alias, m.doc_id, m.rule))
+            g.add_edge(k[0], k[2], key=k[1], **self._edge_attrs(k, edges[k]))
+            kg.evidence[edge_key(*k)] = evidence(edges[k])
+        kg.merges = self._merge_records()
         kg.documents = documents_from_graph(g)
         return kg
+
+    def snapshot(self, touched: set[tuple]) -> "Snapshot":
+        """What the exporters walk, without making the whole graph: elements in order, with
+        attributes and evidence worked out when a record is rendered (the ``touched`` ones,
+        or any other whose old record cannot be copied). The graph it carries holds the
+        merge records and documents only."""
+        order, rank = self._ranking()
+        ids = local_ids(self._keys[i][0] for i in order)  # type: ignore[index]
+        deferred: dict[tuple[str, str, str], list[_Deferred]] = {}
+        for d in self.deferred:
+            if d.tail in self.nodes and d.tail != d.head:
+                deferred.setdefault((d.head, d.relation, d.tail), []).append(d)
+
+        def edge_acc(k: tuple[str, str, str]) -> _Acc:
+            if k not in deferred:
+                return self.edges[k]
+            acc = self.edges[k].copy() if k in self.edges else _Acc()
+            for d in deferred[k]:
+                self._check(d.head, d.relation, d.tail)
+                self._add(acc, d.provs, d.doc_id)
+            return acc
+
+        kg = KnowledgeGraph()
+        kg.merges = self._merge_records()
+        kg.documents = {nid.split(":", 1)[1]: {f: (acc.fixed or {}).get(f) for f in ("file", "title", "date", "region")}
+                        for nid, acc in sorted(self.nodes.items()) if acc.type == "Document"}
+        nodes = [(nid, _LazyAttrs(self._node_attrs, nid, self.nodes[nid])) for nid in sorted(self.nodes)]
+        def edge_attrs(k: tuple[str, str, str]) -> dict[str, Any]:
+            return self._edge_attrs(k, edge_acc(k))
+
+        edges = [(k[0], k[1], k[2], _LazyAttrs(edge_attrs, k)) for k in sorted(self.edges.keys() | deferred.keys())]
+        return _BuilderSnapshot(kg, nodes, edges, [], ids, {}, self, order, rank, edge_acc)
+
+
+class _LazyAttrs(abc.Mapping):
+    """An element's attributes, worked out on first use (most records are copied, not rendered)."""
+
+    __slots__ = ("_make", "_args", "_value")
+
+    def __init__(self, make: Callable[..., dict], *args: Any) -> None:
+        self._make, self._args, self._value = make, args, None
+
+    def _get(self) -> dict:
+        if self._value is None:
+            self._value = self._make(*self._args)
+        return self._value
+
+    def __getitem__(self, name: str) -> Any:
+        return self._get()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+class _BuilderSnapshot(Snapshot):
+    """A :class:`Snapshot` read off a builder (see :meth:`_Builder.snapshot`)."""
+
+    def __init__(self, kg, nodes, edges, provenance, ids, _ids, builder, order, rank, edge_acc) -> None:
+        super().__init__(kg, nodes, edges, provenance, ids, _ids)
+        self._builder, self._order, self._rank, self._edge_acc = builder, order, rank, edge_acc
+
+    def prov_at(self, position: int) -> Provenance:
+        p = self._builder._prov(self._order[position])
+        self._ids[id(p)] = position
+        return p
+
+    def _evidence(self, acc: _Acc) -> list[Provenance]:
+        return [self.prov_at(self._rank[i]) for i in sorted(acc.provs, key=self._rank.__getitem__)]
+
+    def node_evidence(self, node: str) -> list[Provenance]:
+        return self._evidence(self._builder.nodes[node])
+
+    def edge_evidence(self, head: str, relation: str, tail: str) -> list[Provenance]:
+        return self._evidence(self._edge_acc((head, relation, tail)))
+
+    def position(self, p: Provenance) -> int:
+        return self._ids[id(p)]
 
 
 _PROV_KEY_FIELDS = ("doc_id", "start", "end", "orig_start", "orig_end", "rule", "quote",
@@ -469,8 +602,7 @@ _PROV_KEY_FIELDS = ("doc_id", "start", "end", "orig_start", "orig_end", "rule", 
 
 def _provenance_of_key(key: tuple) -> Provenance:
     """The Provenance whose :func:`prov_sort_key` is ``key`` (fields set directly: they were validated once)."""
-    p = Provenance.model_construct(**dict(zip(_PROV_KEY_FIELDS, key)))
-    return p
+    return trusted_provenance(dict(zip(_PROV_KEY_FIELDS, key)))
 
 
 # Names that may denote different entities in different texts: joining them across

@@ -15,9 +15,10 @@ build tests check byte for byte on every export.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
-from kg.graph.build import _add_document, _Builder, _pair, paused_gc
+from kg.graph.build import Snapshot, _add_document, _Builder, _pair, paused_gc
 from kg.graph.model import KnowledgeGraph
 from kg.graph.resolve import DocFacts, Resolver
 from kg.models import DocumentExtraction, SourceMeta
@@ -38,10 +39,20 @@ class GraphState:
 
 @dataclass
 class Update:
-    """The updated graph and the keys of every element whose record may have changed."""
+    """The updated state, and the keys of every element whose record may have changed."""
 
-    graph: KnowledgeGraph
+    builder: _Builder
     touched: set[tuple]  # ("n", node id) and ("e", head, relation, tail)
+    docs: set[str]  # the documents taken out or put in (re-done ones included)
+
+    @cached_property
+    def graph(self) -> KnowledgeGraph:
+        """The whole updated graph."""
+        return self.builder.finish()
+
+    def snapshot(self) -> Snapshot:
+        """What the exporters need, without making the whole graph (see ``_Builder.snapshot``)."""
+        return self.builder.snapshot(self.touched)
 
 
 def build_with_state(extractions: Sequence[DocumentExtraction],
@@ -106,4 +117,4 @@ def update(state: GraphState, remove: Sequence[Pair], add: Sequence[Pair],
         toggled = before.symmetric_difference(builder.nodes)
         touched.update(("e", d.head, d.relation, d.tail) for d in builder.deferred if d.tail in toggled)
         state.facts = facts
-        return Update(builder.finish(), touched)
+        return Update(builder, touched, {ex.doc_id for ex, _ in remove} | {ex.doc_id for ex, _ in added})

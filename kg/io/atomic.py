@@ -20,7 +20,9 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once: written files get the mode open() would give them, not mkstemp's 0600
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` by ``data`` in one step. ``durable=False`` skips the flush to disk:
+    for caches, where a file lost to a power cut only costs the time to make it again."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -28,7 +30,8 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fchmod(f.fileno(), 0o666 & ~_UMASK)
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -12,39 +12,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from kg.models import DocumentExtraction, NormalisedDocument, Provenance, RemovedSpan
+from kg.models import DocumentExtraction, NormalisedDocument, Provenance, RemovedSpan, trusted_provenance
 from kg.text.sentences import split_sentences
-
-
-_PROV_FIELDS = frozenset(Provenance.model_fields)
-_new_provenance = Provenance.__new__
-_set = object.__setattr__
-# what makes the direct construction below equal to model_construct (else it falls back to it)
-_PLAIN_MODEL = (not Provenance.__pydantic_post_init__ and not Provenance.__private_attributes__
-                and Provenance.model_config.get("extra") != "allow"
-                and all(f.alias is None and f.validation_alias is None and f.is_required()
-                        for f in Provenance.model_fields.values()))
-
-
-def _construct_provenance(fields: dict) -> Provenance:
-    """``Provenance.model_construct(**fields)`` for a complete, trusted ``fields``, at a third of
-    its cost: the state pydantic's model_construct sets on a model without aliases, defaults,
-    extras, private attributes or post-init hook (as Provenance is), set directly.
-
-    >>> f = dict(doc_id="d", rule="r", start=0, end=2, orig_start=0, orig_end=2, quote="应急",
-    ...          sentence="应急。", sentence_start=0, sentence_quote="应急。")
-    >>> p = _construct_provenance(f)
-    >>> p == Provenance(**f) == Provenance.model_construct(**f), p.model_fields_set == set(f)
-    (True, True)
-    """
-    if not _PLAIN_MODEL:
-        return Provenance.model_construct(**fields)
-    p = _new_provenance(Provenance)
-    _set(p, "__dict__", fields)
-    _set(p, "__pydantic_fields_set__", set(_PROV_FIELDS))
-    _set(p, "__pydantic_extra__", None)
-    _set(p, "__pydantic_private__", None)
-    return p
 
 
 @dataclass
@@ -92,7 +61,7 @@ class DocContext:
         original = self.norm.original
         # every field is computed here from checked offsets: skip pydantic's per-field validation
         # (this is the hottest constructor of the pipeline, one call per extracted mention)
-        return _construct_provenance({
+        return trusted_provenance({
             "doc_id": self.norm.meta.id, "rule": rule, "start": start, "end": end, "orig_start": os_,
             "orig_end": oe, "quote": original[os_:oe], "sentence": text[ss:se], "sentence_start": ss,
             "sentence_quote": original[qs:qe],

@@ -1,0 +1,122 @@
+"""What one build leaves for the next, so that a rebuild does work in proportion to the change.
+
+Kept in ``<out>/.kgcache/build-state.pickle`` (beside the per-document extraction cache):
+which documents were built from which cached extraction, the graph's
+:class:`~kg.graph.update.GraphState`, each export's record index with the size and
+modification time the file had when written, and each document's summary text. A
+rebuild that finds it (and finds the code unchanged) updates the graph for the documents
+that changed and copies every untouched record from the previous exports.
+
+The state is a cache: anything wrong with it (missing, unreadable, from other code, an
+export changed since) costs only speed, never correctness: the build then starts afresh.
+It is pickled because it is the builder's own objects; it lives in the tool's own cache
+directory, written atomically, and is only ever read back by the same code (fingerprint).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from kg.export.records import ExportIndex, FileIndex, KeyOrder
+from kg.graph.update import GraphState
+from kg.models import SourceMeta
+
+STATE_NAME = "build-state.pickle"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint(extractor: str) -> str:
+    """Hash of the extractor's fingerprint and the code that turns extractions into outputs."""
+    h = hashlib.sha256(extractor.encode())
+    root = resources.files("kg")
+    for sub in ("graph", "export"):
+        for entry in sorted((root / sub).iterdir(), key=lambda p: p.name):
+            if entry.is_file() and entry.name.endswith(".py"):
+                h.update(entry.name.encode())
+                h.update(entry.read_bytes())
+    for name in ("summary.py", "state.py", "build.py"):
+        h.update((root / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class BuildState:
+    fingerprint: str
+    docs: dict[str, tuple[str, SourceMeta]]  # doc id -> (cache file name, metadata) it was built from
+    graph: GraphState
+    exports: dict[str, tuple[int, int, FileIndex]] = field(default_factory=dict)  # file -> (size, mtime_ns, index)
+    order: Optional[KeyOrder] = None  # the elements' keys in the order the exports list them
+    summaries: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc id -> (file, summary JSON text)
+
+    def export_bytes(self, out_dir: Path, name: str) -> Optional[tuple[bytes, FileIndex]]:
+        """The previous build's bytes of export ``name`` and its index, if the file is as written then."""
+        recorded = self.exports.get(name)
+        if recorded is None:
+            return None
+        size, mtime, index = recorded
+        path = out_dir / name
+        try:
+            st = path.stat()
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return (data, index) if len(data) == size else None
+
+    def record_exports(self, out_dir: Path, index: ExportIndex) -> None:
+        self.exports = {}
+        self.order = index.order
+        for name, file_index in index.files.items():
+            try:
+                st = (out_dir / name).stat()
+            except OSError:
+                continue
+            self.exports[name] = (st.st_size, st.st_mtime_ns, file_index)
+
+
+def load_state(cache_dir: Path, fingerprint: str) -> Optional[BuildState]:
+    """The state the last build left in ``cache_dir``, if it is there, whole and from this code."""
+    from kg.graph.build import paused_gc
+
+    path = cache_dir / STATE_NAME
+    try:
+        with open(path, "rb") as f, paused_gc():  # a million objects that all survive: no collections
+            state = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged cache only costs speed: build afresh
+        return None
+    if not isinstance(state, BuildState) or state.fingerprint != fingerprint:
+        return None
+    return state
+
+
+def save_state(cache_dir: Path, state: BuildState) -> None:
+    """Write ``state`` atomically; a state that cannot be written only costs speed next time
+    (hence no flush to disk: a state lost to a power cut is unreadable or absent, and the
+    next build starts afresh)."""
+    from kg.graph.build import paused_gc
+    from kg.io.atomic import atomic_write_bytes
+
+    try:
+        with paused_gc():
+            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write_bytes(cache_dir / STATE_NAME, data, durable=False)
+    except OSError:
+        pass
+
+
+def drop_state(cache_dir: Path) -> None:
+    """Remove the state (before outputs it describes are rewritten by a build that keeps none)."""
+    try:
+        os.unlink(cache_dir / STATE_NAME)
+    except OSError:
+        pass

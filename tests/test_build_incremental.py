@@ -1,0 +1,134 @@
+"""kg.build with its state: a rebuild after a change updates the graph and copies unchanged
+records, and every output is byte for byte what a fresh build of the same sources gives."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.build import CACHE_DIR, build
+from kg.export import FILES
+from kg.state import STATE_NAME
+from tests.paths import SOURCES
+
+OUTPUTS = FILES + ("summaries.json",)
+
+
+def _fresh(src: Path, tmp: Path, **kw) -> Path:
+    out = tmp / "fresh"
+    shutil.rmtree(out, ignore_errors=True)
+    build(src, out, cache=False, **kw)
+    return out
+
+
+def _same(a: Path, b: Path, names=OUTPUTS) -> list[str]:
+    return [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    out = tmp_path / "out"
+    first = build(src, out, views=False)
+    assert not first.updated and (out / CACHE_DIR / STATE_NAME).is_file()
+    return src, out
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_changed_document_updates_the_graph_and_equals_a_fresh_build(corpus, tmp_path):
+    src, out = corpus
+    doc = sorted(src.glob("*.txt"))[1]
+    _append(doc, "\n全市生产安全事故起数同比下降12.5%，森林火灾受害面积为零。\n")
+    again = build(src, out, views=False)
+    assert again.updated
+    assert sorted(d.status for d in again.documents) == ["cached"] * 4 + ["extracted"]
+    assert "graph updated" in again.summary_line()
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_added_and_removed_documents(corpus, tmp_path):
+    src, out = corpus
+    docs = sorted(src.glob("*.txt"))
+    extra = src / "005_extra.txt"
+    extra.write_text(docs[0].read_text(encoding="utf-8").replace("湖南", "江西"), encoding="utf-8")
+    added = build(src, out, views=False)
+    assert added.built == 6
+    assert _same(out, _fresh(src, tmp_path)) == []
+    docs[3].unlink()
+    removed = build(src, out, views=False)
+    assert removed.built == 5
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_a_manifest_change_is_a_change_of_that_document(corpus, tmp_path):
+    src, out = corpus
+    manifest = src / "manifest.csv"
+    rows = list(csv.DictReader(manifest.open(encoding="utf-8")))
+    rows[2]["date"] = "2020-01-01"
+    with manifest.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    again = build(src, out, views=False)
+    assert again.updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_an_export_edited_by_hand_is_rendered_afresh(corpus, tmp_path):
+    src, out = corpus
+    (out / "graph.json").write_text("{}", encoding="utf-8")
+    _append(sorted(src.glob("*.txt"))[0], "\n全省生产安全事故起数同比下降。\n")
+    again = build(src, out, views=False)
+    assert again.updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", None])
+def test_a_damaged_or_missing_state_costs_only_speed(corpus, tmp_path, damage):
+    src, out = corpus
+    state = out / CACHE_DIR / STATE_NAME
+    if damage is None:
+        state.unlink()
+    else:
+        state.write_bytes(damage)
+    _append(sorted(src.glob("*.txt"))[4], "\n全省生产安全事故起数同比下降。\n")
+    again = build(src, out, views=False)
+    assert not again.updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+    assert state.stat().st_size > 1000  # and the next build has one again
+
+
+def test_a_lost_cache_entry_of_the_old_version_means_a_fresh_build(corpus, tmp_path):
+    src, out = corpus
+    for entry in (out / CACHE_DIR).glob("*.json"):
+        entry.unlink()
+    _append(sorted(src.glob("*.txt"))[2], "\n全省生产安全事故起数同比下降。\n")
+    again = build(src, out, views=False)
+    assert not again.updated
+    assert {d.status for d in again.documents} == {"extracted"}  # kept ones whose cache went were extracted again
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_parallel_update_with_views_equals_a_fresh_build(corpus, tmp_path):
+    src, out = corpus
+    _append(sorted(src.glob("*.txt"))[3], "\n全省生产安全事故起数同比下降。\n")
+    again = build(src, out, jobs=2, views=True)
+    assert again.updated
+    fresh = _fresh(src, tmp_path, views=True)
+    views = sorted(p.name for p in fresh.glob("*.html"))
+    assert views and _same(out, fresh, OUTPUTS + tuple(views)) == []
+
+
+def test_an_unchanged_rebuild_copies_everything(corpus, tmp_path):
+    src, out = corpus
+    before = {n: (out / n).read_bytes() for n in OUTPUTS}
+    again = build(src, out, views=False)
+    assert again.updated and {d.status for d in again.documents} == {"cached"}
+    assert {n: (out / n).read_bytes() for n in OUTPUTS} == before
