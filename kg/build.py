@@ -376,8 +376,10 @@ def build(
 
     t = time.perf_counter()
     from kg.export import FILES, write_all
-    from kg.export.records import ExportIndex, Reuse
+    from kg.export import key_order
+    from kg.export.records import KINDS, ExportIndex, Reuse, plan
     from kg.graph.build import Snapshot
+    from kg.graph.model import KnowledgeGraph
     from kg.summary import join_summary_items, summary_item
 
     changed = _update_graph(state, built, cache_dir) if state is not None and cache_dir is not None else None
@@ -386,17 +388,9 @@ def build(
         assert state is not None
         result, dirty, fresh = changed
         report.updated = True
-        if state.order is not None:
-            positions = state.order.positions()
-            for name in FILES:
-                got = state.export_bytes(out_dir, name)
-                if got is not None:
-                    try:
-                        reuse[name] = Reuse(got[0], got[1], state.order, dirty, positions)
-                    except ValueError:
-                        pass  # an index out of step with the file: render that file in full
         # the whole graph is made only for the views, or when an export must be rendered in full
-        kgraph = result.graph if views or len(reuse) < len(FILES) else result.snapshot()
+        whole = views or any(state.exports.get(name) is None for name in FILES)
+        kgraph = result.graph if whole else result.snapshot()
         ids = {o.meta.id for o in built}
         items = {d: v for d, v in state.summaries.items() if d in ids and d not in fresh}
     else:
@@ -410,14 +404,20 @@ def build(
 
             state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
         items, fresh = {}, {o.meta.id for o in built}
+    snap = kgraph if isinstance(kgraph, Snapshot) else Snapshot.of(kgraph)
+    order = key_order(snap)
+    if changed is not None and state is not None and state.order is not None:
+        segments = plan(state.order, order, dirty)
+        sizes = {kind: len(state.order.of(kind)) for kind in KINDS}
+        for name in FILES:
+            got = state.export_bytes(out_dir, name)
+            if got is not None:
+                reuse[name] = Reuse(got[0], got[1], segments, sizes)
     for o in built:
         if o.meta.id in fresh:
             assert o.extraction is not None
             items[o.meta.id] = (o.meta.file, summary_item(summarise(o.extraction)))
-    if isinstance(kgraph, Snapshot):
-        report.nodes, report.edges = len(kgraph.nodes), len(kgraph.edges)
-    else:
-        report.nodes, report.edges = kgraph.graph.number_of_nodes(), kgraph.graph.number_of_edges()
+    report.nodes, report.edges = len(snap.nodes), len(snap.edges)
     report.seconds["graph"] = time.perf_counter() - t
     for meta, err in found.skipped:
         report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
@@ -436,7 +436,7 @@ def build(
         return (join_summary_items(ordered) + "\n").encode("utf-8")
 
     index = ExportIndex()
-    written = [Path(p) for p in write_all(kgraph, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries},
+    written = [Path(p) for p in write_all(snap, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries},
                                           reuse=reuse, index=index)]
     report.seconds["export"] = time.perf_counter() - t
     if state is not None and cache_dir is not None:
@@ -450,7 +450,7 @@ def build(
         report.seconds["state"] = report.seconds.get("state", 0.0) + time.perf_counter() - t
 
     if views:
-        assert not isinstance(kgraph, Snapshot)
+        assert isinstance(kgraph, KnowledgeGraph)
         t = time.perf_counter()
         from kg.views import render_views
 
@@ -510,9 +510,11 @@ def _update_graph(state, built: list[_Outcome], cache_dir: Path):
     changed = set(gone) | {o.meta.id for o in fresh}
     # records that may differ from last time: touched elements, and the mentions of the
     # documents that changed (their ids are local, so nobody else's moved)
-    dirty = set(result.touched)
+    dirty: dict[str, set] = {"n": set(), "e": set(), "p": set()}
+    for key in result.touched:
+        dirty[key[0]].add(key[1] if key[0] == "n" else key[1:])
     if state.order is not None:
-        dirty.update(("p", pid) for pid in state.order.provenance if pid.rpartition("#")[0] in changed)
+        dirty["p"].update(pid for pid in state.order.provenance if pid.rpartition("#")[0] in changed)
     return result, dirty, changed
 
 

@@ -41,6 +41,11 @@ def _pieces(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[tup
         yield name, lambda name=name: iter_table(kg, name, snap)
 
 
+def key_order(snap: Snapshot) -> KeyOrder:
+    """The order the exports list ``snap``'s elements in (what an incremental build compares)."""
+    return KeyOrder([n for n, _ in snap.nodes], [(h, r, t) for h, r, t, _ in snap.edges], list(snap.ids))
+
+
 def render_all(kg: KnowledgeGraph | Snapshot) -> dict[str, bytes]:
     """File name -> bytes of every export of ``kg`` (a graph, or a Snapshot already made)."""
     with paused_gc():
@@ -73,8 +78,7 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
             tasks: dict[str, _Task] = {}
             snap = kg if isinstance(kg, Snapshot) else Snapshot.of(kg)
             if index is not None:
-                index.order = KeyOrder([n for n, _ in snap.nodes], [(h, r, t) for h, r, t, _ in snap.edges],
-                                       list(snap.ids))
+                index.order = key_order(snap)
             for name, pieces in _pieces(snap.kg, snap):
                 tasks[name] = lambda pieces=pieces, r=(reuse or {}).get(name): assemble(pieces(), r)
             for name, render in (extra or {}).items():

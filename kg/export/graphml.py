@@ -44,7 +44,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from kg.errors import ExportError
-from kg.export.records import Rec, encode_pieces
+from kg.export.records import Section, encode_pieces
 from kg.graph.build import Snapshot, documents_from_graph
 from kg.graph.model import KnowledgeGraph, edge_key
 from kg.graph.ontology import (
@@ -173,7 +173,7 @@ def _element(opening: str, closing: str, attrs: dict[str, Any], specs: dict[str,
 
 
 def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[Any]:
-    """The GraphML document of ``kg`` in pieces (text, and a :class:`Rec` per node or edge)."""
+    """The GraphML document of ``kg`` in pieces (text, and a :class:`Section` of nodes and of edges)."""
     snap = snap or Snapshot.of(kg)
     node_keys = _keys("node", all_node_attributes())
     edge_keys = _keys("edge", all_edge_attributes())
@@ -182,22 +182,20 @@ def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterato
         for name, (key_id, gtype) in keys.items():
             yield f'  <key id="{key_id}" for="{domain}" attr.name="{name}" attr.type="{gtype}"/>\n'
     yield '  <graph id="kg" edgedefault="directed">\n'
-    for n, attrs in snap.nodes:
-        yield Rec(("n", n), _node_element, (snap, n, attrs, node_keys))
-    for head, relation, tail, attrs in snap.edges:
-        yield Rec(("e", head, relation, tail), _edge_element, (snap, head, relation, tail, attrs, edge_keys))
+    def node(i: int) -> str:
+        n, attrs = snap.nodes[i]
+        return _element(f"    <node id={_attr(n)}>\n", "    </node>\n", attrs,
+                        node_attributes(attrs["type"]), node_keys, _summary(snap.node_evidence(n)))
+
+    def edge(i: int) -> str:
+        head, relation, tail, attrs = snap.edges[i]
+        opening = f"    <edge id={_attr(edge_key(head, relation, tail))} source={_attr(head)} target={_attr(tail)}>\n"
+        extra = {"label": relation, **_summary(snap.edge_evidence(head, relation, tail))}
+        return _element(opening, "    </edge>\n", attrs, edge_attributes(relation), edge_keys, extra)
+
+    yield Section("n", len(snap.nodes), node)
+    yield Section("e", len(snap.edges), edge)
     yield "  </graph>\n</graphml>\n"
-
-
-def _node_element(snap: Snapshot, n: str, attrs: dict, keys: dict) -> str:
-    return _element(f"    <node id={_attr(n)}>\n", "    </node>\n", attrs,
-                    node_attributes(attrs["type"]), keys, _summary(snap.node_evidence(n)))
-
-
-def _edge_element(snap: Snapshot, head: str, relation: str, tail: str, attrs: dict, keys: dict) -> str:
-    opening = f"    <edge id={_attr(edge_key(head, relation, tail))} source={_attr(head)} target={_attr(tail)}>\n"
-    extra = {"label": relation, **_summary(snap.edge_evidence(head, relation, tail))}
-    return _element(opening, "    </edge>\n", attrs, edge_attributes(relation), keys, extra)
 
 
 encode_chunks = encode_pieces

@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from pydantic import ValidationError
 
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks
-from kg.export.records import Rec, text_of
+from kg.export.records import Section, text_of
 from kg.graph.build import Snapshot, local_ids
 from kg.graph.model import KnowledgeGraph, edge_key, node_key
 from kg.graph.ontology import (
@@ -100,16 +100,8 @@ def _provenance_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
     return (_provenance_record(pid, p) for pid, p in zip(snap.ids, snap.provenance))
 
 
-def _node_json(snap: Snapshot, n: str, attrs: dict) -> str:
-    return _dumps_record(_node_record(snap, n, attrs))
-
-
-def _edge_json(snap: Snapshot, head: str, relation: str, tail: str, attrs: dict) -> str:
-    return _dumps_record(_edge_record(snap, head, relation, tail, attrs))
-
-
-def _provenance_json(snap: Snapshot, position: int) -> str:
-    return _dumps_record(_provenance_record(snap.ids[position], snap.prov_at(position)))
+def _block(kind: str, count: int, render: Callable[[int], str]) -> Section:
+    return Section(kind, count, render, opening="[\n", sep=",\n", closing="\n]", empty="[]")
 
 
 def node_link_data(kg: KnowledgeGraph) -> dict[str, Any]:
@@ -138,25 +130,16 @@ else:  # pragma: no cover - CPython always has the C encoder
     _dumps_record = _dumps
 
 
-def _block(records: Iterable[Rec]) -> Iterator[Any]:
-    sep = "[\n"
-    for record in records:
-        yield sep
-        yield record
-        sep = ",\n"
-    yield "\n]" if sep == ",\n" else "[]"
-
-
 def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[Any]:
-    """The node-link JSON text of ``kg`` in pieces (text, and a :class:`Rec` per element line)."""
+    """The node-link JSON text of ``kg`` in pieces (text, and a :class:`Section` per element list)."""
     snap = snap or Snapshot.of(kg)
     # top-level keys in sorted order, as json.dumps(sort_keys=True) would put them
     yield '{"directed": true,\n"edges": '
-    yield from _block(Rec(("e", h, r, t), _edge_json, (snap, h, r, t, attrs)) for h, r, t, attrs in snap.edges)
+    yield _block("e", len(snap.edges), lambda i: _dumps_record(_edge_record(snap, *snap.edges[i])))
     yield ',\n"graph": ' + _dumps(_graph_info(kg)) + ',\n"multigraph": true,\n"nodes": '
-    yield from _block(Rec(("n", n), _node_json, (snap, n, attrs)) for n, attrs in snap.nodes)
+    yield _block("n", len(snap.nodes), lambda i: _dumps_record(_node_record(snap, *snap.nodes[i])))
     yield ',\n"provenance": '
-    yield from _block(Rec(("p", pid), _provenance_json, (snap, i)) for i, pid in enumerate(snap.ids))
+    yield _block("p", len(snap.ids), lambda i: _dumps_record(_provenance_record(snap.ids[i], snap.prov_at(i))))
     yield "}\n"
 
 

@@ -1,13 +1,15 @@
-"""Export files as a sequence of keyed records, so a rebuild can reuse unchanged bytes.
+"""Export files as fixed text and sections of records, so a rebuild can reuse unchanged bytes.
 
-An exporter yields its file as pieces: plain ``str`` for fixed text (headers, separators)
-and a :class:`Rec` for each element (node ``("n", id)``, edge ``("e", head, relation,
-tail)``, mention ``("p", provenance id)``), whose text is made only when needed.
-:func:`assemble` turns the pieces into the file's bytes and a :class:`FileIndex` of where
-each record lies. Given the previous build's bytes and index and the keys whose records
-may have changed, it copies every other record from the old file instead of rendering it
-again (runs of neighbouring records in one piece): after one document of a thousand
-changed, almost everything is copied.
+An exporter yields its file as pieces: plain ``str`` for fixed text, and a :class:`Section`
+for each run of element records (nodes ``"n"``, edges ``"e"``, mentions ``"p"``), in the
+order of the build's :class:`KeyOrder`, with a separator between records. A record's text
+is made only when needed. :func:`assemble` turns the pieces into the file's bytes and a
+:class:`FileIndex` of where each record lies.
+
+Given the previous build's bytes and index and the records that may have changed (a
+:class:`Reuse`), it copies every other record from the old file: neighbouring records
+that were neighbours before are copied as one run, so after one document of a thousand
+changed, a file of a hundred thousand records is a handful of copies and a few renders.
 
 An element's record depends on the element alone (its attributes and the ids of its
 evidence, which are local to their documents), so a record the graph update did not touch
@@ -16,28 +18,34 @@ is byte-for-byte what a full render would give; the incremental build tests chec
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple, Optional
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional
+
+import numpy as np
+
+KINDS = ("n", "e", "p")
 
 
-class Rec(NamedTuple):
-    """One element's record: ``render(*args)`` gives its text; ``key`` names the element."""
+class Section(NamedTuple):
+    """``count`` records of one kind; ``render(i)`` gives record ``i``'s text."""
 
-    key: tuple
-    render: Callable[..., str]
-    args: tuple
+    kind: str
+    count: int
+    render: Callable[[int], str]
+    opening: str = ""
+    sep: str = ""
+    closing: str = ""
+    empty: str = ""  # the whole section's text when it has no record
 
 
 @dataclass
 class FileIndex:
-    """Where the records of one export lie: record ``i`` (in the order written) spans
-    ``starts[i]:ends[i]``. The records are the elements of ``sections`` (``"n"``, ``"e"``,
-    ``"p"``) in turn, each section in its key order (see :class:`KeyOrder`)."""
+    """Where the records of one export lie: the ``i``-th record written spans
+    ``starts[i]:ends[i]``; the records are the sections' in turn (kinds in ``sections``)."""
 
     sections: str
-    starts: array
-    ends: array
+    starts: np.ndarray
+    ends: np.ndarray
 
 
 @dataclass
@@ -48,13 +56,8 @@ class KeyOrder:
     edges: list[tuple[str, str, str]]
     provenance: list[str]
 
-    def positions(self) -> dict[str, dict[tuple, int]]:
-        return {"n": {("n", k): i for i, k in enumerate(self.nodes)},
-                "e": {("e", *k): i for i, k in enumerate(self.edges)},
-                "p": {("p", k): i for i, k in enumerate(self.provenance)}}
-
-    def sizes(self) -> dict[str, int]:
-        return {"n": len(self.nodes), "e": len(self.edges), "p": len(self.provenance)}
+    def of(self, kind: str) -> list:
+        return {"n": self.nodes, "e": self.edges, "p": self.provenance}[kind]
 
 
 @dataclass
@@ -65,100 +68,143 @@ class ExportIndex:
     files: dict[str, FileIndex] = field(default_factory=dict)
 
 
+Segment = tuple[int, int, int]  # new records [i0, i1) are old records [j0, j0 + i1 - i0) unchanged
+
+
+def plan(old: KeyOrder, new: KeyOrder, dirty: dict[str, set]) -> dict[str, list[Segment]]:
+    """Per kind, the runs of new records that are old ones unchanged, in order (one pass
+    per kind, shared by every file)."""
+    out: dict[str, list[Segment]] = {}
+    for kind in KINDS:
+        position = {k: j for j, k in enumerate(old.of(kind))}.get
+        bad = dirty.get(kind, set())
+        segments: list[Segment] = []
+        i0 = j0 = last = -2
+        for i, k in enumerate(new.of(kind)):
+            j = position(k)
+            if j is None or k in bad:
+                continue
+            if i == last + 1 and j == j0 + (i - i0):
+                last = i
+                continue
+            if i0 >= 0:
+                segments.append((i0, last + 1, j0))
+            i0, j0, last = i, j, i
+        if i0 >= 0:
+            segments.append((i0, last + 1, j0))
+        out[kind] = segments
+    return out
+
+
+@dataclass
 class Reuse:
-    """The previous build's bytes of one export, and which of its records are still valid."""
+    """The previous build's bytes of one export, its index, and the runs still valid."""
 
-    def __init__(self, old: bytes, index: FileIndex, order: KeyOrder, dirty: set[tuple],
-                 positions: Optional[dict[str, dict[tuple, int]]] = None) -> None:
-        self.old = old
-        self.index = index
-        self.dirty = dirty
-        self._positions = positions if positions is not None else order.positions()
-        sizes = order.sizes()
-        self._base: dict[str, int] = {}
-        base = 0
-        for section in index.sections:
-            self._base[section] = base
-            base += sizes[section]
-        if base != len(index.starts):
-            raise ValueError("the index does not match the key order")
+    old: bytes
+    index: FileIndex
+    segments: dict[str, list[Segment]]
+    sizes: dict[str, int]  # old record count per kind
 
-    def span(self, key: tuple) -> Optional[tuple[int, int]]:
-        """Where the old record of ``key`` lies, if it is there and still valid."""
-        if key in self.dirty:
-            return None
-        section = key[0]
-        base = self._base.get(section)
-        i = self._positions[section].get(key) if base is not None else None
-        if i is None:
-            return None
-        return self.index.starts[base + i], self.index.ends[base + i]
+    def bases(self) -> Optional[dict[str, int]]:
+        """Where each kind's records start in the index (None if it does not fit the key order)."""
+        out, base = {}, 0
+        for kind in self.index.sections:
+            out[kind] = base
+            base += self.sizes[kind]
+        return out if base == len(self.index.starts) else None
+
+
+def _records(section: Section) -> Iterator[str]:
+    for i in range(section.count):
+        yield section.render(i)
 
 
 def text_of(pieces: Iterable[Any]) -> str:
     """The whole text of ``pieces`` (every record rendered)."""
-    return "".join([p if type(p) is str else p.render(*p.args) for p in pieces])
+    out = []
+    for p in pieces:
+        if type(p) is str:
+            out.append(p)
+        elif p.count:
+            out.append(p.opening + p.sep.join(_records(p)) + p.closing)
+        else:
+            out.append(p.empty)
+    return "".join(out)
 
 
 def encode_pieces(pieces: Iterable[Any]) -> bytes:
-    """UTF-8 bytes of ``pieces``, each encoded as it comes (one copy of the text in memory)."""
-    return b"".join([(p if type(p) is str else p.render(*p.args)).encode("utf-8") for p in pieces])
+    """UTF-8 bytes of ``pieces``, each record encoded as it comes (one copy of the text in memory)."""
+    return assemble(pieces)[0]
 
 
 def assemble(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[bytes, FileIndex]:
-    """The file's bytes and its record index, copying valid records from ``reuse.old``."""
+    """The file's bytes and its record index, copying valid runs from ``reuse.old``."""
     parts: list[Any] = []
-    starts, ends = array("q"), array("q")
-    sections: list[str] = []
+    starts: list[Any] = []  # arrays (copied runs) and lists (rendered records) of offsets, in order
+    ends: list[Any] = []
+    kinds = []
     pos = 0
+    bases = reuse.bases() if reuse is not None else None
     old = memoryview(reuse.old) if reuse is not None else None
-    # (what Reuse.span does, inlined: it runs once per record of every file)
-    dirty = reuse.dirty if reuse is not None else frozenset()
-    positions = reuse._positions if reuse is not None else {}
-    bases = reuse._base if reuse is not None else {}
-    old_starts = reuse.index.starts if reuse is not None else array("q")
-    old_ends = reuse.index.ends if reuse is not None else array("q")
-    run_start = run_end = -1  # a run of bytes to copy from the old file, grown while contiguous
-    section, base, position = "", None, None
-
     for p in pieces:
         if type(p) is str:
             b = p.encode("utf-8")
-            n = len(b)
-            if run_end >= 0 and old[run_end:run_end + n] == b:  # type: ignore[index]
-                run_end += n  # the same separator follows in the old file: the run goes on
-            else:
-                if run_end >= 0:
-                    parts.append(old[run_start:run_end])  # type: ignore[index]
-                    run_end = -1
-                parts.append(b)
-            pos += n
-            continue
-        key = p.key
-        if key[0] != section:
-            section = key[0]
-            sections.append(section)
-            base = bases.get(section)
-            position = positions[section].get if base is not None else None
-        i = position(key) if position is not None else None
-        if i is not None and key not in dirty:
-            s, e = old_starts[base + i], old_ends[base + i]  # type: ignore[operator]
-            if run_end != s:
-                if run_end >= 0:
-                    parts.append(old[run_start:run_end])  # type: ignore[index]
-                run_start = s
-            run_end = e
-            n = e - s
-        else:
-            if run_end >= 0:
-                parts.append(old[run_start:run_end])  # type: ignore[index]
-                run_end = -1
-            b = p.render(*p.args).encode("utf-8")
             parts.append(b)
-            n = len(b)
-        starts.append(pos)
-        pos += n
-        ends.append(pos)
-    if run_end >= 0:
-        parts.append(old[run_start:run_end])  # type: ignore[index]
-    return b"".join(parts), FileIndex("".join(sections), starts, ends)
+            pos += len(b)
+            continue
+        kinds.append(p.kind)
+        if not p.count:
+            b = p.empty.encode("utf-8")
+            parts.append(b)
+            pos += len(b)
+            continue
+        segments = reuse.segments.get(p.kind, []) if reuse is not None and bases and p.kind in bases else []
+        base = bases[p.kind] if segments else 0  # type: ignore[index]
+        sep = p.sep.encode("utf-8")
+        opening = p.opening.encode("utf-8")
+        parts.append(opening)
+        pos += len(opening)
+        rendered_s: list[int] = []
+        rendered_e: list[int] = []
+        k = 0  # next segment
+        i = 0
+        while i < p.count:
+            if i:
+                parts.append(sep)
+                pos += len(sep)
+            if k < len(segments) and segments[k][0] == i:
+                i0, i1, j0 = segments[k]
+                k += 1
+                old_s = reuse.index.starts[base + j0:base + j0 + (i1 - i0)]  # type: ignore[union-attr]
+                old_e = reuse.index.ends[base + j0:base + j0 + (i1 - i0)]  # type: ignore[union-attr]
+                first, last = int(old_s[0]), int(old_e[-1])
+                if rendered_s:
+                    starts.append(rendered_s)
+                    ends.append(rendered_e)
+                    rendered_s, rendered_e = [], []
+                starts.append(old_s - first + pos)
+                ends.append(old_e - first + pos)
+                parts.append(old[first:last])  # type: ignore[index]
+                pos += last - first
+                i = i1
+                continue
+            b = p.render(i).encode("utf-8")
+            rendered_s.append(pos)
+            parts.append(b)
+            pos += len(b)
+            rendered_e.append(pos)
+            i += 1
+        if rendered_s:
+            starts.append(rendered_s)
+            ends.append(rendered_e)
+        closing = p.closing.encode("utf-8")
+        parts.append(closing)
+        pos += len(closing)
+    index = FileIndex("".join(kinds), _concat(starts), _concat(ends))
+    return b"".join(parts), index
+
+
+def _concat(chunks: list[Any]) -> np.ndarray:
+    if not chunks:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([np.asarray(c, dtype=np.int64) for c in chunks])

@@ -39,11 +39,11 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks, join_list, split_list
-from kg.export.records import Rec
+from kg.export.records import Section
 from kg.graph.build import Snapshot, documents_from_graph
 from kg.graph.model import KnowledgeGraph, MergeRecord, edge_key, node_key
 from kg.graph.ontology import (
@@ -133,36 +133,30 @@ def _csv_line(cells: Iterable[str]) -> str:
     return ",".join(_csv_cell(c) for c in cells)
 
 
-def _node_line(n: str, attrs: dict, ncols: list) -> str:
-    specs = node_attributes(attrs["type"])
-    return _csv_line([n, attrs["type"]] + [_cell(attrs.get(a), specs[a].kind) if a in specs else ""
-                                           for _, a in ncols]) + "\r\n"
-
-
-def _edge_line(head: str, rel: str, tail: str, attrs: dict, ecols: list) -> str:
-    specs = edge_attributes(rel)
-    return _csv_line([head, tail, rel] + [_cell(attrs.get(a), specs[a].kind) if a in specs else ""
-                                          for _, a in ecols]) + "\r\n"
-
-
 def _node_pieces(snap: Snapshot) -> Iterator[Any]:
     ncols = node_columns()
     yield _csv_line(["id:ID", ":LABEL"] + [h for h, _ in ncols]) + "\r\n"
-    for n, attrs in snap.nodes:
-        yield Rec(("n", n), _node_line, (n, attrs, ncols))
+
+    def line(i: int) -> str:
+        n, attrs = snap.nodes[i]
+        specs = node_attributes(attrs["type"])
+        return _csv_line([n, attrs["type"]] + [_cell(attrs.get(a), specs[a].kind) if a in specs else ""
+                                               for _, a in ncols]) + "\r\n"
+
+    yield Section("n", len(snap.nodes), line)
 
 
 def _edge_pieces(snap: Snapshot) -> Iterator[Any]:
     ecols = edge_columns()
     yield _csv_line([":START_ID", ":END_ID", ":TYPE"] + [h for h, _ in ecols]) + "\r\n"
-    for head, rel, tail, attrs in snap.edges:
-        yield Rec(("e", head, rel, tail), _edge_line, (head, rel, tail, attrs, ecols))
 
+    def line(i: int) -> str:
+        head, rel, tail, attrs = snap.edges[i]
+        specs = edge_attributes(rel)
+        return _csv_line([head, tail, rel] + [_cell(attrs.get(a), specs[a].kind) if a in specs else ""
+                                              for _, a in ecols]) + "\r\n"
 
-def _evidence_block(evidence: Callable[..., list], key: tuple, cells: Callable[[Provenance], str]) -> str:
-    kind, where = ("node", (key[0], "", "", "")) if len(key) == 1 else ("edge", ("", *key))
-    prefix = _csv_line((kind, *where)) + ","
-    return "".join([prefix + cells(p) + "\r\n" for p in evidence(*key)])
+    yield Section("e", len(snap.edges), line)
 
 
 def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
@@ -176,26 +170,33 @@ def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
             text = cache[id(p)] = _csv_line((snap.prov_id(p), p.doc_id, p.quote))
         return text
 
-    for n, _ in snap.nodes:
-        yield Rec(("n", n), _evidence_block, (snap.node_evidence, (n,), cells))
-    for head, rel, tail, _ in snap.edges:
-        yield Rec(("e", head, rel, tail), _evidence_block, (snap.edge_evidence, (head, rel, tail), cells))
+    def node(i: int) -> str:
+        n = snap.nodes[i][0]
+        prefix = _csv_line(("node", n, "", "", "")) + ","
+        return "".join([prefix + cells(p) + "\r\n" for p in snap.node_evidence(n)])
+
+    def edge(i: int) -> str:
+        head, rel, tail, _ = snap.edges[i]
+        prefix = _csv_line(("edge", "", head, rel, tail)) + ","
+        return "".join([prefix + cells(p) + "\r\n" for p in snap.edge_evidence(head, rel, tail)])
+
+    yield Section("n", len(snap.nodes), node)
+    yield Section("e", len(snap.edges), edge)
 
 
 _PROV_INT_FLAGS = [f in _PROV_INTS for f in _PROV_FIELDS]
 
 
-def _provenance_line(snap: Snapshot, position: int) -> str:
-    # integer cells never need quotes, so only the text cells are checked
-    fields = snap.prov_at(position).__dict__
-    return _csv_cell(snap.ids[position]) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
-                                            for f, is_int in zip(_PROV_FIELDS, _PROV_INT_FLAGS)]) + "\r\n"
-
-
 def _provenance_pieces(snap: Snapshot) -> Iterator[Any]:
     yield _csv_line(PROVENANCE_HEADER) + "\r\n"
-    for i, pid in enumerate(snap.ids):
-        yield Rec(("p", pid), _provenance_line, (snap, i))
+
+    def line(i: int) -> str:
+        # integer cells never need quotes, so only the text cells are checked
+        fields = snap.prov_at(i).__dict__
+        return _csv_cell(snap.ids[i]) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+                                                        for f, is_int in zip(_PROV_FIELDS, _PROV_INT_FLAGS)]) + "\r\n"
+
+    yield Section("p", len(snap.ids), line)
 
 
 def _merge_pieces(snap: Snapshot) -> Iterator[Any]:
@@ -210,7 +211,7 @@ _PIECES = {NODES_CSV: _node_pieces, EDGES_CSV: _edge_pieces, MERGES_CSV: _merge_
 
 def iter_table(kg: KnowledgeGraph, name: str, snap: Optional[Snapshot] = None) -> Iterator[Any]:
     """The text of table ``name`` (one of :data:`TABLE_FILES`) in pieces (text, and a
-    :class:`Rec` per element): BOM, then CRLF-ended lines."""
+    :class:`Section` of element rows): BOM, then CRLF-ended lines."""
     snap = snap or Snapshot.of(kg)
     yield "\ufeff"
     yield from _PIECES[name](snap)

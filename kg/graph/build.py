@@ -305,6 +305,7 @@ class _Builder:
         self._keys: list[Optional[tuple]] = []  # prov_sort_key of each entry (None: removed)
         self._index: dict[tuple, int] = {}
         self._by_object: dict[int, tuple[Provenance, int]] = {}
+        self._shared = 0  # the first entries, loaded from a pickle, share their equal strings
 
     def _add(self, acc: _Acc, provs: Iterable[Provenance], doc_id: str) -> None:
         for p in provs:
@@ -404,17 +405,27 @@ class _Builder:
         self._by_object.clear()
 
     def __getstate__(self) -> dict:
-        # the table is kept as its sort keys (every field of a Provenance): pickling the
-        # pydantic objects costs several times more; ids of objects mean nothing later
+        # the table is kept as its sort keys (every field of a Provenance), with equal strings
+        # made one object (a sentence backs each of its mentions; pickle then writes it once);
+        # deferred edges cite table entries by index; ids of objects mean nothing later
+        loaded = sum(1 for k in self._keys[:self._shared] if k is not None)
         self.compact()
+        canon: dict[str, str] = {}
+        keys = self._keys[:loaded] + [tuple([canon.setdefault(x, x) if type(x) is str else x for x in k])  # type: ignore[union-attr]
+                                      for k in self._keys[loaded:]]
+        deferred = [(d.head, d.relation, d.tail, tuple(self._index[prov_sort_key(p)] for p in d.provs), d.doc_id)
+                    for d in self.deferred]
         state = dict(self.__dict__)
-        state.update(_provs=None, _by_object={}, _index=None)
+        state.update(_provs=None, _by_object={}, _index=None, _keys=keys, deferred=deferred)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._provs = [None] * len(self._keys)  # made when first used (see _prov)
         self._index = {k: i for i, k in enumerate(self._keys) if k is not None}
+        self._shared = len(self._keys)  # entries whose strings pickle shared already
+        self.deferred = [_Deferred(h, r, t, tuple(self._prov(i) for i in provs), doc)
+                         for h, r, t, provs, doc in state["deferred"]]
 
     # ------------------------------------------------------------------ the graph
     def _effective_edges(self) -> dict[tuple[str, str, str], _Acc]:
@@ -541,6 +552,7 @@ class _Builder:
         kg.documents = {nid.split(":", 1)[1]: {f: (acc.fixed or {}).get(f) for f in ("file", "title", "date", "region")}
                         for nid, acc in sorted(self.nodes.items()) if acc.type == "Document"}
         nodes = [(nid, _LazyAttrs(self._node_attrs, nid, self.nodes[nid])) for nid in sorted(self.nodes)]
+
         def edge_attrs(k: tuple[str, str, str]) -> dict[str, Any]:
             return self._edge_attrs(k, edge_acc(k))
 
