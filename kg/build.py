@@ -17,11 +17,11 @@ import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from pydantic import BaseModel, Field
 
@@ -333,7 +333,6 @@ def build(
     """Build the graph of ``sources`` into ``out`` and return what happened."""
     from kg.io.atomic import atomic_write_text
     from kg.io.loader import discover
-    from kg.summary import summarise
 
     t0 = time.perf_counter()
     out_dir = prepare_output_dir(out)
@@ -374,92 +373,119 @@ def build(
     report.cpu_seconds = {k: round(v, 3) for k, v in report.cpu_seconds.items()}
     built = [o for o in outcomes if o.extraction is not None or o.kept]
 
-    t = time.perf_counter()
-    from kg.export import FILES, write_all
-    from kg.export import key_order
-    from kg.export.records import KINDS, ExportIndex, Reuse, plan
-    from kg.graph.build import Snapshot
-    from kg.graph.model import KnowledgeGraph
-    from kg.summary import join_summary_items, summary_item
+    from kg.graph.build import paused_gc
 
-    changed = _update_graph(state, built, cache_dir) if state is not None and cache_dir is not None else None
-    reuse: dict[str, Reuse] = {}
-    if changed is not None:
-        assert state is not None
-        result, dirty, fresh = changed
-        report.updated = True
-        # the whole graph is made only for the views, or when an export must be rendered in full
-        whole = views or any(state.exports.get(name) is None for name in FILES)
-        kgraph = result.graph if whole else result.snapshot()
-        ids = {o.meta.id for o in built}
-        items = {d: v for d, v in state.summaries.items() if d in ids and d not in fresh}
-    else:
-        _read_kept(built, {m.id: p for p, m in found.documents}, cache_dir, jobs, max_doc_bytes)
-        built = [o for o in built if o.extraction is not None]
-        from kg.graph.update import build_with_state
-
-        kgraph, graph_state = build_with_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
-        if cache_dir is not None:
-            from kg.state import BuildState, code_fingerprint
-
-            state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
-        items, fresh = {}, {o.meta.id for o in built}
-    snap = kgraph if isinstance(kgraph, Snapshot) else Snapshot.of(kgraph)
-    order = key_order(snap)
-    if changed is not None and state is not None and state.order is not None:
-        segments = plan(state.order, order, dirty)
-        sizes = {kind: len(state.order.of(kind)) for kind in KINDS}
-        for name in FILES:
-            got = state.export_bytes(out_dir, name)
-            if got is not None:
-                reuse[name] = Reuse(got[0], got[1], segments, sizes)
-    for o in built:
-        if o.meta.id in fresh:
-            assert o.extraction is not None
-            items[o.meta.id] = (o.meta.file, summary_item(summarise(o.extraction)))
-    report.nodes, report.edges = len(snap.nodes), len(snap.edges)
-    report.seconds["graph"] = time.perf_counter() - t
-    for meta, err in found.skipped:
-        report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
-                                               kind=err.kind))
-    for o in outcomes:
-        report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status, reason=o.reason,
-                                               kind=o.kind))
-    report.documents.sort(key=lambda d: d.file)
-    if cache_dir is not None:
-        _prune_cache(cache_dir, {(_cache_name(m, sha)) for p, m in found.documents if (sha := _file_sha(p))})
-
-    t = time.perf_counter()
-
-    def summaries() -> bytes:
-        ordered = [text for _, text in sorted(items.values())]
-        return (join_summary_items(ordered) + "\n").encode("utf-8")
-
-    index = ExportIndex()
-    written = [Path(p) for p in write_all(snap, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries},
-                                          reuse=reuse, index=index)]
-    report.seconds["export"] = time.perf_counter() - t
-    if state is not None and cache_dir is not None:
-        from kg.state import save_state
-
-        state.docs = {o.meta.id: (o.cache_name, o.meta) for o in built if o.cache_name}
-        state.summaries = items
+    with paused_gc():  # the graph and its exports are hundreds of thousands of objects that all live on
         t = time.perf_counter()
-        state.record_exports(out_dir, index)
-        save_state(cache_dir, state)
-        report.seconds["state"] = report.seconds.get("state", 0.0) + time.perf_counter() - t
+        stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views)
+        report.updated = stage.updated
+        report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
+        report.seconds["graph"] = time.perf_counter() - t
+        for meta, err in found.skipped:
+            report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
+                                                   kind=err.kind))
+        for o in outcomes:
+            report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status,
+                                                   reason=o.reason, kind=o.kind))
+        report.documents.sort(key=lambda d: d.file)
+        if cache_dir is not None:
+            _prune_cache(cache_dir, {(_cache_name(m, sha)) for p, m in found.documents if (sha := _file_sha(p))})
+
+        t = time.perf_counter()
+        written = _export_stage(stage, out_dir, jobs)
+        report.seconds["export"] = time.perf_counter() - t
+        if stage.state is not None and cache_dir is not None:
+            from kg.state import save_state
+
+            t = time.perf_counter()
+            stage.state.docs = {o.meta.id: (o.cache_name, o.meta) for o in stage.built if o.cache_name}
+            stage.state.summaries = stage.summaries
+            stage.state.record_exports(out_dir, stage.index)
+            save_state(cache_dir, stage.state)
+            report.seconds["state"] = report.seconds.get("state", 0.0) + time.perf_counter() - t
 
     if views:
-        assert isinstance(kgraph, KnowledgeGraph)
         t = time.perf_counter()
         from kg.views import render_views
 
-        written += [Path(p) for p in render_views(kgraph, out_dir)]
+        written += [Path(p) for p in render_views(stage.graph, out_dir)]
         report.seconds["views"] = time.perf_counter() - t
     report.outputs = sorted(str(p.relative_to(out_dir)) for p in written)
     report.seconds = {k: round(v, 3) for k, v in report.seconds.items()}
     atomic_write_text(out_dir / REPORT_NAME, report.model_dump_json(indent=2) + "\n")
     return report
+
+
+@dataclass
+class _Stage:
+    """The graph stage's result: what the exports and the next build's state are made from."""
+
+    graph: Any  # the KnowledgeGraph, or (updated without views) the builder's Snapshot
+    snap: Any  # the Snapshot the exporters walk
+    state: Any  # the BuildState to save (None without a cache)
+    built: list[_Outcome]
+    summaries: dict[str, tuple[str, str]]  # doc id -> (file, summary text)
+    reuse: dict[str, Any] = field(default_factory=dict)  # file -> Reuse of last build's bytes
+    updated: bool = False
+    index: Any = None  # filled by the exports: the next build's ExportIndex
+
+
+def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
+                 cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool) -> _Stage:
+    """Update the last build's graph for what changed, or build it afresh."""
+    from kg.export import FILES, key_order
+    from kg.export.records import KINDS, Reuse, plan
+    from kg.graph.build import Snapshot
+    from kg.summary import summarise, summary_item
+
+    changed = _update_graph(state, built, cache_dir) if state is not None and cache_dir is not None else None
+    if changed is not None:
+        result, dirty, fresh = changed
+        # the whole graph is made only for the views, or when an export must be rendered in full
+        whole = views or any(state.exports.get(name) is None for name in FILES)
+        graph = result.graph if whole else result.snapshot()
+        ids = {o.meta.id for o in built}
+        items = {d: v for d, v in state.summaries.items() if d in ids and d not in fresh}
+    else:
+        _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
+        built = [o for o in built if o.extraction is not None]
+        from kg.graph.update import build_with_state
+
+        graph, graph_state = build_with_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
+        state = None
+        if cache_dir is not None:
+            from kg.state import BuildState, code_fingerprint
+
+            state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
+        items, fresh = {}, {o.meta.id for o in built}
+    for o in built:
+        if o.meta.id in fresh:
+            assert o.extraction is not None
+            items[o.meta.id] = (o.meta.file, summary_item(summarise(o.extraction)))
+    snap = graph if isinstance(graph, Snapshot) else Snapshot.of(graph)
+    stage = _Stage(graph, snap, state, built, items, updated=changed is not None)
+    if changed is not None and state.order is not None:
+        segments = plan(state.order, key_order(snap), dirty)
+        sizes = {kind: len(state.order.of(kind)) for kind in KINDS}
+        for name in FILES:
+            got = state.export_bytes(out_dir, name)
+            if got is not None:
+                stage.reuse[name] = Reuse(got[0], got[1], segments, sizes)
+    return stage
+
+
+def _export_stage(stage: _Stage, out_dir: Path, jobs: int) -> list[Path]:
+    from kg.export import write_all
+    from kg.export.records import ExportIndex
+    from kg.summary import join_summary_items
+
+    def summaries() -> bytes:
+        ordered = [text for _, text in sorted(stage.summaries.values())]
+        return (join_summary_items(ordered) + "\n").encode("utf-8")
+
+    stage.index = ExportIndex()
+    return [Path(p) for p in write_all(stage.snap, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries},
+                                       reuse=stage.reuse, index=stage.index)]
 
 
 def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Optional[Path], jobs: int,

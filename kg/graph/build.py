@@ -28,6 +28,7 @@ import gc
 from collections import abc
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 import networkx as nx
@@ -408,11 +409,14 @@ class _Builder:
         # the table is kept as its sort keys (every field of a Provenance), with equal strings
         # made one object (a sentence backs each of its mentions; pickle then writes it once);
         # deferred edges cite table entries by index; ids of objects mean nothing later
-        loaded = sum(1 for k in self._keys[:self._shared] if k is not None)
-        self.compact()
+        loaded = self._shared
+        if len(self._index) < 0.75 * len(self._keys):
+            # renumber once holes (entries of documents taken out, kept as None) are a quarter
+            loaded = sum(1 for k in self._keys[:self._shared] if k is not None)
+            self.compact()
         canon: dict[str, str] = {}
-        keys = self._keys[:loaded] + [tuple([canon.setdefault(x, x) if type(x) is str else x for x in k])  # type: ignore[union-attr]
-                                      for k in self._keys[loaded:]]
+        keys = self._keys[:loaded] + [None if k is None else tuple([canon.setdefault(x, x) if type(x) is str else x
+                                                                    for x in k]) for k in self._keys[loaded:]]
         deferred = [(d.head, d.relation, d.tail, tuple(self._index[prov_sort_key(p)] for p in d.provs), d.doc_id)
                     for d in self.deferred]
         state = dict(self.__dict__)
@@ -622,13 +626,19 @@ def _provenance_of_key(key: tuple) -> Provenance:
 _NAMED_TYPES = {"Official", "Organization", "Region"}
 
 
+@lru_cache(maxsize=None)
+def _keeps_form(rule: str) -> bool:
+    """True for a ``<type>.same_…`` rule (resolution took the form as written)."""
+    return rule.split(".", 1)[1].startswith("same_")
+
+
 def _merges(nid: str, label: str, acc: _NodeAcc) -> list[MergeRecord]:
     """A record per written form and document, when resolution changed a form or joined documents.
 
     Identical strings of descriptive types (the same duty, principle or statistic written
     twice) are the same thing by definition and get no record.
     """
-    changed = any(w != label or not rule.split(".", 1)[1].startswith("same_") for w, rule, _ in acc.written)
+    changed = any(w != label or not _keeps_form(rule) for w, rule, _ in acc.written)
     if not changed and not (acc.type in _NAMED_TYPES and len(acc.docs) > 1):
         return []
     return [MergeRecord(node=nid, alias=w, rule=rule, doc_id=doc) for w, rule, doc in acc.written]
