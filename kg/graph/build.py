@@ -309,8 +309,9 @@ class _Builder:
         self._shared = 0  # the first entries, loaded from a pickle, share their equal strings
 
     def _add(self, acc: _Acc, provs: Iterable[Provenance], doc_id: str) -> None:
+        by_object = self._by_object
         for p in provs:
-            cached = self._by_object.get(id(p))
+            cached = by_object.get(id(p))
             if cached is None or cached[0] is not p:
                 key = prov_sort_key(p)
                 i = self._index.get(key)
@@ -318,7 +319,7 @@ class _Builder:
                     i = self._index[key] = len(self._provs)
                     self._provs.append(p)
                     self._keys.append(key)
-                cached = self._by_object[id(p)] = (p, i)
+                cached = by_object[id(p)] = (p, i)
             acc.provs.add(cached[1])
         acc.docs.add(doc_id)
 
@@ -342,14 +343,15 @@ class _Builder:
 
     def edge(self, head: str, relation: str, tail: str, provs: Iterable[Provenance], doc_id: str,
              **attrs: Any) -> _Acc:
-        self._check(head, relation, tail)
         k = (head, relation, tail)
         acc = self.edges.get(k)
         if acc is None:
+            self._check(head, relation, tail)  # once per edge: its ends' types never change
             acc = self.edges[k] = _Acc()
         self._add(acc, provs, doc_id)
-        for name, value in attrs.items():
-            acc.vote(name, value)
+        if attrs:
+            for name, value in attrs.items():
+                acc.vote(name, value)
         return acc
 
     def vote(self, nid: str, **attrs: Any) -> None:
