@@ -449,9 +449,11 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
     else:
         _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
         built = [o for o in built if o.extraction is not None]
-        from kg.graph.update import build_with_state
+        from kg.graph.update import build_state
 
-        graph, graph_state = build_with_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
+        graph_state = build_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
+        # the networkx graph is made for the views; the exports need only the builder's snapshot
+        graph = graph_state.builder.finish() if views else graph_state.builder.snapshot(set())
         state = None
         if cache_dir is not None:
             from kg.state import BuildState, code_fingerprint

@@ -595,6 +595,7 @@ class _BuilderSnapshot(Snapshot):
     def __init__(self, kg, nodes, edges, provenance, ids, _ids, builder, order, rank, edge_acc) -> None:
         super().__init__(kg, nodes, edges, provenance, ids, _ids)
         self._builder, self._order, self._rank, self._edge_acc = builder, order, rank, edge_acc
+        self._evidence_of: dict[Any, list[Provenance]] = {}  # several exports list the same evidence
 
     def prov_at(self, position: int) -> Provenance:
         p = self._builder._prov(self._order[position])
@@ -605,10 +606,17 @@ class _BuilderSnapshot(Snapshot):
         return [self.prov_at(self._rank[i]) for i in sorted(acc.provs, key=self._rank.__getitem__)]
 
     def node_evidence(self, node: str) -> list[Provenance]:
-        return self._evidence(self._builder.nodes[node])
+        ev = self._evidence_of.get(node)
+        if ev is None:
+            ev = self._evidence_of[node] = self._evidence(self._builder.nodes[node])
+        return ev
 
     def edge_evidence(self, head: str, relation: str, tail: str) -> list[Provenance]:
-        return self._evidence(self._edge_acc((head, relation, tail)))
+        key = (head, relation, tail)
+        ev = self._evidence_of.get(key)
+        if ev is None:
+            ev = self._evidence_of[key] = self._evidence(self._edge_acc(key))
+        return ev
 
     def position(self, p: Provenance) -> int:
         return self._ids[id(p)]

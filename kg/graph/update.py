@@ -55,10 +55,10 @@ class Update:
         return self.builder.snapshot(self.touched)
 
 
-def build_with_state(extractions: Sequence[DocumentExtraction],
-                     metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None,
-                     ) -> tuple[KnowledgeGraph, GraphState]:
-    """The graph of the corpus (as ``build_graph`` gives it) and the state to update it later."""
+def build_state(extractions: Sequence[DocumentExtraction],
+                metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None) -> GraphState:
+    """The corpus's graph state: :meth:`GraphState.builder` ``.finish()`` makes the graph,
+    ``.snapshot(set())`` what the exporters need without it."""
     with paused_gc():
         docs = _pair(extractions, metas)
         facts = {ex.doc_id: DocFacts.of(ex, meta) for ex, meta in docs}
@@ -66,6 +66,15 @@ def build_with_state(extractions: Sequence[DocumentExtraction],
         resolver = state.resolver()
         for ex, meta in docs:
             _add_document(state.builder, resolver, ex, meta)
+        return state
+
+
+def build_with_state(extractions: Sequence[DocumentExtraction],
+                     metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None,
+                     ) -> tuple[KnowledgeGraph, GraphState]:
+    """The graph of the corpus (as ``build_graph`` gives it) and the state to update it later."""
+    state = build_state(extractions, metas)
+    with paused_gc():
         return state.builder.finish(), state
 
 
