@@ -389,7 +389,7 @@ def build(
                                                    reason=o.reason, kind=o.kind))
         report.documents.sort(key=lambda d: d.file)
         if cache_dir is not None:
-            _prune_cache(cache_dir, {(_cache_name(m, sha)) for p, m in found.documents if (sha := _file_sha(p))})
+            _prune_cache(cache_dir, {o.cache_name for o in outcomes if o.cache_name})
 
         t = time.perf_counter()
         written = _export_stage(stage, out_dir, jobs)

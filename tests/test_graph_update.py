@@ -149,3 +149,13 @@ def test_unknown_or_duplicate_documents_are_errors():
         update(state, [pairs[0]], [])
     with pytest.raises(ValueError, match="already in the graph"):
         update(state, [], [pairs[1]])
+
+
+def test_the_builders_snapshot_exports_what_the_graph_exports():
+    """Without views a build exports from the builder's snapshot, never making the networkx graph."""
+    from kg.graph.update import build_state
+
+    extractions, metas = corpus()
+    snap = build_state(extractions, metas).builder.snapshot(set())
+    assert render_all(snap) == render_all(build_graph(extractions, metas))
+    assert [n for n, _ in snap.nodes] == sorted(build_graph(extractions, metas).graph.nodes)

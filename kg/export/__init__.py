@@ -43,7 +43,7 @@ def _pieces(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[tup
 
 def key_order(snap: Snapshot) -> KeyOrder:
     """The order the exports list ``snap``'s elements in (what an incremental build compares)."""
-    return KeyOrder([n for n, _ in snap.nodes], [(h, r, t) for h, r, t, _ in snap.edges], list(snap.ids))
+    return KeyOrder(list(snap.node_ids), list(snap.edge_keys), list(snap.ids))
 
 
 def render_all(kg: KnowledgeGraph | Snapshot) -> dict[str, bytes]:

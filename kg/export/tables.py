@@ -171,12 +171,12 @@ def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
         return text
 
     def node(i: int) -> str:
-        n = snap.nodes[i][0]
+        n = snap.node_ids[i]
         prefix = _csv_line(("node", n, "", "", "")) + ","
         return "".join([prefix + cells(p) + "\r\n" for p in snap.node_evidence(n)])
 
     def edge(i: int) -> str:
-        head, rel, tail, _ = snap.edges[i]
+        head, rel, tail = snap.edge_keys[i]
         prefix = _csv_line(("edge", "", head, rel, tail)) + ","
         return "".join([prefix + cells(p) + "\r\n" for p in snap.edge_evidence(head, rel, tail)])
 

@@ -98,6 +98,10 @@ class Snapshot:
         return cls(kg, nodes, edges, [unique[k] for k in ordered], local_ids(k[0] for k in ordered),
                    {o: position[k] for o, k in keys.items()})
 
+    def __post_init__(self) -> None:
+        self.node_ids = [n for n, _ in self.nodes]
+        self.edge_keys = [(h, r, t) for h, r, t, _ in self.edges]
+
     def prov_at(self, position: int) -> Provenance:
         """Entry ``position`` of :attr:`provenance`."""
         return self.provenance[position]
@@ -557,36 +561,31 @@ class _Builder:
         kg.merges = self._merge_records()
         kg.documents = {nid.split(":", 1)[1]: {f: (acc.fixed or {}).get(f) for f in ("file", "title", "date", "region")}
                         for nid, acc in sorted(self.nodes.items()) if acc.type == "Document"}
-        nodes = [(nid, _LazyAttrs(self._node_attrs, nid, self.nodes[nid])) for nid in sorted(self.nodes)]
+        node_ids = sorted(self.nodes)
+        edge_keys = sorted(self.edges.keys() | deferred.keys())
+        nodes = _Elements(node_ids, lambda nid: (nid, self._node_attrs(nid, self.nodes[nid])))
+        edges = _Elements(edge_keys, lambda k: (*k, self._edge_attrs(k, edge_acc(k))))
+        snap = _BuilderSnapshot(kg, nodes, edges, [], ids, {}, self, order, rank, edge_acc)  # type: ignore[arg-type]
+        snap.node_ids, snap.edge_keys = node_ids, edge_keys
+        return snap
 
-        def edge_attrs(k: tuple[str, str, str]) -> dict[str, Any]:
-            return self._edge_attrs(k, edge_acc(k))
 
-        edges = [(k[0], k[1], k[2], _LazyAttrs(edge_attrs, k)) for k in sorted(self.edges.keys() | deferred.keys())]
-        return _BuilderSnapshot(kg, nodes, edges, [], ids, {}, self, order, rank, edge_acc)
+class _Elements(abc.Sequence):
+    """A snapshot's nodes or edges: ``(id, attributes)`` / ``(head, relation, tail, attributes)``
+    worked out on first use (most records are copied from the last build, not rendered)."""
 
-
-class _LazyAttrs(abc.Mapping):
-    """An element's attributes, worked out on first use (most records are copied, not rendered)."""
-
-    __slots__ = ("_make", "_args", "_value")
-
-    def __init__(self, make: Callable[..., dict], *args: Any) -> None:
-        self._make, self._args, self._value = make, args, None
-
-    def _get(self) -> dict:
-        if self._value is None:
-            self._value = self._make(*self._args)
-        return self._value
-
-    def __getitem__(self, name: str) -> Any:
-        return self._get()[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._get())
+    def __init__(self, keys: list, make: Callable[[Any], tuple]) -> None:
+        self._keys, self._make = keys, make
+        self._done: dict[int, tuple] = {}
 
     def __len__(self) -> int:
-        return len(self._get())
+        return len(self._keys)
+
+    def __getitem__(self, i: int) -> tuple:  # type: ignore[override]
+        item = self._done.get(i)
+        if item is None:
+            item = self._done[i] = self._make(self._keys[i])
+        return item
 
 
 class _BuilderSnapshot(Snapshot):
@@ -596,6 +595,9 @@ class _BuilderSnapshot(Snapshot):
         super().__init__(kg, nodes, edges, provenance, ids, _ids)
         self._builder, self._order, self._rank, self._edge_acc = builder, order, rank, edge_acc
         self._evidence_of: dict[Any, list[Provenance]] = {}  # several exports list the same evidence
+
+    def __post_init__(self) -> None:
+        pass  # node_ids and edge_keys are the builder's sorted keys (set by _Builder.snapshot)
 
     def prov_at(self, position: int) -> Provenance:
         p = self._builder._prov(self._order[position])
