@@ -140,12 +140,11 @@ def encode_pieces(pieces: Iterable[Any]) -> bytes:
 def assemble(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[bytes, FileIndex]:
     """The file's bytes and its record index, copying valid runs from ``reuse.old``."""
     parts: list[Any] = []
-    starts: list[Any] = []  # arrays (copied runs) and lists (rendered records) of offsets, in order
-    ends: list[Any] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
     kinds = []
     pos = 0
     bases = reuse.bases() if reuse is not None else None
-    old = memoryview(reuse.old) if reuse is not None else None
     for p in pieces:
         if type(p) is str:
             b = p.encode("utf-8")
@@ -159,49 +158,53 @@ def assemble(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[byte
             pos += len(b)
             continue
         segments = reuse.segments.get(p.kind, []) if reuse is not None and bases and p.kind in bases else []
-        base = bases[p.kind] if segments else 0  # type: ignore[index]
-        sep = p.sep.encode("utf-8")
         opening = p.opening.encode("utf-8")
         parts.append(opening)
         pos += len(opening)
-        rendered_s: list[int] = []
-        rendered_e: list[int] = []
-        k = 0  # next segment
-        i = 0
-        while i < p.count:
-            if i:
-                parts.append(sep)
-                pos += len(sep)
-            if k < len(segments) and segments[k][0] == i:
-                i0, i1, j0 = segments[k]
-                k += 1
-                old_s = reuse.index.starts[base + j0:base + j0 + (i1 - i0)]  # type: ignore[union-attr]
-                old_e = reuse.index.ends[base + j0:base + j0 + (i1 - i0)]  # type: ignore[union-attr]
-                first, last = int(old_s[0]), int(old_e[-1])
-                if rendered_s:
-                    starts.append(rendered_s)
-                    ends.append(rendered_e)
-                    rendered_s, rendered_e = [], []
-                starts.append(old_s - first + pos)
-                ends.append(old_e - first + pos)
-                parts.append(old[first:last])  # type: ignore[index]
-                pos += last - first
-                i = i1
-                continue
-            b = p.render(i).encode("utf-8")
-            rendered_s.append(pos)
-            parts.append(b)
-            pos += len(b)
-            rendered_e.append(pos)
-            i += 1
-        if rendered_s:
-            starts.append(rendered_s)
-            ends.append(rendered_e)
+        pos = _section(p, segments, bases[p.kind] if segments else 0, reuse, pos, parts, starts, ends)  # type: ignore[index]
         closing = p.closing.encode("utf-8")
         parts.append(closing)
         pos += len(closing)
     index = FileIndex("".join(kinds), _concat(starts), _concat(ends))
     return b"".join(parts), index
+
+
+def _section(p: Section, segments: list[Segment], base: int, reuse: Optional[Reuse], pos: int,
+             parts: list, starts: list, ends: list) -> int:
+    """Append the section's records (runs copied, the rest rendered) and their offsets; returns the new end."""
+    sep = p.sep.encode("utf-8")
+    gap = len(sep)
+    render = p.render
+    i = k = 0
+    while i < p.count:
+        if i:
+            parts.append(sep)
+            pos += gap
+        if k < len(segments) and segments[k][0] == i:
+            i0, i1, j0 = segments[k]
+            k += 1
+            old_s = reuse.index.starts[base + j0:base + j0 + (i1 - i0)]  # type: ignore[union-attr]
+            old_e = reuse.index.ends[base + j0:base + j0 + (i1 - i0)]  # type: ignore[union-attr]
+            first, last = int(old_s[0]), int(old_e[-1])
+            starts.append(old_s - first + pos)
+            ends.append(old_e - first + pos)
+            parts.append(memoryview(reuse.old)[first:last])  # type: ignore[union-attr]
+            pos += last - first
+            i = i1
+            continue
+        j = segments[k][0] if k < len(segments) else p.count
+        block = [render(x).encode("utf-8") for x in range(i, j)]
+        lengths = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
+        offsets = np.empty(len(block), dtype=np.int64)
+        offsets[0] = pos
+        np.cumsum(lengths[:-1] + gap, out=offsets[1:])
+        offsets[1:] += pos
+        starts.append(offsets)
+        ends.append(offsets + lengths)
+        parts.append(sep.join(block))
+        pos = int(offsets[-1] + lengths[-1])
+        i = j
+    return pos
 
 
 def _concat(chunks: list[Any]) -> np.ndarray:
