@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterator, Optional
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx

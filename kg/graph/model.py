@@ -90,3 +90,13 @@ class KnowledgeGraph:
         if not isinstance(other, KnowledgeGraph):
             return NotImplemented
         return self.as_data() == other.as_data()
+
+
+def documents_from_graph(graph: nx.MultiDiGraph) -> dict[str, dict]:
+    """``KnowledgeGraph.documents`` derived from the Document nodes (doc id -> file, title, date, region)."""
+    out = {}
+    for nid in sorted(graph.nodes):
+        a = graph.nodes[nid]
+        if a.get("type") == "Document":
+            out[nid.split(":", 1)[1]] = {"file": a["file"], "title": a["title"], "date": a["date"], "region": a["region"]}
+    return out

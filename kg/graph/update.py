@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
-from kg.graph.build import Snapshot, _add_document, _Builder, _pair, paused_gc
+from kg.graph.accumulate import _Builder
+from kg.graph.build import _add_document, _pair, paused_gc
+from kg.graph.snapshot import Snapshot
 from kg.graph.model import KnowledgeGraph
 from kg.graph.resolve import DocFacts, Resolver
 from kg.models import DocumentExtraction, SourceMeta
