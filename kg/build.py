@@ -193,9 +193,9 @@ def _warm_worker() -> None:
     """Load the pipeline, then move everything alive into the collector's permanent
     generation: the dictionaries and gazetteers live as long as the process, and
     rescanning them on every collection costs more than the extraction of small texts."""
-    from kg.nlp.pipeline import make_nlp
+    from kg.nlp.pipeline import warm_up
 
-    make_nlp()
+    warm_up()
     gc.freeze()
 
 

@@ -56,3 +56,26 @@ def test_segment_equals_jieba_cut_on_random_text(text):
 
     jieba = _jieba_with_kg_dictionary()
     assert segment(text) == list(jieba.cut(text))
+
+
+def test_the_c_route_is_built_here():
+    """CI compiles kg/nlp/_route.c (gcc is on every machine here); elsewhere the Python one runs."""
+    from kg.nlp import tokenizer
+
+    assert tokenizer._fast_route is not None and tokenizer._ROUTE is tokenizer._fast_route
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_SEED_CHARS), min_size=1, max_size=120))
+def test_c_and_python_routes_agree_and_share_their_memo(text):
+    from math import log
+
+    from kg.nlp import tokenizer
+
+    jieba = _jieba_with_kg_dictionary()
+    freq, logtotal = jieba.dt.FREQ, log(jieba.dt.total)
+    c_memo: dict = {}
+    got = tokenizer._fast_route(text, freq, c_memo, logtotal)
+    assert got == tokenizer._route(text, freq, {}, logtotal)
+    assert got == tokenizer._route(text, freq, c_memo, logtotal)  # a memo filled by C serves Python alike
+    assert tokenizer._fast_route(text, freq, c_memo, logtotal) == got

@@ -52,6 +52,28 @@ def make_nlp():
     return nlp
 
 
+# A short text of the genre that sets every extractor going (regions, a post, bodies, a
+# mechanism, duty pairs and formulas, a principle pair, a numbered formula, figures, an event).
+_WARM_TEXT = (
+    "某省应急管理厅党委书记、厅长张明：坚持“两个至上”，健全双重预防机制和灾害事故复盘机制。\n"
+    "应急管理部门“综合防、协同抗、主导救、统筹助”，行业部门“具体防、为主抗、支撑救、分工助”。\n"
+    "处理好防与救的关系。2023年全省生产安全事故起数同比下降12.5%，应对“7·20”暴雨灾害。\n"
+)
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load the pipeline and run it once, so that what the extractors build on first use
+    (compiled patterns, jieba's tag table, the division table) is built: worker processes
+    forked afterwards inherit it instead of each building it again."""
+    from kg.models import LoadedDocument, SourceMeta
+    from kg.text.normalize import normalise
+
+    meta = SourceMeta(id="warm-up", file="warm-up.txt")
+    loaded = LoadedDocument(meta=meta, path="", text=_WARM_TEXT, encoding="utf-8", format="txt", sha256="")
+    extract_document(normalise(loaded))
+
+
 def extract_document(norm: NormalisedDocument, nlp=None) -> DocumentExtraction:
     """Run every extractor on one normalised document."""
     from kg.nlp.context import DocContext

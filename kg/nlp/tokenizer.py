@@ -72,9 +72,16 @@ def _route(blk: str, freq: dict, memo: dict, logtotal: float) -> list[int]:
     return nxt
 
 
+try:  # the same function in C, where the install could compile it (kg/nlp/_route.c)
+    from kg.nlp._route import route as _fast_route
+except ImportError:  # pragma: no cover - a machine without a C compiler
+    _fast_route = None
+_ROUTE = _fast_route or _route
+
+
 def _cut_dag(blk: str, freq: dict, memo: dict, logtotal: float, out: list[str]) -> None:
     """jieba's ``__cut_DAG`` (HMM on): runs of single characters not in the dictionary go to its HMM."""
-    nxt = _route(blk, freq, memo, logtotal)
+    nxt = _ROUTE(blk, freq, memo, logtotal)
     x = 0
     buf = ""
     n = len(blk)
