@@ -453,7 +453,7 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
 
         graph_state = build_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
         # the networkx graph is made for the views; the exports need only the builder's snapshot
-        graph = graph_state.builder.finish() if views else graph_state.builder.snapshot(set())
+        graph = graph_state.builder.finish() if views else graph_state.builder.snapshot()
         state = None
         if cache_dir is not None:
             from kg.state import BuildState, code_fingerprint

@@ -156,6 +156,6 @@ def test_the_builders_snapshot_exports_what_the_graph_exports():
     from kg.graph.update import build_state
 
     extractions, metas = corpus()
-    snap = build_state(extractions, metas).builder.snapshot(set())
+    snap = build_state(extractions, metas).builder.snapshot()
     assert render_all(snap) == render_all(build_graph(extractions, metas))
     assert [n for n, _ in snap.nodes] == sorted(build_graph(extractions, metas).graph.nodes)

@@ -307,24 +307,24 @@ class _Builder:
                          for h, r, t, provs, doc in state["deferred"]]
 
     # ------------------------------------------------------------------ the graph
-    def _effective_edges(self) -> dict[tuple[str, str, str], _Acc]:
-        """The edges, with each deferred edge whose region exists added (the builder's own
-        accumulators stay as they are, so a document can still be taken out later)."""
-        edges = dict(self.edges)
-        copied: set = set()
+    def _deferred_by_edge(self) -> dict[tuple[str, str, str], list[_Deferred]]:
+        """The deferred edges whose region exists, by edge (the others wait for a document naming it)."""
+        out: dict[tuple[str, str, str], list[_Deferred]] = {}
         for d in self.deferred:
             if d.tail in self.nodes and d.tail != d.head:
-                self._check(d.head, d.relation, d.tail)
-                k = (d.head, d.relation, d.tail)
-                acc = edges.get(k)
-                if acc is None:
-                    acc = edges[k] = _Acc()
-                    copied.add(k)
-                elif k not in copied:
-                    acc = edges[k] = acc.copy()
-                    copied.add(k)
-                self._add(acc, d.provs, d.doc_id)
-        return edges
+                out.setdefault((d.head, d.relation, d.tail), []).append(d)
+        return out
+
+    def _edge_acc(self, k: tuple[str, str, str], deferred: dict[tuple[str, str, str], list[_Deferred]]) -> _Acc:
+        """Edge ``k``'s accumulator with its deferred evidence added (to a copy: the builder's
+        own accumulators stay as they are, so a document can still be taken out later)."""
+        if k not in deferred:
+            return self.edges[k]
+        acc = self.edges[k].copy() if k in self.edges else _Acc()
+        for d in deferred[k]:
+            self._check(d.head, d.relation, d.tail)
+            self._add(acc, d.provs, d.doc_id)
+        return acc
 
     def _ranking(self) -> tuple[list[int], list[int]]:
         """Live table indexes in evidence order, and each index's rank in it."""
@@ -383,7 +383,8 @@ class _Builder:
         return merges
 
     def finish(self) -> KnowledgeGraph:
-        edges = self._effective_edges()
+        deferred = self._deferred_by_edge()
+        edges = {k: self._edge_acc(k, deferred) for k in self.edges.keys() | deferred.keys()}
         # rank every provenance once, then each element's evidence is a sort of small ints
         _, rank = self._ranking()
         provs = [p if p is not None or k is None else provenance_of_key(k) for p, k in zip(self._provs, self._keys)]
@@ -405,26 +406,17 @@ class _Builder:
         kg.documents = documents_from_graph(g)
         return kg
 
-    def snapshot(self, touched: set[tuple]) -> "Snapshot":
+    def snapshot(self) -> "Snapshot":
         """What the exporters walk, without making the whole graph: elements in order, with
-        attributes and evidence worked out when a record is rendered (the ``touched`` ones,
-        or any other whose old record cannot be copied). The graph it carries holds the
-        merge records and documents only."""
+        attributes and evidence worked out when a record is rendered (an incremental build
+        renders only the records its change touched). The graph it carries holds the merge
+        records and documents only."""
         order, rank = self._ranking()
         ids = local_ids(self._keys[i][0] for i in order)  # type: ignore[index]
-        deferred: dict[tuple[str, str, str], list[_Deferred]] = {}
-        for d in self.deferred:
-            if d.tail in self.nodes and d.tail != d.head:
-                deferred.setdefault((d.head, d.relation, d.tail), []).append(d)
+        deferred = self._deferred_by_edge()
 
         def edge_acc(k: tuple[str, str, str]) -> _Acc:
-            if k not in deferred:
-                return self.edges[k]
-            acc = self.edges[k].copy() if k in self.edges else _Acc()
-            for d in deferred[k]:
-                self._check(d.head, d.relation, d.tail)
-                self._add(acc, d.provs, d.doc_id)
-            return acc
+            return self._edge_acc(k, deferred)
 
         kg = KnowledgeGraph()
         kg.merges = self._merge_records()

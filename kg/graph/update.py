@@ -54,13 +54,13 @@ class Update:
 
     def snapshot(self) -> Snapshot:
         """What the exporters need, without making the whole graph (see ``_Builder.snapshot``)."""
-        return self.builder.snapshot(self.touched)
+        return self.builder.snapshot()
 
 
 def build_state(extractions: Sequence[DocumentExtraction],
                 metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None) -> GraphState:
     """The corpus's graph state: :meth:`GraphState.builder` ``.finish()`` makes the graph,
-    ``.snapshot(set())`` what the exporters need without it."""
+    ``.snapshot()`` what the exporters need without it."""
     with paused_gc():
         docs = _pair(extractions, metas)
         facts = {ex.doc_id: DocFacts.of(ex, meta) for ex, meta in docs}
