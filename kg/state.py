@@ -9,13 +9,15 @@ that changed and copies every untouched record from the previous exports.
 
 The state is a cache: anything wrong with it (missing, unreadable, from other code, an
 export changed since) costs only speed, never correctness: the build then starts afresh.
-It is pickled because it is the builder's own objects; it lives in the tool's own cache
-directory, written atomically, and is only ever read back by the same code (fingerprint).
+It is pickled because it is the builder's own objects, so it is signed with a key of the
+user's own (``~/.cache/kg/state.key``) and never unpickled unless the signature holds: an
+output directory from elsewhere cannot run code through it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -82,16 +84,55 @@ class BuildState:
             self.exports[name] = (st.st_size, st.st_mtime_ns, file_index)
 
 
+_MAC = 32  # bytes of HMAC-SHA256 in front of the pickle
+
+
+def _key() -> Optional[bytes]:
+    """This user's secret for signing build states (made on first use, readable by the user only).
+
+    A state is a pickle, and unpickling runs code: an output directory copied from someone
+    else (``.kgcache`` included) must not be able to run theirs. A state is therefore only
+    read back if it carries the HMAC of this user's key; without a key (an unwritable home)
+    no state is kept, and every build starts afresh.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg"
+    path = base / "state.key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+        return path.read_bytes()
+    except FileExistsError:  # another build made it meanwhile
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def load_state(cache_dir: Path, fingerprint: str) -> Optional[BuildState]:
-    """The state the last build left in ``cache_dir``, if it is there, whole and from this code."""
+    """The state the last build left in ``cache_dir``, if it is there, whole, signed by this
+    user and from this code."""
     from kg.graph.build import paused_gc
 
-    path = cache_dir / STATE_NAME
-    try:
-        with open(path, "rb") as f, paused_gc():  # a million objects that all survive: no collections
-            state = pickle.load(f)
-    except FileNotFoundError:
+    key = _key()
+    if key is None:
         return None
+    try:
+        data = (cache_dir / STATE_NAME).read_bytes()
+    except OSError:
+        return None
+    mac, body = data[:_MAC], memoryview(data)[_MAC:]
+    if len(mac) != _MAC or not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
+        return None  # damaged, or not written by this user's kg: never unpickled
+    try:
+        with paused_gc():  # a million objects that all survive: no collections
+            state = pickle.loads(body)
     except Exception:  # noqa: BLE001 - a damaged cache only costs speed: build afresh
         return None
     if not isinstance(state, BuildState) or state.fingerprint != fingerprint:
@@ -100,23 +141,19 @@ def load_state(cache_dir: Path, fingerprint: str) -> Optional[BuildState]:
 
 
 def save_state(cache_dir: Path, state: BuildState) -> None:
-    """Write ``state`` atomically; a state that cannot be written only costs speed next time
-    (hence no flush to disk: a state lost to a power cut is unreadable or absent, and the
+    """Write ``state`` atomically, signed; a state that cannot be written only costs speed next
+    time (hence no flush to disk: a state lost to a power cut is unreadable or absent, and the
     next build starts afresh)."""
     from kg.graph.build import paused_gc
     from kg.io.atomic import atomic_write_bytes
 
+    key = _key()
+    if key is None:
+        return
     try:
         with paused_gc():
-            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write_bytes(cache_dir / STATE_NAME, data, durable=False)
-    except OSError:
-        pass
-
-
-def drop_state(cache_dir: Path) -> None:
-    """Remove the state (before outputs it describes are rewritten by a build that keeps none)."""
-    try:
-        os.unlink(cache_dir / STATE_NAME)
+            body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write_bytes(cache_dir / STATE_NAME, hmac.new(key, body, hashlib.sha256).digest() + body,
+                           durable=False)
     except OSError:
         pass

@@ -132,3 +132,34 @@ def test_an_unchanged_rebuild_copies_everything(corpus, tmp_path):
     again = build(src, out, views=False)
     assert again.updated and {d.status for d in again.documents} == {"cached"}
     assert {n: (out / n).read_bytes() for n in OUTPUTS} == before
+
+
+def test_a_state_signed_by_another_key_is_not_read(corpus, tmp_path):
+    """An output directory from someone else (their .kgcache included) is built afresh."""
+    import os
+
+    src, out = corpus
+    key = Path(os.environ["XDG_CACHE_HOME"]) / "kg" / "state.key"
+    mine = key.read_bytes()
+    try:
+        key.write_bytes(b"x" * 32)
+        again = build(src, out, views=False)
+        assert not again.updated and _same(out, _fresh(src, tmp_path)) == []
+    finally:
+        key.write_bytes(mine)
+
+
+def test_a_state_file_is_never_unpickled_unsigned(corpus, tmp_path):
+    import os
+    import pickle
+
+    src, out = corpus
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    (out / CACHE_DIR / STATE_NAME).write_bytes(b"\0" * 32 + pickle.dumps(Evil()))
+    again = build(src, out, views=False)
+    assert not marker.exists() and not again.updated
