@@ -6,7 +6,10 @@ extract -> build the graph -> write exports -> render views -> write the report.
 A document that cannot be read or understood is skipped with one line naming the
 file and the reason; it never costs the other documents their results. Extractions
 are cached by content hash (``<out>/.kgcache``), so a rebuild after changing one
-document re-extracts only that document.
+document re-extracts only that document; with the build state kept there too
+(:mod:`kg.state`), the rebuild also updates the last graph for the documents that
+changed (:mod:`kg.graph.update`) and copies every export record they did not touch
+(:mod:`kg.export.records`), giving the same bytes as a fresh build.
 """
 
 from __future__ import annotations
