@@ -177,7 +177,7 @@ def _work(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome
             atomic_write_text(cache_file, ex.model_dump_json())
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
-    return _Outcome(meta, ex, "extracted", seconds=seconds)
+    return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None)
 
 
 def _work_remote(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome:
@@ -267,15 +267,12 @@ def extract_all(
         _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
         # the largest documents first, one at a time: no worker is left with a long tail alone
         by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
-        futures_cache = {i: job[2] for i, job in todo}
         with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
             futures = {pool.submit(_work_remote, job): i for i, job in by_size}
             for future in as_completed(futures):
                 out = future.result()
                 if out.data is not None:
                     out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
-                cache_file = futures_cache[futures[future]]
-                out.cache_name = Path(cache_file).name if cache_file else None
                 outcomes[futures[future]] = out
                 if progress:
                     progress(1)
@@ -286,7 +283,6 @@ def extract_all(
         try:
             for i, job in todo:
                 outcomes[i] = _work(job)
-                outcomes[i].cache_name = Path(job[2]).name if job[2] else None  # type: ignore[union-attr]
                 if progress:
                     progress(1)
         finally:
@@ -444,9 +440,8 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
     changed = _update_graph(state, built, cache_dir) if state is not None and cache_dir is not None else None
     if changed is not None:
         result, dirty, fresh = changed
-        # the whole graph is made only for the views, or when an export must be rendered in full
-        whole = views or any(state.exports.get(name) is None for name in FILES)
-        graph = result.graph if whole else result.snapshot()
+        # the networkx graph is made for the views; the exports need only the builder's snapshot
+        graph = result.graph if views else result.snapshot()
         ids = {o.meta.id for o in built}
         items = {d: v for d, v in state.summaries.items() if d in ids and d not in fresh}
     else:
@@ -493,13 +488,18 @@ def _export_stage(stage: _Stage, out_dir: Path, jobs: int) -> list[Path]:
                                        reuse=stage.reuse, index=stage.index)]
 
 
+def _kept_extraction(o: _Outcome, cache_dir: Optional[Path]) -> Optional[DocumentExtraction]:
+    """The cached extraction of a document the last build already held (None if it is gone)."""
+    return _read_cache(cache_dir / o.cache_name, o.meta) if cache_dir is not None and o.cache_name else None
+
+
 def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Optional[Path], jobs: int,
                max_bytes: Optional[int]) -> None:
     """Give every kept outcome its extraction (from the cache, or extracted again if it is gone)."""
     again = []
     for o in outcomes:
         if o.kept and o.extraction is None:
-            ex = _read_cache(cache_dir / o.cache_name, o.meta) if cache_dir is not None and o.cache_name else None
+            ex = _kept_extraction(o, cache_dir)
             if ex is None:
                 again.append(o)
             o.extraction = ex
@@ -531,7 +531,7 @@ def _update_graph(state, built: list[_Outcome], cache_dir: Path):
 
     def load(doc_id: str):
         o = current.get(doc_id)
-        ex = _read_cache(cache_dir / o.cache_name, o.meta) if o is not None and o.kept and o.cache_name else None
+        ex = _kept_extraction(o, cache_dir) if o is not None and o.kept else None
         return (ex, o.meta) if ex is not None else None
 
     result = update(state.graph, remove, [(o.extraction, o.meta) for o in fresh], load=load,

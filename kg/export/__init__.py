@@ -32,8 +32,12 @@ JSON_FILE = "graph.json"
 FILES = (GRAPHML_FILE, JSON_FILE) + TABLE_FILES
 
 
-def _pieces(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
-    snap = snap or Snapshot.of(kg)  # sorted elements and the provenance table, shared by every file
+def _snapshot(kg: KnowledgeGraph | Snapshot) -> Snapshot:
+    """Sorted elements and the provenance table, shared by every file (made unless given)."""
+    return kg if isinstance(kg, Snapshot) else Snapshot.of(kg)
+
+
+def _pieces(snap: Snapshot) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
     kg = snap.kg
     yield GRAPHML_FILE, lambda: iter_graphml(kg, snap)
     yield JSON_FILE, lambda: iter_node_link(kg, snap)
@@ -49,8 +53,7 @@ def key_order(snap: Snapshot) -> KeyOrder:
 def render_all(kg: KnowledgeGraph | Snapshot) -> dict[str, bytes]:
     """File name -> bytes of every export of ``kg`` (a graph, or a Snapshot already made)."""
     with paused_gc():
-        snap = kg if isinstance(kg, Snapshot) else None
-        return {name: encode_chunks(pieces()) for name, pieces in _pieces(snap.kg if snap else kg, snap)}  # type: ignore[union-attr]
+        return {name: encode_chunks(pieces()) for name, pieces in _pieces(_snapshot(kg))}
 
 
 def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
@@ -76,10 +79,10 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
         out_dir.mkdir(parents=True, exist_ok=True)
         with paused_gc():
             tasks: dict[str, _Task] = {}
-            snap = kg if isinstance(kg, Snapshot) else Snapshot.of(kg)
+            snap = _snapshot(kg)
             if index is not None:
                 index.order = key_order(snap)
-            for name, pieces in _pieces(snap.kg, snap):
+            for name, pieces in _pieces(snap):
                 tasks[name] = lambda pieces=pieces, r=(reuse or {}).get(name): assemble(pieces(), r)
             for name, render in (extra or {}).items():
                 tasks[name] = lambda render=render: (render(), None)

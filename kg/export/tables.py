@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator, Optional
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks, join_list, split_list
 from kg.export.records import Section
-from kg.graph.build import Snapshot, documents_from_graph
+from kg.graph.build import Snapshot, documents_from_graph, local_ids
 from kg.graph.model import KnowledgeGraph, MergeRecord, edge_key, node_key
 from kg.graph.ontology import (
     NODE_TYPES,
@@ -284,13 +284,11 @@ def read_tables(directory: str | Path) -> KnowledgeGraph:
         kg.graph.add_edge(head, tail, key=rel, **check_edge_attrs(head, rel, tail, attrs))
     path = directory / PROVENANCE_CSV
     provs: dict[str, Provenance] = {}
-    last, n = None, 0
-    for i, row in enumerate(_read(path, PROVENANCE_HEADER), start=2):
+    rows = _read(path, PROVENANCE_HEADER)
+    for i, (row, pid) in enumerate(zip(rows, local_ids(row["doc_id"] for row in rows)), start=2):
         try:
-            n = n + 1 if row["doc_id"] == last else 0
-            last = row["doc_id"]
-            if row["id"] != f"{last}#{n}":
-                raise ValueError(f"id {row['id']!r} is not {last}#{n} (its document, then its position there)")
+            if row["id"] != pid:
+                raise ValueError(f"id {row['id']!r} is not {pid} (its document, then its position there)")
             provs[row["id"]] = Provenance(**{f: int(row[f]) if f in _PROV_INTS else row[f] for f in _PROV_FIELDS})
         except ValueError as e:
             raise ExportError(f"{path}:{i}: bad provenance: {e}") from None
