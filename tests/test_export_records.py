@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.export.records import KeyOrder, Reuse, Section, assemble, plan, text_of
+from kg.export.records import KeyOrder, Reuse, Section, assemble, plan, render_shard, stitch, text_of
 
 
 def _pieces(nodes: dict[str, str], edges: dict[tuple, str], calls: list | None = None):
@@ -81,3 +81,41 @@ def test_an_index_out_of_step_with_the_key_order_is_not_used():
     assert reuse.bases() is None
     calls: list = []
     assert assemble(_pieces(NODES, EDGES, calls)[0], reuse)[0] == old and len(calls) == 17
+
+
+def _stitched(pieces, shards: int, reuse=None, calls: list | None = None):
+    """The file written from ``shards`` shards, as the forked writers and the parent make it."""
+    rendered = [render_shard(pieces, k, shards, reuse) for k in range(shards)]
+    out = bytearray()
+    index = stitch(pieces, [part for _, part in rendered], out.extend,
+                   lambda k, offset, length: out.extend(rendered[k][0][offset:offset + length]))
+    return bytes(out), index
+
+
+@pytest.mark.parametrize("shards", [1, 2, 3, 5, 12, 20])
+@pytest.mark.parametrize("nodes", [NODES, {}, {"N00": "only"}])
+def test_shards_stitched_are_the_assembled_file_and_index(shards, nodes):
+    pieces, _ = _pieces(nodes, EDGES)
+    data, index = assemble(pieces)
+    got, got_index = _stitched(pieces, shards)
+    assert got == data
+    assert got_index.sections == index.sections
+    assert (got_index.starts == index.starts).all() and (got_index.ends == index.ends).all()
+
+
+@pytest.mark.parametrize("shards", [2, 3, 7])
+def test_shards_copy_unchanged_runs_of_the_last_build_and_render_the_rest(shards):
+    old_pieces, old_order = _pieces(NODES, EDGES)
+    old, old_index = assemble(old_pieces)
+    nodes = dict(NODES)
+    nodes["N04"] = '{"id": "N04", "x": "changed"}'
+    nodes["N07b"] = '{"id": "N07b"}'
+    del nodes["N10"]
+    calls: list = []
+    pieces, order = _pieces(nodes, EDGES, calls)
+    reuse = Reuse(old, old_index, plan(old_order, order, {"n": {"N04"}}),
+                  {"n": len(old_order.nodes), "e": len(old_order.edges), "p": 0})
+    got, got_index = _stitched(pieces, shards, reuse)
+    data, index = assemble(_pieces(nodes, EDGES)[0])
+    assert got == data and (got_index.starts == index.starts).all() and (got_index.ends == index.ends).all()
+    assert sorted(calls) == ["N04", "N07b"]  # every other record copied, whatever shard it fell in

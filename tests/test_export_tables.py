@@ -155,6 +155,25 @@ def test_forked_writers_report_a_failure_as_an_output_error(kg, tmp_path):
         write_all(kg, tmp_path / "out", jobs=2, extra={"broken.txt": broken})
 
 
+def test_a_failing_writer_leaves_no_file_half_written_nor_scratch(kg, tmp_path, monkeypatch):
+    import kg.export as export
+
+    out = tmp_path / "out"
+    write_all(kg, out, jobs=1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = export.render_shard
+
+    def failing(pieces, shard, shards, reuse=None):
+        if shard == 1:
+            raise PermissionError(13, "Permission denied", str(out / "graph.json"))
+        return real(pieces, shard, shards, reuse)
+
+    monkeypatch.setattr(export, "render_shard", failing)  # inherited by the forked writers
+    with pytest.raises(OutputError, match="graph.json: cannot be written: Permission denied"):
+        write_all(kg, out, jobs=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the old files, whole; no scratch
+
+
 def test_write_all_into_a_file_is_an_output_error(kg, tmp_path):
     blocker = tmp_path / "out"
     blocker.write_text("not a directory", encoding="utf-8")

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional
 
 from kg.errors import OutputError
 from kg.export.graphml import encode_chunks, iter_graphml, read_graphml, render_graphml, write_graphml
 from kg.export.nodelink import iter_node_link, read_node_link, render_node_link, write_node_link
-from kg.export.records import ExportIndex, FileIndex, KeyOrder, Reuse, assemble
+from kg.export.records import ExportIndex, FileIndex, KeyOrder, Part, Reuse, assemble, render_shard, stitch
 from kg.export.tables import TABLE_FILES, iter_table, read_tables, render_tables, write_tables
 from kg.graph.build import Snapshot, paused_gc
 from kg.graph.model import KnowledgeGraph
-from kg.io.atomic import atomic_write_bytes
+from kg.io.atomic import atomic_write_bytes, atomic_writer
 
 GRAPHML_FILE = "graph.graphml"
 JSON_FILE = "graph.json"
@@ -64,10 +66,11 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
 
     ``extra`` maps further file names to functions giving their bytes (the build's
     summaries), written the same way. Each file is rendered and written atomically, one
-    at a time per process, so only one export per process is held in memory at once: on
-    a large corpus graph.json alone is hundreds of MB. With ``jobs > 1`` the files are
-    shared out among that many forked processes (the graph is inherited, never copied
-    or pickled); the bytes are the same as with one.
+    at a time, so only one export is held in memory at once: on a large corpus graph.json
+    alone is hundreds of MB. With ``jobs > 1`` the records are shared out among that many
+    forked processes, each rendering the same slice of every file (the graph is inherited,
+    never copied or pickled, and each element's attributes are worked out by one process),
+    and the files are stitched from the slices; the bytes are the same as with one.
 
     ``reuse`` gives, per file, the previous build's bytes and the records still valid
     (copied instead of rendered, see :mod:`kg.export.records`); ``index``, if given,
@@ -75,22 +78,19 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
     :class:`~kg.graph.build.Snapshot` already made (an incremental build's).
     """
     out_dir = Path(out_dir)
+    reuse = reuse or {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with paused_gc():
-            tasks: dict[str, _Task] = {}
             snap = _snapshot(kg)
             if index is not None:
                 index.order = key_order(snap)
-            for name, pieces in _pieces(snap):
-                tasks[name] = lambda pieces=pieces, r=(reuse or {}).get(name): assemble(pieces(), r)
-            for name, render in (extra or {}).items():
-                tasks[name] = lambda render=render: (render(), None)
-            names = sorted(tasks, key=lambda n: (-_COST.get(n, 1), n))
-            if jobs > 1 and len(names) > 1 and "fork" in mp.get_all_start_methods():
-                done = _write_forked(tasks, names, out_dir, jobs)
+            if jobs > 1 and "fork" in mp.get_all_start_methods():
+                done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs)
             else:
-                done = [_write_one(tasks, name, out_dir) for name in names]
+                done = [_write_file(out_dir / name, lambda: assemble(pieces(), reuse.get(name)))
+                        for name, pieces in _pieces(snap)]
+                done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in (extra or {}).items()]
     except OSError as e:
         raise OutputError(getattr(e, "filename", None) or out_dir, f"cannot be written: {e.strerror or e}") from None
     if index is not None:
@@ -99,42 +99,89 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
     return [Path(p) for p in sorted((p for p, _ in done), key=lambda p: order[Path(p).name])]
 
 
-# Relative rendering cost of each file (measured on a 1,000-document graph): the costliest
-# go first, so that forked writers finish at about the same time.
-_COST = {JSON_FILE: 15, GRAPHML_FILE: 11, "evidence.csv": 6, "provenance.csv": 5, "edges.csv": 3}
-
-# What a forked writer inherits from its parent (set just before the fork, cleared after).
-_Task = Callable[[], tuple[bytes, Optional[FileIndex]]]
-_FORK_TASKS: dict[str, _Task] = {}
-_FORK_DIR: Optional[Path] = None
+def _write_file(path: Path, render: Callable[[], tuple[bytes, Optional[FileIndex]]]) -> tuple[str, Optional[FileIndex]]:
+    data, index = render()
+    atomic_write_bytes(path, data)
+    return str(path), index
 
 
-def _write_one(tasks: Mapping[str, _Task], name: str, out_dir: Path) -> tuple[str, Optional[FileIndex]]:
-    data, index = tasks[name]()
-    atomic_write_bytes(out_dir / name, data)
-    return str(out_dir / name), index
+# Shards per writer process: more than one, so a writer that drew a cheap slice takes
+# another while the other finishes (records differ in cost: a document's node lists all
+# its mentions).
+SHARDS_PER_WRITER = 3
 
 
-def _write_forked_one(name: str) -> tuple[str, Optional[FileIndex]]:
-    assert _FORK_DIR is not None
-    return _write_one(_FORK_TASKS, name, _FORK_DIR)
+@dataclass
+class _ShardJob:
+    """What forked writers inherit (set just before the fork, cleared after)."""
+
+    layouts: dict[str, list[Any]]  # file -> its pieces: fixed text, and Sections to render
+    reuse: Mapping[str, Reuse]
+    out_dir: Path
+    shards: int
+    token: str  # in the scratch files' names, so two builds into one directory never mix
+
+    def scratch(self, name: str, shard: int) -> Path:
+        return self.out_dir / f".{name}.{self.token}.{shard}.tmp"  # ".*.tmp": removed if a build dies
 
 
-def _write_forked(tasks: Mapping[str, _Task], names: list[str], out_dir: Path,
-                  jobs: int) -> list[tuple[str, Optional[FileIndex]]]:
-    global _FORK_DIR
-    _FORK_TASKS.update(tasks)
-    _FORK_DIR = out_dir
+_JOB: Optional[_ShardJob] = None
+
+
+def _render_shard(shard: int) -> tuple[int, dict[str, Part]]:
+    """In a writer: render slice ``shard`` of every file into a scratch file per file."""
+    job = _JOB
+    assert job is not None
+    parts = {}
+    for name, layout in job.layouts.items():
+        data, parts[name] = render_shard(layout, shard, job.shards, job.reuse.get(name))
+        with open(job.scratch(name, shard), "wb") as f:
+            f.write(data)
+    return shard, parts
+
+
+def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[str, Callable[[], bytes]],
+                   out_dir: Path, jobs: int) -> list[tuple[str, Optional[FileIndex]]]:
+    global _JOB
+    done: list[tuple[str, Optional[FileIndex]]] = []
+    layouts = {name: list(pieces()) for name, pieces in _pieces(snap)}  # the fixed text is made once, here
+    sharded = {name: layout for name, layout in layouts.items() if any(type(p) is not str for p in layout)}
+    job = _JOB = _ShardJob(sharded, reuse, out_dir, SHARDS_PER_WRITER * jobs, f"{os.getpid()}-{id(snap):x}")
     try:
         # frozen objects are left alone by the children's collectors, so fewer of the
         # inherited pages are touched (and copied) by reference bookkeeping
         gc.freeze()
-        with mp.get_context("fork").Pool(min(jobs, len(names))) as pool:
-            return list(pool.imap_unordered(_write_forked_one, names, chunksize=1))
+        parts: dict[int, dict[str, Part]] = {}
+        with mp.get_context("fork").Pool(jobs) as pool:
+            pending = pool.imap_unordered(_render_shard, range(job.shards), chunksize=1)
+            # meanwhile, what has no records to share out
+            for name, layout in layouts.items():
+                if name not in sharded:
+                    done.append(_write_file(out_dir / name, lambda layout=layout: assemble(layout, reuse.get(name))))
+            done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in extra.items()]
+            for k, p, *info in pending:
+                parts[k] = p
+                if info: print("shard", k, info)
+        for name, layout in sharded.items():
+            done.append(_stitch(job, name, layout, [parts[k][name] for k in range(job.shards)]))
+            for k in range(job.shards):
+                job.scratch(name, k).unlink()
     finally:
         gc.unfreeze()
-        _FORK_TASKS.clear()
-        _FORK_DIR = None
+        _JOB = None
+        for name in sharded:
+            for k in range(job.shards):
+                job.scratch(name, k).unlink(missing_ok=True)
+    return done
+
+
+def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part]) -> tuple[str, FileIndex]:
+    """Write file ``name`` from its fixed text and its shards' scratch files."""
+    shards = [memoryview(job.scratch(name, k).read_bytes()) for k in range(job.shards)]
+    path = job.out_dir / name
+    with atomic_writer(path) as f:
+        index = stitch(layout, parts, f.write, lambda k, offset, length: f.write(shards[k][offset:offset + length]))
+    return str(path), index
 
 
 __all__ = [

@@ -157,11 +157,11 @@ def assemble(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[byte
             parts.append(b)
             pos += len(b)
             continue
-        segments = reuse.segments.get(p.kind, []) if reuse is not None and bases and p.kind in bases else []
         opening = p.opening.encode("utf-8")
         parts.append(opening)
         pos += len(opening)
-        pos = _section(p, segments, bases[p.kind] if segments else 0, reuse, pos, parts, starts, ends)  # type: ignore[index]
+        segments, base = _segments(p, reuse, bases)
+        pos = _run(p, 0, p.count, segments, base, reuse, pos, parts, starts, ends)
         closing = p.closing.encode("utf-8")
         parts.append(closing)
         pos += len(closing)
@@ -169,15 +169,127 @@ def assemble(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[byte
     return b"".join(parts), index
 
 
-def _section(p: Section, segments: list[Segment], base: int, reuse: Optional[Reuse], pos: int,
-             parts: list, starts: list, ends: list) -> int:
-    """Append the section's records (runs copied, the rest rendered) and their offsets; returns the new end."""
+# ----------------------------------------------------------------------------- shards
+# With several writer processes, each renders a shard: the same slice of every section
+# of every file (so an element's attributes are worked out by one process only), and the
+# parent stitches each file from the fixed text and the shards' runs (:func:`stitch`).
+
+def shard_bounds(count: int, shard: int, shards: int) -> tuple[int, int]:
+    """Records ``[lo, hi)`` of a section of ``count`` that shard ``shard`` of ``shards`` renders.
+
+    >>> [shard_bounds(5, k, 3) for k in range(3)]
+    [(0, 1), (1, 3), (3, 5)]
+    """
+    return count * shard // shards, count * (shard + 1) // shards
+
+
+@dataclass
+class Part:
+    """One shard of one file: per section, the length of its run of records (rendered
+    one after another, separators between them) and where each record lies in that run."""
+
+    lengths: list[int]
+    starts: list[np.ndarray]
+    ends: list[np.ndarray]
+
+
+def render_shard(pieces: Iterable[Any], shard: int, shards: int,
+                 reuse: Optional[Reuse] = None) -> tuple[bytes, Part]:
+    """The runs shard ``shard`` of ``shards`` renders of each section of ``pieces``, one after another."""
+    parts: list[Any] = []
+    part = Part([], [], [])
+    bases = reuse.bases() if reuse is not None else None
+    for p in pieces:
+        if type(p) is str:
+            continue
+        lo, hi = shard_bounds(p.count, shard, shards)
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        segments, base = _segments(p, reuse, bases)
+        length = _run(p, lo, hi, _clip(segments, lo, hi), base, reuse, 0, parts, starts, ends) if lo < hi else 0
+        part.lengths.append(length)
+        part.starts.append(_concat(starts))
+        part.ends.append(_concat(ends))
+    return b"".join(parts), part
+
+
+def stitch(pieces: Iterable[Any], parts: list[Part], write: Callable[[bytes], Any],
+           copy: Callable[[int, int, int], Any]) -> FileIndex:
+    """Write the file of ``pieces`` whose shards are ``parts`` (in shard order); returns its index.
+
+    ``write(data)`` appends bytes; ``copy(shard, offset, length)`` appends that range of
+    shard ``shard``'s rendered bytes. The result is byte for byte what :func:`assemble` gives.
+    """
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    kinds = []
+    offsets = [0] * len(parts)  # where each shard's next run begins in its bytes
+    pos = 0
+    m = 0  # the section's number
+
+    def put(data: bytes) -> None:
+        nonlocal pos
+        if data:
+            write(data)
+            pos += len(data)
+
+    for p in pieces:
+        if type(p) is str:
+            put(p.encode("utf-8"))
+            continue
+        kinds.append(p.kind)
+        if not p.count:
+            put(p.empty.encode("utf-8"))
+            m += 1
+            continue
+        put(p.opening.encode("utf-8"))
+        sep = p.sep.encode("utf-8")
+        first = True
+        for k, part in enumerate(parts):
+            length = part.lengths[m]
+            if not len(part.starts[m]):
+                continue
+            if not first:
+                put(sep)
+            first = False
+            copy(k, offsets[k], length)
+            starts.append(part.starts[m] + pos)
+            ends.append(part.ends[m] + pos)
+            offsets[k] += length
+            pos += length
+        put(p.closing.encode("utf-8"))
+        m += 1
+    return FileIndex("".join(kinds), _concat(starts), _concat(ends))
+
+
+# ----------------------------------------------------------------------------- runs
+def _segments(p: Section, reuse: Optional[Reuse], bases: Optional[dict[str, int]]) -> tuple[list[Segment], int]:
+    """The runs of section ``p`` still valid in ``reuse``, and where its kind starts in the old index."""
+    if reuse is None or not bases or p.kind not in bases:
+        return [], 0
+    return reuse.segments.get(p.kind, []), bases[p.kind]
+
+
+def _clip(segments: list[Segment], lo: int, hi: int) -> list[Segment]:
+    """The parts of ``segments`` within new records ``[lo, hi)``."""
+    out = []
+    for i0, i1, j0 in segments:
+        a, b = max(i0, lo), min(i1, hi)
+        if a < b:
+            out.append((a, b, j0 + a - i0))
+    return out
+
+
+def _run(p: Section, lo: int, hi: int, segments: list[Segment], base: int, reuse: Optional[Reuse], pos: int,
+         parts: list, starts: list, ends: list) -> int:
+    """Append records ``[lo, hi)`` of the section (runs copied, the rest rendered, separators
+    between them) and their offsets; returns the new end."""
     sep = p.sep.encode("utf-8")
     gap = len(sep)
     render = p.render
-    i = k = 0
-    while i < p.count:
-        if i:
+    i, k = lo, 0
+    while i < hi:
+        if i > lo:
             parts.append(sep)
             pos += gap
         if k < len(segments) and segments[k][0] == i:
@@ -192,7 +304,7 @@ def _section(p: Section, segments: list[Segment], base: int, reuse: Optional[Reu
             pos += last - first
             i = i1
             continue
-        j = segments[k][0] if k < len(segments) else p.count
+        j = segments[k][0] if k < len(segments) else hi
         block = [render(x).encode("utf-8") for x in range(i, j)]
         lengths = np.fromiter(map(len, block), dtype=np.int64, count=len(block))
         offsets = np.empty(len(block), dtype=np.int64)

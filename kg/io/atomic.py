@@ -13,21 +13,25 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)  # read once: written files get the mode open() would give them, not mkstemp's 0600
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, durable: bool = True) -> None:
-    """Replace ``path`` by ``data`` in one step. ``durable=False`` skips the flush to disk:
-    for caches, where a file lost to a power cut only costs the time to make it again."""
+@contextmanager
+def atomic_writer(path: str | Path, durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` when the block ends without an error (and is
+    removed if it raises). ``durable=False`` skips the flush to disk: for caches, where a
+    file lost to a power cut only costs the time to make it again."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fchmod(f.fileno(), 0o666 & ~_UMASK)
             if durable:
@@ -39,6 +43,12 @@ def atomic_write_bytes(path: str | Path, data: bytes, durable: bool = True) -> N
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` by ``data`` in one step (see :func:`atomic_writer`)."""
+    with atomic_writer(path, durable) as f:
+        f.write(data)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
