@@ -267,15 +267,22 @@ def extract_all(
         _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
         # the largest documents first, one at a time: no worker is left with a long tail alone
         by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
-            futures = {pool.submit(_work_remote, job): i for i, job in by_size}
-            for future in as_completed(futures):
-                out = future.result()
-                if out.data is not None:
-                    out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
-                outcomes[futures[future]] = out
-                if progress:
-                    progress(1)
+        was_enabled = gc.isenabled()
+        gc.disable()  # as below: the extractions received are long-lived and cycle-free
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
+                futures = {pool.submit(_work_remote, job): i for i, job in by_size}
+                for future in as_completed(futures):
+                    out = future.result()
+                    if out.data is not None:
+                        out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
+                    outcomes[futures[future]] = out
+                    if progress:
+                        progress(1)
+        finally:
+            gc.freeze()
+            if was_enabled:
+                gc.enable()
     elif todo:
         _warm_worker()
         was_enabled = gc.isenabled()
