@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
+
 from kg.export import render_all
 from kg.graph.accumulate import _Builder
 from kg.graph.build import _add_document, _pair
@@ -46,3 +48,22 @@ def test_a_pickled_builder_finishes_the_same_graph_and_stays_compact():
     loaded = pickle.loads(data)
     made = sum(p is not None for p in loaded._provs)  # mentions are made from their keys on first use,
     assert made <= sum(len(d.provs) for d in loaded.deferred) < len(loaded._provs)  # but deferred edges' at once
+
+
+@pytest.mark.parametrize("split", [[0, 1, 2, 3, 4, 5, 6, 7], [1, 0, 1, 0, 1, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0, 1],
+                                   [2, 1, 0, 2, 1, 0, 2, 1]])
+def test_builders_of_parts_merged_are_the_builder_of_the_whole(split):
+    pairs = _pair(*corpus())
+    resolver = Resolver(pairs)
+    whole = render_all(_builder(pairs, resolver).finish())
+    parts = [_builder([p for p, s in zip(pairs, split) if s == k], resolver) for k in sorted(set(split))]
+    # as the workers send them: pickled (mentions made from their keys on use)
+    parts = [pickle.loads(pickle.dumps(b)) for b in parts]
+    merged = parts[0]
+    for b in parts[1:]:
+        merged.merge(b)
+    assert render_all(merged.finish()) == whole
+    again = pickle.loads(pickle.dumps(merged))  # and it keeps for an incremental build
+    gone = pairs[2]
+    again.subtract(_builder([gone], resolver), gone[0].doc_id)
+    assert render_all(again.finish()) == render_all(_builder([p for p in pairs if p is not gone], resolver).finish())

@@ -90,6 +90,33 @@ class _Acc:
         # ``fixed`` values are a function of the element's id (its items, poles, figure; a
         # Document's own fields), so any document that still backs the element set them alike
 
+    def merge(self, other: "_Acc", provs: Iterable[int]) -> None:
+        """Add what another builder accumulated of this element (``provs``: its evidence as
+        indexes of this builder's table); the mirror of :meth:`subtract`."""
+        self.provs.update(provs)
+        self.docs |= other.docs
+        for name, counts in (other.votes or {}).items():
+            self.vote_counts(name, counts)
+        for name, counts in (other.sets or {}).items():
+            if self.sets is None:
+                self.sets = {}
+            mine = self.sets.setdefault(name, {})
+            for value, n in counts.items():
+                mine[value] = mine.get(value, 0) + n
+        for name, entries in (other.ordered or {}).items():
+            if self.ordered is None:
+                self.ordered = {}
+            self.ordered.setdefault(name, []).extend(entries)
+        if other.fixed:
+            self.fix(**other.fixed)  # a function of the element's id: equal wherever it was set
+
+    def vote_counts(self, name: str, counts: dict[Any, int]) -> None:
+        if self.votes is None:
+            self.votes = {}
+        mine = self.votes.setdefault(name, {})
+        for value, n in counts.items():
+            mine[value] = mine.get(value, 0) + n
+
     def __reduce__(self) -> tuple:
         # a tuple per accumulator: pickling slot by slot costs several times more on big graphs
         return _restore_acc, (self.provs, self.docs, self.votes, self.ordered, self.sets, self.fixed)
@@ -143,6 +170,13 @@ class _NodeAcc(_Acc):
             else:
                 del self.displays[form]
         self.written = {w for w in self.written if w[2] != doc_id}
+
+    def merge(self, other: "_Acc", provs: Iterable[int]) -> None:
+        super().merge(other, provs)
+        assert isinstance(other, _NodeAcc)
+        for form, n in other.displays.items():
+            self.displays[form] = self.displays.get(form, 0) + n
+        self.written |= other.written
 
 
 def _restore_acc(provs, docs, votes, ordered, sets, fixed) -> _Acc:
@@ -261,6 +295,30 @@ class _Builder:
         self.deferred = [d for d in self.deferred if d.doc_id != doc_id]
         self._by_object.clear()
         return touched
+
+    def merge(self, other: "_Builder") -> None:
+        """Add everything ``other`` accumulated (documents this builder does not hold, built
+        with the same resolver): the result is what adding those documents here would give.
+        Builders of parts of a corpus, made in parallel, are merged into the whole this way."""
+        index = self._index
+        where: list[int] = [-1] * len(other._keys)  # other's table index -> this one's
+        for i, key in enumerate(other._keys):
+            if key is None:
+                continue
+            j = index.get(key)
+            if j is None:
+                j = index[key] = len(self._keys)
+                self._keys.append(key)
+                self._provs.append(other._provs[i])  # None for an entry made from its key on use
+            where[i] = j
+        for table, theirs, make in ((self.nodes, other.nodes, lambda acc: _NodeAcc(acc.type)),
+                                    (self.edges, other.edges, lambda acc: _Acc())):
+            for k, acc in theirs.items():
+                mine = table.get(k)  # type: ignore[call-overload]
+                if mine is None:  # (an edge new here was checked against the ontology there)
+                    mine = table[k] = make(acc)  # type: ignore[index]
+                mine.merge(acc, [where[i] for i in acc.provs])
+        self.deferred.extend(other.deferred)
 
     def touched(self) -> set[tuple]:
         """Keys of every element this builder holds (for one document's builder: what it touches)."""
