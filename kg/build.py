@@ -84,6 +84,9 @@ class BuildReport(BaseModel):
                 f"{self.edges} edges in {total:.1f} s")
 
 
+Job = tuple[str, SourceMeta, Optional[str], Optional[int]]  # path, meta, cache file, max bytes
+
+
 @dataclass
 class _Outcome:
     meta: SourceMeta
@@ -95,6 +98,9 @@ class _Outcome:
     data: Optional[dict] = None  # the extraction as plain data, on its way back from a worker
     cache_name: Optional[str] = None  # its extraction's file in the cache (content hash)
     kept: bool = False  # unchanged since the last build: its extraction was not even read
+    held: bool = False  # its extraction stays in the worker that made it (see kg.workers)
+    facts: Any = None  # with ``held``: what resolution reads of it (DocFacts)
+    summary: Optional[str] = None  # with ``held``: its summary's text
 
 
 # ----------------------------------------------------------------------------- cache
@@ -153,7 +159,7 @@ def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int
     return ex
 
 
-def _work(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome:
+def _work(job: Job) -> _Outcome:
     path, meta, cache_file, max_bytes = job
     seconds: dict[str, float] = {}
     try:
@@ -180,7 +186,7 @@ def _work(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome
     return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None)
 
 
-def _work_remote(job: tuple[str, SourceMeta, Optional[str], Optional[int]]) -> _Outcome:
+def _work_remote(job: Job) -> _Outcome:
     """:func:`_work` in a worker process: the extraction travels back as plain data.
 
     Unpickling pydantic models object by object costs the parent (which is on the
@@ -217,23 +223,13 @@ def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtracti
     return ex if ex.doc_id == meta.id and ex.file == meta.file else None
 
 
-def extract_all(
-    documents: list[tuple[Path, SourceMeta]],
-    jobs: int = 1,
-    cache_dir: Optional[Path] = None,
-    progress: Optional[Callable[[int], None]] = None,
-    max_bytes: Optional[int] = None,
-    keep: Optional[Callable[[SourceMeta, str], bool]] = None,
-) -> list[_Outcome]:
-    """Extract every document (cached ones are read back), preserving input order.
-
-    A file whose bytes repeat an earlier document's is skipped as a duplicate: its
-    evidence would only double-count the first one's. A document for which
-    ``keep(meta, cache name)`` is true is neither extracted nor read (``kept``): the
-    last build's graph already holds it.
-    """
+def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
+          progress: Optional[Callable[[int], None]], keep: Optional[Callable[[SourceMeta, str], bool]],
+          max_bytes: Optional[int], read_cache: bool = True) -> tuple[list[Optional[_Outcome]], list[tuple[int, Job]]]:
+    """The outcomes known without extracting (duplicates, kept documents and, with
+    ``read_cache``, cached ones), and the jobs left to do with their positions."""
     outcomes: list[Optional[_Outcome]] = [None] * len(documents)
-    todo: list[tuple[int, tuple[str, SourceMeta, Optional[str], Optional[int]]]] = []
+    todo: list[tuple[int, Job]] = []
     first_with: dict[str, str] = {}
     for i, (path, meta) in enumerate(documents):
         cache_file = None
@@ -254,7 +250,7 @@ def extract_all(
                     if progress:
                         progress(1)
                     continue
-                if cache_file.exists():
+                if read_cache and cache_file.exists():
                     ex = _read_cache(cache_file, meta)
                     if ex is not None:
                         outcomes[i] = _Outcome(meta, ex, "cached", cache_name=name)
@@ -262,7 +258,25 @@ def extract_all(
                             progress(1)
                         continue
         todo.append((i, (str(path), meta, str(cache_file) if cache_file else None, max_bytes)))
+    return outcomes, todo
 
+
+def extract_all(
+    documents: list[tuple[Path, SourceMeta]],
+    jobs: int = 1,
+    cache_dir: Optional[Path] = None,
+    progress: Optional[Callable[[int], None]] = None,
+    max_bytes: Optional[int] = None,
+    keep: Optional[Callable[[SourceMeta, str], bool]] = None,
+) -> list[_Outcome]:
+    """Extract every document (cached ones are read back), preserving input order.
+
+    A file whose bytes repeat an earlier document's is skipped as a duplicate: its
+    evidence would only double-count the first one's. A document for which
+    ``keep(meta, cache name)`` is true is neither extracted nor read (``kept``): the
+    last build's graph already holds it.
+    """
+    outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes)
     if jobs > 1 and len(todo) > 1:
         _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
         # the largest documents first, one at a time: no worker is left with a long tail alone
@@ -299,6 +313,19 @@ def extract_all(
             if was_enabled:
                 gc.enable()
     return [o for o in outcomes if o is not None]
+
+
+def _extract_and_build(documents: list[tuple[Path, SourceMeta]], jobs: int, cache_dir: Optional[Path],
+                       progress: Optional[Callable[[int], None]], max_bytes: Optional[int]):
+    """A fresh build's documents extracted and their graph built in ``jobs`` workers
+    (:mod:`kg.workers`): the outcomes, in input order, and the merged builder and facts."""
+    from kg.workers import extract_and_build
+
+    outcomes, todo = _plan(documents, cache_dir, progress, None, max_bytes, read_cache=False)
+    result = extract_and_build([job for _, job in todo], jobs, [_size(job[0]) for _, job in todo], progress)
+    for (i, _), out in zip(todo, result.outcomes):
+        outcomes[i] = out
+    return [o for o in outcomes if o is not None], result
 
 
 # ----------------------------------------------------------------------------- output dir
@@ -365,28 +392,39 @@ def build(
 
     t = time.perf_counter()
     bar = progress_factory(len(found.documents)) if progress_factory else None
+    progress = bar.update if bar else None
+    built_by_workers = None
     try:
-        outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir,
-                               progress=(bar.update if bar else None), max_bytes=max_doc_bytes, keep=keep)
+        from kg import workers
+
+        if jobs > 1 and state is None and len(found.documents) > 1 and workers.available():
+            # a fresh build: the workers keep what they extract and build the graph of it too
+            outcomes, built_by_workers = _extract_and_build(found.documents, jobs, cache_dir, progress, max_doc_bytes)
+        else:
+            outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir, progress=progress,
+                                   max_bytes=max_doc_bytes, keep=keep)
     finally:
         if bar:
             bar.close()
     report.seconds["documents"] = time.perf_counter() - t
+    if built_by_workers is not None:  # the workers built the graph too: that time is the graph's
+        report.seconds["documents"] -= built_by_workers.graph_seconds
     # per-stage time summed over documents (over all workers when jobs > 1)
     for o in outcomes:
         for k, v in (o.seconds or {}).items():
             report.cpu_seconds[k] = report.cpu_seconds.get(k, 0.0) + v
     report.cpu_seconds = {k: round(v, 3) for k, v in report.cpu_seconds.items()}
-    built = [o for o in outcomes if o.extraction is not None or o.kept]
+    built = [o for o in outcomes if o.extraction is not None or o.kept or o.held]
 
     from kg.graph.build import paused_gc
 
     with paused_gc():  # the graph and its exports are hundreds of thousands of objects that all live on
         t = time.perf_counter()
-        stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views)
+        stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views,
+                             built_by_workers)
         report.updated = stage.updated
         report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
-        report.seconds["graph"] = time.perf_counter() - t
+        report.seconds["graph"] = time.perf_counter() - t + (built_by_workers.graph_seconds if built_by_workers else 0.0)
         for meta, err in found.skipped:
             report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
                                                    kind=err.kind))
@@ -437,8 +475,10 @@ class _Stage:
 
 
 def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
-                 cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool) -> _Stage:
-    """Update the last build's graph for what changed, or build it afresh."""
+                 cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool,
+                 by_workers=None) -> _Stage:
+    """Update the last build's graph for what changed, or build it afresh (or take the
+    graph the workers built, ``by_workers``: a :class:`kg.workers.Result`)."""
     from kg.export import FILES, key_order
     from kg.export.records import KINDS, Reuse, plan
     from kg.graph.build import Snapshot
@@ -451,24 +491,27 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
         graph = result.graph if views else result.snapshot()
         ids = {o.meta.id for o in built}
         items = {d: v for d, v in state.summaries.items() if d in ids and d not in fresh}
+        for o in built:
+            if o.meta.id in fresh:
+                assert o.extraction is not None
+                items[o.meta.id] = (o.meta.file, summary_item(summarise(o.extraction)))
     else:
-        _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
-        built = [o for o in built if o.extraction is not None]
-        from kg.graph.update import build_state
+        from kg.graph.update import GraphState, build_state
 
-        graph_state = build_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
-        # the networkx graph is made for the views; the exports need only the builder's snapshot
+        if by_workers is not None:
+            graph_state = GraphState(by_workers.builder, by_workers.facts)
+            items = {o.meta.id: (o.meta.file, o.summary) for o in built}
+        else:
+            _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
+            built = [o for o in built if o.extraction is not None]
+            graph_state = build_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
+            items = {o.meta.id: (o.meta.file, summary_item(summarise(o.extraction))) for o in built}  # type: ignore[arg-type]
         graph = graph_state.builder.finish() if views else graph_state.builder.snapshot()
         state = None
         if cache_dir is not None:
             from kg.state import BuildState, code_fingerprint
 
             state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
-        items, fresh = {}, {o.meta.id for o in built}
-    for o in built:
-        if o.meta.id in fresh:
-            assert o.extraction is not None
-            items[o.meta.id] = (o.meta.file, summary_item(summarise(o.extraction)))
     snap = graph if isinstance(graph, Snapshot) else Snapshot.of(graph)
     stage = _Stage(graph, snap, state, built, items, updated=changed is not None)
     if changed is not None and state.order is not None:

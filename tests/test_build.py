@@ -103,3 +103,26 @@ def test_killed_build_leaves_previous_outputs_whole(demo, tmp_path):
     assert not list(target.glob(".*.tmp"))
     for name in EXPORTS:
         assert (target / name).read_bytes() == before[name], name
+
+
+def test_a_document_that_kills_its_worker_is_reported_and_the_rest_is_built(tmp_path, monkeypatch):
+    import os
+
+    import kg.build
+
+    victim = SEEDS[3].name
+    real = kg.build.process_document
+
+    def process(path, meta, *args, **kwargs):
+        if Path(path).name == victim:
+            os._exit(7)  # as a segfault or the OOM killer would end it
+        return real(path, meta, *args, **kwargs)
+
+    monkeypatch.setattr(kg.build, "process_document", process)
+    report = build(SOURCES, tmp_path / "out", views=False, jobs=2)
+    (skipped,) = report.skipped
+    assert skipped.file == victim and skipped.kind == "crash" and "exited with status 7" in skipped.reason
+    assert report.built == len(SEEDS) - 1
+    assert "1 skipped (1 crash)" in report.summary_line()
+    docs = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))["graph"]
+    assert victim not in json.dumps(docs, ensure_ascii=False)

@@ -1,0 +1,237 @@
+"""Worker processes that extract documents, keep them, and build their part of the graph.
+
+A fresh build with ``jobs > 1`` runs here (:func:`extract_and_build`). Forked workers
+share out the documents, the largest first, each taking the next as it finishes one. A
+worker keeps every extraction it makes (or reads from the cache) and sends back only
+what the parent needs: the document's status and timings, its summary, and the facts
+entity resolution reads (:class:`~kg.graph.resolve.DocFacts`). When every document is
+in, each worker is sent the facts of the whole corpus, builds the graph of its own
+documents with that resolver (a :class:`~kg.graph.accumulate._Builder`) and sends it
+back; the parent merges the builders (:meth:`_Builder.merge`).
+
+So extractions never cross a process boundary (pickling them out and validating them
+again cost the parent, which is on the critical path, more than the graph build), and
+the graph build itself runs in parallel. The merged builder is what one process adding
+every document would have built: the exports are byte for byte the same.
+
+A worker that dies (killed, out of memory) costs only the document it was working on,
+and only if that document kills a second worker too: it is then reported as skipped.
+The documents the dead worker held are extracted again by a replacement.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing as mp
+import pickle
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work
+from kg.models import DocumentExtraction, SourceMeta
+
+ATTEMPTS = 2  # a document that kills this many workers is skipped
+
+
+def available() -> bool:
+    """Whether workers can be forked here (they inherit the loaded pipeline)."""
+    return "fork" in mp.get_all_start_methods()
+
+
+# ----------------------------------------------------------------------------- in a worker
+def _serve(conn: Connection) -> None:
+    """A worker's loop: ``("doc", i, job)`` -> ``("doc", i, outcome)``; ``("build", facts)``
+    -> ``("builder", pickled builder)``; ``("stop",)`` ends it."""
+    from kg.graph.build import _add_document
+    from kg.graph.resolve import DocFacts, Resolver
+    from kg.summary import summarise, summary_item
+
+    # Ctrl-C is the parent's to handle: it stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # what it holds is long-lived and cycle-free: the collector would only rescan it
+    gc.disable()
+    held: dict[str, tuple[DocumentExtraction, SourceMeta]] = {}
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if message[0] == "doc":
+            _, i, (path, meta, cache_file, max_bytes) = message
+            ex = _read_cache(Path(cache_file), meta) if cache_file and Path(cache_file).exists() else None
+            if ex is not None:
+                out = _Outcome(meta, None, "cached", cache_name=Path(cache_file).name)  # type: ignore[arg-type]
+            else:
+                out = _work((path, meta, cache_file, max_bytes))
+                ex, out.extraction = out.extraction, None
+            if ex is not None:
+                held[meta.id] = (ex, meta)
+                out.facts = DocFacts.of(ex, meta)
+                out.summary = summary_item(summarise(ex))
+                out.held = True
+            conn.send(("doc", i, out))
+        elif message[0] == "build":
+            from kg.graph.accumulate import _Builder
+
+            resolver = Resolver(facts=message[1])
+            builder = _Builder()
+            for doc_id in sorted(held):
+                _add_document(builder, resolver, *held[doc_id])
+            conn.send(("builder", pickle.dumps(builder, protocol=pickle.HIGHEST_PROTOCOL)))
+        else:
+            return
+
+
+# ----------------------------------------------------------------------------- in the parent
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    doing: Optional[int] = None  # the document it is working on (its index)
+    held: list[int] = field(default_factory=list)  # indexes of the documents it keeps
+    builder: Optional[bytes] = None
+
+
+def _start(ctx) -> _Worker:
+    parent, child = ctx.Pipe()
+    process = ctx.Process(target=_serve, args=(child,), daemon=True)
+    process.start()
+    child.close()  # the worker's end lives in the worker alone, so its death is an EOF here
+    return _Worker(process, parent)
+
+
+def _died(worker: _Worker) -> str:
+    worker.process.join(1)
+    code = worker.process.exitcode
+    if code is None:
+        worker.process.kill()
+        return "stopped answering"
+    return f"was killed by signal {-code}" if code < 0 else f"exited with status {code}"
+
+
+@dataclass
+class Result:
+    """What the workers made: an outcome per job (in job order) and the merged builder."""
+
+    outcomes: list[Any]
+    builder: Any  # the merged _Builder of every document extracted
+    facts: dict[str, Any]  # doc id -> DocFacts
+    graph_seconds: float = 0.0  # wall time spent building and merging the graph
+
+
+def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] = None,
+                      progress: Optional[Callable[[int], None]] = None) -> Result:
+    """Extract ``jobs`` in ``workers`` forked processes, then build the graph of what was
+    extracted; see the module docstring. ``sizes`` (bytes per job) sets the order: largest first."""
+    from kg.graph.accumulate import _Builder
+
+    _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
+    ctx = mp.get_context("fork")
+    queue = deque(sorted(range(len(jobs)), key=lambda i: (-(sizes[i] if sizes else 0), i)))
+    outcomes: list[Any] = [None] * len(jobs)
+    attempts = [0] * len(jobs)
+    counted: set[int] = set()
+    pool: list[_Worker] = []
+    graph_seconds = 0.0
+
+    def done(i: int) -> None:
+        if progress and i not in counted:
+            progress(1)
+        counted.add(i)
+
+    def give(w: _Worker) -> None:
+        if queue:
+            w.doing = queue.popleft()
+            w.conn.send(("doc", w.doing, jobs[w.doing]))
+
+    def lost(w: _Worker) -> None:
+        """``w`` died: retry or skip what it was doing, extract again what it held, replace it."""
+        why = _died(w)
+        pool.remove(w)
+        if w.doing is not None:
+            i = w.doing
+            attempts[i] += 1
+            if attempts[i] < ATTEMPTS:
+                queue.appendleft(i)
+            else:
+                outcomes[i] = _Outcome(jobs[i][1], None, "skipped",
+                                       f"the process extracting it {why} ({ATTEMPTS} times)", "crash")
+                done(i)
+        queue.extendleft(reversed(w.held))
+        replacement = _start(ctx)
+        pool.append(replacement)
+        give(replacement)
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # the outcomes received are long-lived and cycle-free
+    try:
+        pool.extend(_start(ctx) for _ in range(max(1, min(workers, len(jobs)))))
+        for w in pool:
+            give(w)
+        while True:
+            # phase 1: every document extracted (or read from the cache) by some worker
+            while any(w.doing is not None for w in pool):
+                busy = {w.conn: w for w in pool if w.doing is not None}
+                for conn in wait(list(busy)):
+                    w = busy[conn]
+                    try:
+                        _, i, out = conn.recv()
+                    except (EOFError, OSError):
+                        lost(w)
+                        continue
+                    outcomes[i], w.doing = out, None
+                    if out.held:
+                        w.held.append(i)
+                    done(i)
+                    give(w)
+            # phase 2: each worker builds the graph of what it holds, with the corpus's resolver
+            t = time.perf_counter()
+            facts = {outcomes[i].meta.id: outcomes[i].facts for w in pool for i in w.held}
+            ordered = [facts[d] for d in sorted(facts)]
+            building = [w for w in pool if w.held]
+            for w in building:
+                w.conn.send(("build", ordered))
+            whole = True
+            for w in building:
+                try:
+                    _, w.builder = w.conn.recv()
+                except (EOFError, OSError):
+                    lost(w)  # its documents go back to the queue, for a replacement
+                    whole = False
+            graph_seconds += time.perf_counter() - t
+            if whole:
+                break
+            # back to phase 1 for the dead worker's documents; then every worker builds anew
+        t = time.perf_counter()
+        builder = None
+        for w in sorted(building, key=lambda w: min(w.held)):
+            part = pickle.loads(w.builder)  # type: ignore[arg-type]
+            if builder is None:
+                builder = part
+            else:
+                builder.merge(part)
+        graph_seconds += time.perf_counter() - t
+        return Result(outcomes, builder if builder is not None else _Builder(), facts, graph_seconds)
+    finally:
+        _stop(pool)
+        if was_enabled:
+            gc.enable()
+
+
+def _stop(pool: list[_Worker]) -> None:
+    for w in pool:
+        try:
+            w.conn.send(("stop",))
+        except OSError:
+            pass
+    for w in pool:
+        w.process.join(5)
+        if w.process.exitcode is None:
+            w.process.kill()
+            w.process.join()
+        w.conn.close()
