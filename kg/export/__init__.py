@@ -159,9 +159,7 @@ def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[st
                 if name not in sharded:
                     done.append(_write_file(out_dir / name, lambda layout=layout: assemble(layout, reuse.get(name))))
             done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in extra.items()]
-            for k, p, *info in pending:
-                parts[k] = p
-                if info: print("shard", k, info)
+            parts.update(pending)
         for name, layout in sharded.items():
             done.append(_stitch(job, name, layout, [parts[k][name] for k in range(job.shards)]))
             for k in range(job.shards):
