@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import os
 import pickle
 import signal
 import time
@@ -84,7 +85,8 @@ def _serve(conn: Connection) -> None:
                 _add_document(builder, resolver, *held[doc_id])
             conn.send(("builder", pickle.dumps(builder, protocol=pickle.HIGHEST_PROTOCOL)))
         else:
-            return
+            conn.close()
+            os._exit(0)  # nothing to flush or free: the parent has what it needs
 
 
 # ----------------------------------------------------------------------------- in the parent
@@ -94,7 +96,7 @@ class _Worker:
     conn: Connection
     doing: Optional[int] = None  # the document it is working on (its index)
     held: list[int] = field(default_factory=list)  # indexes of the documents it keeps
-    builder: Optional[bytes] = None
+    builder: Any = None  # the _Builder of what it holds, once built
 
 
 def _start(ctx) -> _Worker:
@@ -197,24 +199,25 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
             for w in building:
                 w.conn.send(("build", ordered))
             whole = True
-            for w in building:
-                try:
-                    _, w.builder = w.conn.recv()
-                except (EOFError, OSError):
-                    lost(w)  # its documents go back to the queue, for a replacement
-                    whole = False
-            graph_seconds += time.perf_counter() - t
+            waiting = {w.conn: w for w in building}
+            while waiting:
+                for conn in wait(list(waiting)):
+                    w = waiting.pop(conn)
+                    try:
+                        w.builder = pickle.loads(conn.recv()[1])  # while the others still build
+                    except (EOFError, OSError):
+                        lost(w)  # its documents go back to the queue, for a replacement
+                        whole = False
             if whole:
                 break
+            graph_seconds += time.perf_counter() - t
             # back to phase 1 for the dead worker's documents; then every worker builds anew
-        t = time.perf_counter()
         builder = None
-        for w in sorted(building, key=lambda w: min(w.held)):
-            part = pickle.loads(w.builder)  # type: ignore[arg-type]
+        for w in sorted(building, key=lambda w: min(w.held)):  # a fixed order: the same state every time
             if builder is None:
-                builder = part
+                builder = w.builder
             else:
-                builder.merge(part)
+                builder.merge(w.builder)
         graph_seconds += time.perf_counter() - t
         return Result(outcomes, builder if builder is not None else _Builder(), facts, graph_seconds)
     finally:

@@ -174,6 +174,16 @@ def test_a_failing_writer_leaves_no_file_half_written_nor_scratch(kg, tmp_path, 
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the old files, whole; no scratch
 
 
+def test_stitching_without_kernel_copies_gives_the_same_files(kg, tmp_path, monkeypatch):
+    def unsupported(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr("os.copy_file_range", unsupported)
+    write_all(kg, tmp_path / "out", jobs=2)
+    rendered = render_all(kg)
+    assert {name: (tmp_path / "out" / name).read_bytes() for name in rendered} == rendered
+
+
 def test_write_all_into_a_file_is_an_output_error(kg, tmp_path):
     blocker = tmp_path / "out"
     blocker.write_text("not a directory", encoding="utf-8")
