@@ -1,3 +1,4 @@
+import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,59 @@ def test_the_c_route_is_built_here():
     from kg.nlp import tokenizer
 
     assert tokenizer._fast_route is not None and tokenizer._ROUTE is tokenizer._fast_route
+    assert tokenizer._fast_cut is not None and tokenizer._c_hmm is not None
+
+
+@pytest.mark.parametrize("c_parts", [(), ("_fast_cut",), ("_fast_cut", "_c_hmm")])
+def test_every_mix_of_c_and_python_parts_gives_jiebas_words(c_parts, monkeypatch):
+    """A machine without a compiler runs the Python versions: they must give the same words."""
+    from kg.nlp import tokenizer
+
+    jieba = _jieba_with_kg_dictionary()
+    for name in ("_fast_cut", "_c_hmm"):
+        if name not in c_parts:
+            monkeypatch.setattr(tokenizer, name, None)
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        assert tokenizer.segment(text) == list(jieba.cut(text)), path.name
+
+
+_HAN = [c for c in _SEED_CHARS if "\u4e00" <= c <= "\u9fd5"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_HAN + list("ab12.%x ")), min_size=1, max_size=60))
+def test_the_c_hmm_is_jiebas_hmm(text):
+    from jieba import finalseg
+
+    from kg.nlp import tokenizer
+
+    _jieba_with_kg_dictionary()
+    got: list = []
+    tokenizer._fast_hmm()(text, got)
+    assert got == list(finalseg.cut(text))
+    want: list = []
+    tokenizer._hmm_cut(text, want)
+    assert got == want
+
+
+def test_words_jieba_is_told_to_split_are_split_by_the_c_hmm_too():
+    from jieba import finalseg
+
+    from kg.nlp import tokenizer
+
+    jieba = _jieba_with_kg_dictionary()
+    text = "这是罕见的耷沓词汇"
+    words = [w for w in finalseg.cut(text) if len(w) > 1]
+    assert words
+    finalseg.Force_Split_Words.add(words[0])  # what jieba.del_word does, without touching the dictionary
+    try:
+        got: list = []
+        tokenizer._fast_hmm()(text, got)
+        assert got == list(finalseg.cut(text)) and words[0] not in got
+        assert tokenizer.segment(text) == list(jieba.cut(text))
+    finally:
+        finalseg.Force_Split_Words.discard(words[0])
 
 
 @settings(max_examples=300, deadline=None)

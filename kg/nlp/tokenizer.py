@@ -24,8 +24,9 @@ scores); ``tests/test_nlp_tokenizer.py`` checks that on the seeds and on random 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from math import log
+from typing import Callable
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -72,10 +73,12 @@ def _route(blk: str, freq: dict, memo: dict, logtotal: float) -> list[int]:
     return nxt
 
 
-try:  # the same function in C, where the install could compile it (kg/nlp/_route.c)
+try:  # the same functions in C, where the install could compile them (kg/nlp/_route.c)
+    from kg.nlp._route import cut as _fast_cut
+    from kg.nlp._route import hmm as _c_hmm
     from kg.nlp._route import route as _fast_route
 except ImportError:  # pragma: no cover - a machine without a C compiler
-    _fast_route = None
+    _fast_route = _fast_cut = _c_hmm = None
 _ROUTE = _fast_route or _route
 
 
@@ -166,6 +169,21 @@ def _hmm_cut(buf: str, out: list[str]) -> None:
             out.extend(x for x in finalseg.re_skip.split(blk) if x)
 
 
+@lru_cache(maxsize=1)
+def _fast_hmm() -> Callable[[str, list[str]], None]:
+    """:func:`_hmm_cut` in C, bound to jieba's HMM tables (the live objects: a word jieba is
+    told to force-split later is honoured)."""
+    finalseg, start, emit, trans, low = _hmm()
+    skip = finalseg.re_skip.split
+
+    def other(run: str, out: list[str]) -> None:  # a run of non-Han characters, as _hmm_cut splits it
+        out.extend(x for x in skip(run) if x)
+
+    return partial(_c_hmm, tuple(start[s] for s in "BMES"), tuple(emit[s] for s in "BMES"),
+                   tuple(trans[k] for k in ("EB", "SB", "MM", "BM", "SS", "ES", "BE", "ME")), low,
+                   finalseg.Force_Split_Words, other)
+
+
 def _force_split(word: str, finalseg, out: list[str]) -> None:
     if word in finalseg.Force_Split_Words:
         out.extend(word)
@@ -205,17 +223,25 @@ def segment(text: str) -> list[str]:
     logtotal = log(dt.total)
     re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
     out: list[str] = []
-    for blk in re_han.split(text):
-        if not blk:
-            continue
-        if re_han.match(blk):
-            _cut_dag(blk, freq, memo, logtotal, out)
-        else:
-            for x in re_skip.split(blk):
-                if re_skip.match(x):
-                    out.append(x)
+    fast = _fast_cut
+    hmm = _fast_hmm() if fast is not None and _c_hmm is not None else _hmm_cut
+    skip = re_skip.split
+    # split() with one group alternates: text between matches (even places), then a match
+    # (odd places); so no piece needs matching again to know which it is
+    pieces = iter(re_han.split(text))
+    for between in pieces:
+        if between:
+            for j, x in enumerate(skip(between)):
+                if j % 2:
+                    out.append(x)  # a space or line break, as it is
                 else:
-                    out.extend(x)
+                    out.extend(x)  # anything else: character by character
+        blk = next(pieces, "")
+        if blk:
+            if fast is not None:
+                fast(blk, freq, memo, logtotal, out, hmm)
+            else:
+                _cut_dag(blk, freq, memo, logtotal, out)
     return out
 
 
