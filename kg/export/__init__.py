@@ -105,9 +105,8 @@ def _write_file(path: Path, render: Callable[[], tuple[bytes, Optional[FileIndex
     return str(path), index
 
 
-# Shards per writer process: more than one, so a writer that drew a cheap slice takes
-# another while the other finishes (records differ in cost: a document's node lists all
-# its mentions).
+# Shards per writer: more than one, so a writer that drew a cheap slice takes another
+# while the other finishes (records differ in cost: a document's node lists all its mentions).
 SHARDS_PER_WRITER = 3
 
 
@@ -120,50 +119,74 @@ class _ShardJob:
     out_dir: Path
     shards: int
     token: str  # in the scratch files' names, so two builds into one directory never mix
+    next: Any  # a counter shared by the writers: the next shard to claim
 
     def scratch(self, name: str, shard: int) -> Path:
         return self.out_dir / f".{name}.{self.token}.{shard}.tmp"  # ".*.tmp": removed if a build dies
+
+    def claim(self) -> Optional[int]:
+        with self.next.get_lock():
+            k = self.next.value
+            if k >= self.shards:
+                return None
+            self.next.value = k + 1
+            return k
+
+    def render(self, shard: int) -> dict[str, tuple[bytes, Part]]:
+        return {name: render_shard(layout, shard, self.shards, self.reuse.get(name))
+                for name, layout in self.layouts.items()}
 
 
 _JOB: Optional[_ShardJob] = None
 
 
-def _render_shard(shard: int) -> tuple[int, dict[str, Part]]:
-    """In a writer: render slice ``shard`` of every file into a scratch file per file."""
+def _render_claimed(_: int) -> list[tuple[int, dict[str, Part]]]:
+    """In a forked writer: render shards while any is left, each file's slice into a scratch file."""
     job = _JOB
     assert job is not None
-    parts = {}
-    for name, layout in job.layouts.items():
-        data, parts[name] = render_shard(layout, shard, job.shards, job.reuse.get(name))
-        with open(job.scratch(name, shard), "wb") as f:
-            f.write(data)
-    return shard, parts
+    done = []
+    while (k := job.claim()) is not None:
+        parts = {}
+        for name, (data, parts[name]) in job.render(k).items():
+            with open(job.scratch(name, k), "wb") as f:
+                f.write(data)
+        done.append((k, parts))
+    return done
 
 
 def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[str, Callable[[], bytes]],
                    out_dir: Path, jobs: int) -> list[tuple[str, Optional[FileIndex]]]:
+    """The files written by ``jobs`` writers: ``jobs - 1`` forked ones and this process, which
+    claim shards in turn; this process keeps its own shards in memory, then stitches."""
     global _JOB
+    ctx = mp.get_context("fork")
     done: list[tuple[str, Optional[FileIndex]]] = []
     layouts = {name: list(pieces()) for name, pieces in _pieces(snap)}  # the fixed text is made once, here
     sharded = {name: layout for name, layout in layouts.items() if any(type(p) is not str for p in layout)}
-    job = _JOB = _ShardJob(sharded, reuse, out_dir, SHARDS_PER_WRITER * jobs, f"{os.getpid()}-{id(snap):x}")
+    job = _JOB = _ShardJob(sharded, reuse, out_dir, SHARDS_PER_WRITER * jobs, f"{os.getpid()}-{id(snap):x}",
+                           ctx.Value("i", 0))
     try:
         # frozen objects are left alone by the children's collectors, so fewer of the
         # inherited pages are touched (and copied) by reference bookkeeping
         gc.freeze()
         parts: dict[int, dict[str, Part]] = {}
-        with mp.get_context("fork").Pool(jobs) as pool:
-            pending = pool.imap_unordered(_render_shard, range(job.shards), chunksize=1)
-            # meanwhile, what has no records to share out
+        mine: dict[int, dict[str, bytes]] = {}
+        with ctx.Pool(jobs - 1) as pool:
+            pending = pool.map_async(_render_claimed, range(jobs - 1))
+            # meanwhile, what has no records to share out; then shards, like the others
             for name, layout in layouts.items():
                 if name not in sharded:
                     done.append(_write_file(out_dir / name, lambda layout=layout: assemble(layout, reuse.get(name))))
             done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in extra.items()]
-            parts.update(pending)
+            while (k := job.claim()) is not None:
+                rendered = job.render(k)
+                mine[k] = {name: data for name, (data, _) in rendered.items()}
+                parts[k] = {name: part for name, (_, part) in rendered.items()}
+            for got in pending.get():
+                parts.update(got)
         for name, layout in sharded.items():
-            done.append(_stitch(job, name, layout, [parts[k][name] for k in range(job.shards)]))
-            for k in range(job.shards):
-                job.scratch(name, k).unlink()
+            done.append(_stitch(job, name, layout, [parts[k][name] for k in range(job.shards)],
+                                {k: data[name] for k, data in mine.items()}))
     finally:
         gc.unfreeze()
         _JOB = None
@@ -173,21 +196,26 @@ def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[st
     return done
 
 
-def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part]) -> tuple[str, FileIndex]:
-    """Write file ``name`` from its fixed text and its shards' scratch files (copied by the
-    kernel where it can: the bytes never pass through this process)."""
+def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part],
+            kept: dict[int, bytes]) -> tuple[str, FileIndex]:
+    """Write file ``name`` from its fixed text and its shards: those this process rendered
+    (``kept``), and the others' scratch files, copied by the kernel where it can (their
+    bytes never pass through this process)."""
     path = job.out_dir / name
-    sources = [os.open(job.scratch(name, k), os.O_RDONLY) for k in range(job.shards)]
+    sources = {k: os.open(job.scratch(name, k), os.O_RDONLY) for k in range(job.shards) if k not in kept}
     try:
         with atomic_writer(path) as f:
             out = f.fileno()  # written through the descriptor only: the file object buffers nothing
 
-            def write(data: bytes) -> None:
+            def write(data: bytes | memoryview) -> None:
                 view = memoryview(data)
                 while view:
                     view = view[os.write(out, view):]
 
             def copy(k: int, offset: int, length: int) -> None:
+                if k in kept:
+                    write(memoryview(kept[k])[offset:offset + length])
+                    return
                 while length:
                     try:
                         n = os.copy_file_range(sources[k], out, length, offset)
@@ -201,8 +229,10 @@ def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part]) -> 
 
             index = stitch(layout, parts, write, copy)
     finally:
-        for fd in sources:
+        for fd in sources.values():
             os.close(fd)
+    for k in sources:
+        job.scratch(name, k).unlink()
     return str(path), index
 
 
