@@ -37,6 +37,7 @@ from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work
 from kg.models import DocumentExtraction, SourceMeta
 
 ATTEMPTS = 2  # a document that kills this many workers is skipped
+IN_FLIGHT = 2  # documents sent to a worker ahead: it never waits for its next one
 
 
 def available() -> bool:
@@ -94,7 +95,7 @@ def _serve(conn: Connection) -> None:
 class _Worker:
     process: Any
     conn: Connection
-    doing: Optional[int] = None  # the document it is working on (its index)
+    doing: list[int] = field(default_factory=list)  # the documents sent to it, in order (indexes)
     held: list[int] = field(default_factory=list)  # indexes of the documents it keeps
     builder: Any = None  # the _Builder of what it holds, once built
 
@@ -138,6 +139,7 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
     outcomes: list[Any] = [None] * len(jobs)
     attempts = [0] * len(jobs)
     counted: set[int] = set()
+    solo: set[int] = set()  # in flight when a worker died: from then on sent alone, so a death is its own
     pool: list[_Worker] = []
     graph_seconds = 0.0
 
@@ -147,24 +149,28 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
         counted.add(i)
 
     def give(w: _Worker) -> None:
-        if queue:
-            w.doing = queue.popleft()
-            w.conn.send(("doc", w.doing, jobs[w.doing]))
+        while queue and len(w.doing) < IN_FLIGHT:
+            if w.doing and (queue[0] in solo or w.doing[0] in solo):
+                break
+            i = queue.popleft()
+            w.doing.append(i)
+            w.conn.send(("doc", i, jobs[i]))
 
     def lost(w: _Worker) -> None:
         """``w`` died: retry or skip what it was doing, extract again what it held, replace it."""
         why = _died(w)
         pool.remove(w)
-        if w.doing is not None:
-            i = w.doing
+        retry = []
+        for i in w.doing:
             attempts[i] += 1
             if attempts[i] < ATTEMPTS:
-                queue.appendleft(i)
+                retry.append(i)
+                solo.add(i)
             else:
                 outcomes[i] = _Outcome(jobs[i][1], None, "skipped",
                                        f"the process extracting it {why} ({ATTEMPTS} times)", "crash")
                 done(i)
-        queue.extendleft(reversed(w.held))
+        queue.extendleft(reversed(retry + w.held))
         replacement = _start(ctx)
         pool.append(replacement)
         give(replacement)
@@ -177,8 +183,8 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
             give(w)
         while True:
             # phase 1: every document extracted (or read from the cache) by some worker
-            while any(w.doing is not None for w in pool):
-                busy = {w.conn: w for w in pool if w.doing is not None}
+            while any(w.doing for w in pool):
+                busy = {w.conn: w for w in pool if w.doing}
                 for conn in wait(list(busy)):
                     w = busy[conn]
                     try:
@@ -186,7 +192,8 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                     except (EOFError, OSError):
                         lost(w)
                         continue
-                    outcomes[i], w.doing = out, None
+                    outcomes[i] = out
+                    w.doing.remove(i)
                     if out.held:
                         w.held.append(i)
                     done(i)

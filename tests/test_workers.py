@@ -87,6 +87,7 @@ def test_a_document_that_kills_two_workers_is_skipped_and_costs_nothing_else(doc
     _dies(monkeypatch, tmp_path, victim, times=99)
     seen = []
     result = extract_and_build(_jobs(documents), 2, progress=seen.append)
+    # the document sent along with it each time is extracted again, alone, and kept
     (skipped,) = [o for o in result.outcomes if o.status == "skipped"]
     assert skipped.meta.file == victim and skipped.kind == "crash"
     assert skipped.reason == "the process extracting it exited with status 3 (2 times)"
