@@ -31,17 +31,23 @@ _CHROME = re.compile(
     r"扫一扫.*|微信扫.*|相关链接|网站地图|联系我们|更多>*|more>*)\s*$",
     re.I,
 )
-# Phrases that make a line chrome wherever they occur, even a long one.
+# Phrases that make a line chrome wherever they occur, even a long one. Three patterns, so
+# that each is fast on long lines of prose: Chinese phrases (each starts with its own
+# character, which the regex engine scans for), Latin ones (matched on the line in lower
+# case) and marks that only count at the start of a line.
 _CHROME_ALWAYS = re.compile(
-    r"版权所有|版权声明|免责声明|copyright|©|all rights reserved|powered by|icp备|备案号|公网安备|"
-    r"最新评论|发表评论|评论内容|表\s*情[:：]|请注意用语文明|审核后才会显示|ctrl\+回车|"
-    r"此处放.*广告|广告位|^\s*[-—=_*·]{5,}|分隔线|"
-    # a WeChat official account's page furniture
-    r"^微信号\s*[:：]|^功能介绍\s*[:：]|^收录于(?:合集|话题)|^(?:轻触)?阅读原文$|^原创\s|^预览时标签不可点",
-    re.I,
+    r"版权所有|版权声明|免责声明|©|备案号|公网安备|"
+    r"最新评论|发表评论|评论内容|表\s*情[:：]|请注意用语文明|审核后才会显示|"
+    r"此处放.*广告|广告位|分隔线"
 )
-# Addresses: chrome on a short line, but prose may cite a website.
-_URLISH = re.compile(r"https?://|www\.|\.com\b|\.cn\b", re.I)
+_CHROME_LATIN = re.compile(r"copyright|all rights reserved|powered by|icp备|ctrl\+回车")  # on lower case
+_CHROME_START = re.compile(
+    r"\s*[-—=_*·]{5,}|"
+    # a WeChat official account's page furniture
+    r"微信号\s*[:：]|功能介绍\s*[:：]|收录于(?:合集|话题)|(?:轻触)?阅读原文$|原创\s|预览时标签不可点"
+)
+# Addresses: chrome on a short line, but prose may cite a website (matched on lower case).
+_URLISH = re.compile(r"https?://|www\.|\.com\b|\.cn\b")
 # Lines that close an article: what follows them is page furniture.
 _FOOTER_MARK = re.compile(
     r"^(?:[（(【]?\s*)(?:来源[:：]|责任编辑|编辑[:：]|作者[:：]|扩展阅读|推荐阅读|相关阅读|相关文章|相关链接|相关新闻|"
@@ -86,9 +92,11 @@ def classify_line(line: str) -> str | None:
         return "page-meta"
     if _CHROME.match(s):
         return "navigation"
-    if _CHROME_ALWAYS.search(s) or (_URLISH.search(s) and not is_prose(s)):
+    lower = s.lower()
+    if _CHROME_START.match(s) or _CHROME_ALWAYS.search(s) or _CHROME_LATIN.search(lower) \
+            or (_URLISH.search(lower) and not is_prose(s)):
         return "chrome"
-    if _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):
+    if ">" in s and _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):  # (both forms hold a >)
         return "breadcrumb"
     if _PHONE.match(s):
         return "contact"

@@ -29,17 +29,23 @@ from kg.text.offsets import TextBuffer, apply_regex_edits
 from kg.text.pinyin import strip_pinyin_edits
 from kg.text.punctuation import unify_punctuation
 
-_LINE_PAD = re.compile(r"^[ \t\u3000\u00a0]+|[ \t\u3000\u00a0]+$|[ \t\u3000\u00a0]{2,}", re.M)
+_BLANKS = re.compile(r"[ \t\u3000\u00a0]+")
 _BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n)+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200f\u2028\u2029]")
 
 
 def _whitespace_edits(text: str) -> list[tuple[int, int, str]]:
+    """Indentation and trailing blanks go; a run of blanks inside a line becomes one space."""
     edits = []
-    for m in _LINE_PAD.finditer(text):
-        # indentation and trailing blanks go; a run of blanks inside a line becomes one space
-        at_edge = m.start() == 0 or text[m.start() - 1] == "\n" or m.end() == len(text) or text[m.end()] in "\r\n"
-        edits.append((m.start(), m.end(), "" if at_edge else " "))
+    n = len(text)
+    for m in _BLANKS.finditer(text):
+        start, end = m.span()
+        starts_line = start == 0 or text[start - 1] == "\n"
+        ends_line = end == n or text[end] == "\n"
+        if starts_line or ends_line:
+            edits.append((start, end, ""))
+        elif end - start > 1:  # (a lone CR after it ends a line too)
+            edits.append((start, end, "" if text[end] == "\r" else " "))
     return edits
 
 

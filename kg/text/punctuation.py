@@ -24,9 +24,10 @@ _WIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
 _WIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
 _WIDTH.update({"％": "%", "＋": "+", "．": ".", "「": "“", "」": "”", "『": "‘", "』": "’",
                "〝": "“", "〞": "”", "＂": '"', "\u00a0": " ", "\u3000": " "})
-_TABLE = str.maketrans(_WIDTH)
+_WIDE = re.compile("[" + re.escape("".join(_WIDTH)) + "]")  # found by a regex scan: str.translate looks up every character
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff“”‘’《》、，。]"
-_ASCII_PUNCT = re.compile(rf"(?<={_HAN})[,;:?!()]|[,;:?!()](?={_HAN})")
+# the mark first (the engine scans for it), then what stands before or after it
+_ASCII_PUNCT = re.compile(rf"[,;:?!()](?:(?<={_HAN}.)|(?={_HAN}))")
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
@@ -45,6 +46,7 @@ def _curl_quotes(line: str) -> str:
 
 def unify_punctuation(text: str) -> str:
     """Same-length rewrite of ``text`` with unified quotes and punctuation."""
-    text = text.translate(_TABLE)
-    text = "".join(_curl_quotes(line) for line in text.splitlines(keepends=True))
+    text = _WIDE.sub(lambda m: _WIDTH[m.group(0)], text)
+    if '"' in text:
+        text = "".join(_curl_quotes(line) for line in text.splitlines(keepends=True))
     return _ASCII_PUNCT.sub(lambda m: _FULL[m.group(0)], text)
