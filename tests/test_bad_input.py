@@ -77,6 +77,15 @@ def test_each_awkward_file_is_extracted_or_skipped_for_its_reason(bad_build):
     assert status["ghost.txt"].kind == "not-found"
 
 
+def test_workers_skip_the_same_files_and_build_the_same_graph(bad_build, tmp_path):
+    root, _, report = bad_build
+    again = build(root / "sources", tmp_path / "out", views=False, jobs=2)
+    assert [(d.file, d.status, d.kind, d.reason) for d in again.documents] == \
+        [(d.file, d.status, d.kind, d.reason) for d in report.documents]
+    for name in ("graph.json", "graph.graphml", "evidence.csv", "summaries.json"):
+        assert (tmp_path / "out" / name).read_bytes() == (root / "out" / name).read_bytes(), name
+
+
 def test_the_good_documents_are_complete_despite_the_bad_ones(bad_build, tmp_path):
     root, expect, _ = bad_build
     good = tmp_path / "good"
