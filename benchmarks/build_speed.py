@@ -153,7 +153,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size-mb", type=float, default=2.0, help="size of the throughput corpus")
     ap.add_argument("--full", action="store_true", help="also measure peak memory on a 20 MB corpus")
-    ap.add_argument("--rounds", type=int, default=3, help="interleaved repetitions; the best of each is kept")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved repetitions; the best of each is kept")
     ap.add_argument("--incremental-docs", type=int, default=1000)
     ap.add_argument("--view-nodes", type=int, default=2000)
     ap.add_argument("--skip", default="", help="comma-separated sections to skip: jobs,incremental,help,views")

@@ -316,13 +316,16 @@ def extract_all(
 
 
 def _extract_and_build(documents: list[tuple[Path, SourceMeta]], jobs: int, cache_dir: Optional[Path],
-                       progress: Optional[Callable[[int], None]], max_bytes: Optional[int]):
+                       progress: Optional[Callable[[int], None]], max_bytes: Optional[int], views: bool):
     """A fresh build's documents extracted and their graph built in ``jobs`` workers
     (:mod:`kg.workers`): the outcomes, in input order, and the merged builder and facts."""
     from kg.workers import extract_and_build
 
     outcomes, todo = _plan(documents, cache_dir, progress, None, max_bytes, read_cache=False)
-    result = extract_and_build([job for _, job in todo], jobs, [_size(job[0]) for _, job in todo], progress)
+    # the graph the views need, or only what the exports need, made while the workers render mentions
+    prepare = (lambda builder: builder.finish()) if views else (lambda builder: builder.snapshot())
+    result = extract_and_build([job for _, job in todo], jobs, [_size(job[0]) for _, job in todo], progress,
+                               prepare)
     for (i, _), out in zip(todo, result.outcomes):
         outcomes[i] = out
     return [o for o in outcomes if o is not None], result
@@ -399,7 +402,8 @@ def build(
 
         if jobs > 1 and state is None and len(found.documents) > 1 and workers.available():
             # a fresh build: the workers keep what they extract and build the graph of it too
-            outcomes, built_by_workers = _extract_and_build(found.documents, jobs, cache_dir, progress, max_doc_bytes)
+            outcomes, built_by_workers = _extract_and_build(found.documents, jobs, cache_dir, progress, max_doc_bytes,
+                                                            views)
         else:
             outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir, progress=progress,
                                    max_bytes=max_doc_bytes, keep=keep)
@@ -501,12 +505,13 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
         if by_workers is not None:
             graph_state = GraphState(by_workers.builder, by_workers.facts)
             items = {o.meta.id: (o.meta.file, o.summary) for o in built}
+            graph = by_workers.prepared
         else:
             _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
             built = [o for o in built if o.extraction is not None]
             graph_state = build_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
             items = {o.meta.id: (o.meta.file, summary_item(summarise(o.extraction))) for o in built}  # type: ignore[arg-type]
-        graph = graph_state.builder.finish() if views else graph_state.builder.snapshot()
+            graph = graph_state.builder.finish() if views else graph_state.builder.snapshot()
         state = None
         if cache_dir is not None:
             from kg.state import BuildState, code_fingerprint
@@ -514,6 +519,11 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
             state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
     snap = graph if isinstance(graph, Snapshot) else Snapshot.of(graph)
     stage = _Stage(graph, snap, state, built, items, updated=changed is not None)
+    if by_workers is not None and by_workers.mentions is not None:
+        from kg.export.mentions import reuse_of
+
+        # the workers rendered their documents' mention records: copied into place, not rendered again
+        stage.reuse = reuse_of(by_workers.mentions, snap.ids)
     if changed is not None and state.order is not None:
         segments = plan(state.order, key_order(snap), dirty)
         sizes = {kind: len(state.order.of(kind)) for kind in KINDS}

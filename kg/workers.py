@@ -85,6 +85,10 @@ def _serve(conn: Connection) -> None:
             for doc_id in sorted(held):
                 _add_document(builder, resolver, *held[doc_id])
             conn.send(("builder", pickle.dumps(builder, protocol=pickle.HIGHEST_PROTOCOL)))
+            # then the records of its documents' mentions, while the parent merges the graph
+            from kg.export.mentions import render_chunks
+
+            conn.send(("mentions", render_chunks(builder)))
         else:
             conn.close()
             os._exit(0)  # nothing to flush or free: the parent has what it needs
@@ -125,12 +129,31 @@ class Result:
     builder: Any  # the merged _Builder of every document extracted
     facts: dict[str, Any]  # doc id -> DocFacts
     graph_seconds: float = 0.0  # wall time spent building and merging the graph
+    prepared: Any = None  # what ``prepare`` made of the builder
+    mentions: Optional[list[dict]] = None  # each worker's mention records (kg.export.mentions), if all came
+
+
+def _mentions(building: list[_Worker]) -> Optional[list[dict]]:
+    """Each worker's mention records (None if one could not send them: they are rendered then)."""
+    out = []
+    for w in building:
+        try:
+            message = w.conn.recv()
+        except (EOFError, OSError):
+            return None
+        if message[0] != "mentions":
+            return None
+        out.append(message[1])
+    return out
 
 
 def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] = None,
-                      progress: Optional[Callable[[int], None]] = None) -> Result:
+                      progress: Optional[Callable[[int], None]] = None,
+                      prepare: Optional[Callable[[Any], Any]] = None) -> Result:
     """Extract ``jobs`` in ``workers`` forked processes, then build the graph of what was
-    extracted; see the module docstring. ``sizes`` (bytes per job) sets the order: largest first."""
+    extracted; see the module docstring. ``sizes`` (bytes per job) sets the order: largest
+    first. ``prepare(builder)`` runs on the merged builder while the workers render the
+    records of their mentions (its result is ``Result.prepared``)."""
     from kg.graph.accumulate import _Builder
 
     _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
@@ -211,7 +234,10 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                 for conn in wait(list(waiting)):
                     w = waiting.pop(conn)
                     try:
-                        w.builder = pickle.loads(conn.recv()[1])  # while the others still build
+                        message = conn.recv()
+                        while message[0] != "builder":  # (mentions of a build that was redone)
+                            message = conn.recv()
+                        w.builder = pickle.loads(message[1])  # while the others still build
                     except (EOFError, OSError):
                         lost(w)  # its documents go back to the queue, for a replacement
                         whole = False
@@ -225,8 +251,10 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                 builder = w.builder
             else:
                 builder.merge(w.builder)
+        builder = builder if builder is not None else _Builder()
+        prepared = prepare(builder) if prepare is not None else None
         graph_seconds += time.perf_counter() - t
-        return Result(outcomes, builder if builder is not None else _Builder(), facts, graph_seconds)
+        return Result(outcomes, builder, facts, graph_seconds, prepared, _mentions(building))
     finally:
         _stop(pool)
         if was_enabled:

@@ -138,3 +138,22 @@ def test_cached_documents_are_read_by_the_workers(documents, serial, tmp_path):
 def test_no_document_gives_an_empty_builder():
     result = extract_and_build([], 2)
     assert result.outcomes == [] and result.facts == {} and not result.builder.nodes
+
+
+def test_the_workers_render_the_mention_records_and_the_build_copies_them(tmp_path, monkeypatch):
+    import kg.export.nodelink
+    import kg.export.tables
+    from kg.build import build
+
+    reference = build(SOURCES, tmp_path / "one", views=False, cache=False)
+
+    def never(*args):
+        raise AssertionError("a mention record was rendered after the workers had rendered it")
+
+    # the exporters' own references (the workers render through kg.export.mentions.RENDERERS)
+    monkeypatch.setattr(kg.export.nodelink, "provenance_text", never)
+    monkeypatch.setattr(kg.export.tables, "provenance_line", never)
+    again = build(SOURCES, tmp_path / "two", views=False, cache=False, jobs=2)
+    assert again.nodes == reference.nodes
+    for name in ("graph.json", "provenance.csv", "graph.graphml", "evidence.csv"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name

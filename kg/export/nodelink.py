@@ -130,6 +130,14 @@ else:  # pragma: no cover - CPython always has the C encoder
     _dumps_record = _dumps
 
 
+def provenance_text(pid: str, p: Provenance) -> str:
+    """The ``provenance`` list's record of mention ``p`` (id ``pid``), as written."""
+    return _dumps_record(_provenance_record(pid, p))
+
+
+PROVENANCE_SEP = ",\n"  # between two records of the list
+
+
 def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[Any]:
     """The node-link JSON text of ``kg`` in pieces (text, and a :class:`Section` per element list)."""
     snap = snap or Snapshot.of(kg)
@@ -139,7 +147,7 @@ def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Itera
     yield ',\n"graph": ' + _dumps(_graph_info(kg)) + ',\n"multigraph": true,\n"nodes": '
     yield _block("n", len(snap.nodes), lambda i: _dumps_record(_node_record(snap, *snap.nodes[i])))
     yield ',\n"provenance": '
-    yield _block("p", len(snap.ids), lambda i: _dumps_record(_provenance_record(snap.ids[i], snap.prov_at(i))))
+    yield _block("p", len(snap.ids), lambda i: provenance_text(snap.ids[i], snap.prov_at(i)))
     yield "}\n"
 
 

@@ -187,16 +187,17 @@ def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
 _PROV_INT_FLAGS = [f in _PROV_INTS for f in _PROV_FIELDS]
 
 
+def provenance_line(pid: str, p: Provenance) -> str:
+    """provenance.csv's line of mention ``p`` (id ``pid``), CRLF included."""
+    # integer cells never need quotes, so only the text cells are checked
+    fields = p.__dict__
+    return _csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+                                            for f, is_int in zip(_PROV_FIELDS, _PROV_INT_FLAGS)]) + "\r\n"
+
+
 def _provenance_pieces(snap: Snapshot) -> Iterator[Any]:
     yield _csv_line(PROVENANCE_HEADER) + "\r\n"
-
-    def line(i: int) -> str:
-        # integer cells never need quotes, so only the text cells are checked
-        fields = snap.prov_at(i).__dict__
-        return _csv_cell(snap.ids[i]) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
-                                                        for f, is_int in zip(_PROV_FIELDS, _PROV_INT_FLAGS)]) + "\r\n"
-
-    yield Section("p", len(snap.ids), line)
+    yield Section("p", len(snap.ids), lambda i: provenance_line(snap.ids[i], snap.prov_at(i)))
 
 
 def _merge_pieces(snap: Snapshot) -> Iterator[Any]:
