@@ -422,7 +422,9 @@ def build(
 
     from kg.graph.build import paused_gc
 
-    with paused_gc():  # the graph and its exports are hundreds of thousands of objects that all live on
+    # the graph and its exports are hundreds of thousands of objects that all live on (to the
+    # end of the build, and without cycles: frozen, no collection ever scans them)
+    with paused_gc(freeze=True):
         t = time.perf_counter()
         stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views,
                              built_by_workers)
@@ -440,7 +442,10 @@ def build(
             _prune_cache(cache_dir, {o.cache_name for o in outcomes if o.cache_name})
 
         t = time.perf_counter()
-        written = _export_stage(stage, out_dir, jobs)
+        try:
+            written = _export_stage(stage, out_dir, jobs)
+        finally:
+            stage.close()
         report.seconds["export"] = time.perf_counter() - t
         if stage.state is not None and cache_dir is not None:
             from kg.state import save_state
@@ -476,6 +481,14 @@ class _Stage:
     reuse: dict[str, Any] = field(default_factory=dict)  # file -> Reuse of last build's bytes
     updated: bool = False
     index: Any = None  # filled by the exports: the next build's ExportIndex
+
+    def close(self) -> None:
+        """Let go of the last build's export files (mapped and open while they were copied from)."""
+        for r in self.reuse.values():
+            if r.fd is not None:
+                r.old.close()
+                os.close(r.fd)
+                r.fd = None
 
 
 def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
@@ -528,9 +541,9 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
         segments = plan(state.order, key_order(snap), dirty)
         sizes = {kind: len(state.order.of(kind)) for kind in KINDS}
         for name in FILES:
-            got = state.export_bytes(out_dir, name)
+            got = state.export_source(out_dir, name)
             if got is not None:
-                stage.reuse[name] = Reuse(got[0], got[1], segments, sizes)
+                stage.reuse[name] = Reuse(got[0], got[2], segments, sizes, fd=got[1])
     return stage
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import mmap
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -57,21 +58,26 @@ class BuildState:
     order: Optional[KeyOrder] = None  # the elements' keys in the order the exports list them
     summaries: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc id -> (file, summary JSON text)
 
-    def export_bytes(self, out_dir: Path, name: str) -> Optional[tuple[bytes, FileIndex]]:
-        """The previous build's bytes of export ``name`` and its index, if the file is as written then."""
+    def export_source(self, out_dir: Path, name: str) -> Optional[tuple[mmap.mmap, int, FileIndex]]:
+        """The previous build's export ``name``, if the file is as written then: its bytes (a
+        read-only map: nothing is read until used), the open file and its record index. The
+        caller closes both."""
         recorded = self.exports.get(name)
         if recorded is None:
             return None
         size, mtime, index = recorded
-        path = out_dir / name
         try:
-            st = path.stat()
-            if (st.st_size, st.st_mtime_ns) != (size, mtime):
-                return None
-            data = path.read_bytes()
+            fd = os.open(out_dir / name, os.O_RDONLY)
         except OSError:
             return None
-        return (data, index) if len(data) == size else None
+        try:
+            st = os.fstat(fd)
+            if (st.st_size, st.st_mtime_ns) != (size, mtime) or not size:
+                raise OSError("changed since")
+            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ), fd, index
+        except (OSError, ValueError):
+            os.close(fd)
+            return None
 
     def record_exports(self, out_dir: Path, index: ExportIndex) -> None:
         self.exports = {}
@@ -131,7 +137,7 @@ def load_state(cache_dir: Path, fingerprint: str) -> Optional[BuildState]:
     if len(mac) != _MAC or not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
         return None  # damaged, or not written by this user's kg: never unpickled
     try:
-        with paused_gc():  # a million objects that all survive: no collections
+        with paused_gc(freeze=True):  # a million objects that all survive: no collections
             state = pickle.loads(body)
     except Exception:  # noqa: BLE001 - a damaged cache only costs speed: build afresh
         return None

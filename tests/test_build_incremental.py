@@ -163,3 +163,25 @@ def test_a_state_file_is_never_unpickled_unsigned(corpus, tmp_path):
     (out / CACHE_DIR / STATE_NAME).write_bytes(b"\0" * 32 + pickle.dumps(Evil()))
     again = build(src, out, views=False)
     assert not marker.exists() and not again.updated
+
+
+def test_without_kernel_copies_the_update_is_the_same(corpus, tmp_path, monkeypatch):
+    def unsupported(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr("os.copy_file_range", unsupported)  # (an old kernel, another file system)
+    src, out = corpus
+    _append(sorted(src.glob("*.txt"))[2], "\n全市生产安全事故起数同比下降12.5%。\n")
+    assert build(src, out, views=False).updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_the_old_exports_are_let_go_after_an_update(corpus, tmp_path):
+    import os
+
+    src, out = corpus
+    _append(sorted(src.glob("*.txt"))[0], "\n全市生产安全事故起数同比下降。\n")
+    before = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    assert build(src, out, views=False).updated
+    if before is not None:  # every file the update copied from is closed again
+        assert set(os.listdir("/proc/self/fd")) <= before

@@ -270,3 +270,25 @@ def test_snapshot_lists_each_mention_once_in_order(kg):
             assert snap.prov_id(p).startswith(p.doc_id + "#")
     copy = kg.evidence["Mechanism:双重预防机制"][0].model_copy()  # equal, but not the graph's object
     assert snap.prov_id(copy) == snap.prov_id(kg.evidence["Mechanism:双重预防机制"][0])
+
+
+def test_a_frozen_pause_leaves_what_it_made_to_the_permanent_generation():
+    import gc
+
+    from kg.graph.build import paused_gc
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_gc(freeze=True):
+            assert not gc.isenabled()
+            made = [{"n": i} for i in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(made)
+        with paused_gc():
+            pass
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        if not was:
+            gc.disable()

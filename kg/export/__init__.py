@@ -23,7 +23,8 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 from kg.errors import OutputError
 from kg.export.graphml import encode_chunks, iter_graphml, read_graphml, render_graphml, write_graphml
 from kg.export.nodelink import iter_node_link, read_node_link, render_node_link, write_node_link
-from kg.export.records import ExportIndex, FileIndex, KeyOrder, Part, Reuse, assemble, render_shard, stitch
+from kg.export.records import (ExportIndex, FileIndex, KeyOrder, Part, Reuse, assemble, assemble_parts,
+                               render_shard, stitch, write_parts)
 from kg.export.tables import TABLE_FILES, iter_table, read_tables, render_tables, write_tables
 from kg.graph.build import Snapshot, paused_gc
 from kg.graph.model import KnowledgeGraph
@@ -88,7 +89,8 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
             if jobs > 1 and "fork" in mp.get_all_start_methods():
                 done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs)
             else:
-                done = [_write_file(out_dir / name, lambda: assemble(pieces(), reuse.get(name)))
+                done = [_write_streamed(out_dir / name, pieces(), reuse[name]) if name in reuse and reuse[name].fd is not None
+                        else _write_file(out_dir / name, lambda: assemble(pieces(), reuse.get(name)))
                         for name, pieces in _pieces(snap)]
                 done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in (extra or {}).items()]
     except OSError as e:
@@ -103,6 +105,37 @@ def _write_file(path: Path, render: Callable[[], tuple[bytes, Optional[FileIndex
     data, index = render()
     atomic_write_bytes(path, data)
     return str(path), index
+
+
+def _write_streamed(path: Path, pieces: Iterator[Any], reuse: Reuse) -> tuple[str, FileIndex]:
+    """Write the file with the runs it keeps from the old one copied by the kernel (an
+    incremental build: hundreds of MB that never pass through this process)."""
+    parts, index = assemble_parts(pieces, reuse)
+    with atomic_writer(path) as f:
+        out = f.fileno()  # written through the descriptor only: the file object buffers nothing
+        write_parts(parts, lambda data: _write_fd(out, data),
+                    lambda start, length: _copy_fd(reuse.fd, out, start, length))  # type: ignore[arg-type]
+    return str(path), index
+
+
+def _write_fd(fd: int, data: Any) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _copy_fd(src: int, out: int, offset: int, length: int) -> None:
+    """Append ``length`` bytes of ``src`` from ``offset`` to ``out``: by the kernel where it can."""
+    while length:
+        try:
+            n = os.copy_file_range(src, out, length, offset)
+        except OSError:  # not between these files here: through this process, then
+            n = 0
+        if n == 0:
+            _write_fd(out, os.pread(src, length, offset))
+            return
+        offset += n
+        length -= n
 
 
 # Shards per writer: more than one, so a writer that drew a cheap slice takes another
@@ -207,27 +240,13 @@ def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part],
         with atomic_writer(path) as f:
             out = f.fileno()  # written through the descriptor only: the file object buffers nothing
 
-            def write(data: bytes | memoryview) -> None:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(out, view):]
-
             def copy(k: int, offset: int, length: int) -> None:
                 if k in kept:
-                    write(memoryview(kept[k])[offset:offset + length])
-                    return
-                while length:
-                    try:
-                        n = os.copy_file_range(sources[k], out, length, offset)
-                    except OSError:  # not between these files here: through this process, then
-                        n = 0
-                    if n == 0:
-                        write(os.pread(sources[k], length, offset))
-                        return
-                    offset += n
-                    length -= n
+                    _write_fd(out, memoryview(kept[k])[offset:offset + length])
+                else:
+                    _copy_fd(sources[k], out, offset, length)
 
-            index = stitch(layout, parts, write, copy)
+            index = stitch(layout, parts, lambda data: _write_fd(out, data), copy)
     finally:
         for fd in sources.values():
             os.close(fd)

@@ -100,10 +100,11 @@ def plan(old: KeyOrder, new: KeyOrder, dirty: dict[str, set]) -> dict[str, list[
 class Reuse:
     """The previous build's bytes of one export, its index, and the runs still valid."""
 
-    old: bytes
+    old: Any  # the bytes (or a read-only mmap of the file)
     index: FileIndex
     segments: dict[str, list[Segment]]
     sizes: dict[str, int]  # old record count per kind
+    fd: Optional[int] = None  # the old file, open: runs are then copied by the kernel (see write_parts)
 
     def bases(self) -> Optional[dict[str, int]]:
         """Where each kind's records start in the index (None if it does not fit the key order)."""
@@ -137,8 +138,41 @@ def encode_pieces(pieces: Iterable[Any]) -> bytes:
     return assemble(pieces)[0]
 
 
+class Copy(NamedTuple):
+    """A run of the old file's bytes, ``[start, end)``, to copy as it is."""
+
+    start: int
+    end: int
+
+
 def assemble(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[bytes, FileIndex]:
     """The file's bytes and its record index, copying valid runs from ``reuse.old``."""
+    parts, index = assemble_parts(pieces, reuse)
+    return _join(parts, reuse), index
+
+
+def write_parts(parts: list[Any], write: Callable[[Any], Any], copy: Callable[[int, int], Any]) -> None:
+    """Write what :func:`assemble_parts` gave: ``write(data)`` appends bytes, ``copy(start,
+    length)`` appends that run of the old file (by the kernel, say, without reading it here)."""
+    for p in parts:
+        if type(p) is Copy:
+            copy(p.start, p.end - p.start)
+        elif p:
+            write(p)
+
+
+def _join(parts: list[Any], reuse: Optional[Reuse]) -> bytes:
+    if reuse is None:
+        return b"".join(parts)
+    old = memoryview(reuse.old)
+    try:
+        return b"".join([old[p.start:p.end] if type(p) is Copy else p for p in parts])
+    finally:
+        old.release()  # (an mmap cannot close while a view of it lives)
+
+
+def assemble_parts(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[list[Any], FileIndex]:
+    """The file as a list of bytes and :class:`Copy` runs of ``reuse.old``, and its record index."""
     parts: list[Any] = []
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
@@ -166,7 +200,7 @@ def assemble(pieces: Iterable[Any], reuse: Optional[Reuse] = None) -> tuple[byte
         parts.append(closing)
         pos += len(closing)
     index = FileIndex("".join(kinds), _concat(starts), _concat(ends))
-    return b"".join(parts), index
+    return parts, index
 
 
 # ----------------------------------------------------------------------------- shards
@@ -210,7 +244,7 @@ def render_shard(pieces: Iterable[Any], shard: int, shards: int,
         part.lengths.append(length)
         part.starts.append(_concat(starts))
         part.ends.append(_concat(ends))
-    return b"".join(parts), part
+    return _join(parts, reuse), part
 
 
 def stitch(pieces: Iterable[Any], parts: list[Part], write: Callable[[bytes], Any],
@@ -300,7 +334,7 @@ def _run(p: Section, lo: int, hi: int, segments: list[Segment], base: int, reuse
             first, last = int(old_s[0]), int(old_e[-1])
             starts.append(old_s - first + pos)
             ends.append(old_e - first + pos)
-            parts.append(memoryview(reuse.old)[first:last])  # type: ignore[union-attr]
+            parts.append(Copy(first, last))
             pos += last - first
             i = i1
             continue

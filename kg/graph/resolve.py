@@ -72,6 +72,12 @@ def strip_quotes(text: str) -> str:
     return text.translate(_QUOTE_TABLE).strip()
 
 
+@lru_cache(maxsize=1 << 16)
+def _mechanism_key(name: str) -> str:
+    """The key a mechanism name is attested by (names repeat across a corpus: worked out once)."""
+    return strip_quotes(Resolver._mechanism_base(name)[0])
+
+
 def quote_count(text: str) -> int:
     return sum(1 for ch in text if ch in _QUOTES)
 
@@ -282,7 +288,7 @@ class Resolver:
         self._facts = region_facts
         self._max_form = max((len(f) for f in self._corpus_forms), default=0)
         self._doc_regions = {f.doc_id: self._resolve_doc_region(f) for f in facts}
-        self._mechanism_keys = {strip_quotes(self._mechanism_base(name)[0]) for f in facts for name in f.mechanisms}
+        self._mechanism_keys = {_mechanism_key(name) for f in facts for name in f.mechanisms}
         self._principle_orientation = self._orientations(facts)
 
     def affected(self, other: "Resolver", facts: Iterable[DocFacts]) -> set[str]:
