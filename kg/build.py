@@ -466,6 +466,8 @@ def build(
     report.outputs = sorted(str(p.relative_to(out_dir)) for p in written)
     report.seconds = {k: round(v, 3) for k, v in report.seconds.items()}
     atomic_write_text(out_dir / REPORT_NAME, report.model_dump_json(indent=2) + "\n")
+    if built_by_workers is not None:
+        workers.reap()  # they exited while the exports were written
     return report
 
 

@@ -257,19 +257,31 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
         return Result(outcomes, builder, facts, graph_seconds, prepared, _mentions(building))
     finally:
         _stop(pool)
+        gc.freeze()  # the graph lives on, without cycles: the next collection need not scan it all
         if was_enabled:
             gc.enable()
 
 
+_EXITING: list[Any] = []  # stopped workers not yet waited for
+
+
 def _stop(pool: list[_Worker]) -> None:
+    """Tell the workers to exit, without waiting: the system takes a while to tear down a
+    process of several hundred MB, and the exports need not wait for that (see :func:`reap`)."""
     for w in pool:
         try:
             w.conn.send(("stop",))
         except OSError:
             pass
-    for w in pool:
-        w.process.join(5)
-        if w.process.exitcode is None:
-            w.process.kill()
-            w.process.join()
         w.conn.close()
+        _EXITING.append(w.process)
+
+
+def reap(timeout: float = 5.0) -> None:
+    """Wait for the stopped workers to be gone (killing any still there after ``timeout`` s)."""
+    while _EXITING:
+        process = _EXITING.pop()
+        process.join(timeout)
+        if process.exitcode is None:
+            process.kill()
+            process.join()
