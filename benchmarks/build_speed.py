@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,6 +150,12 @@ def views_timing(tmp: Path, n_nodes: int) -> dict[str, float]:
     return result
 
 
+def _per_round(rows: list, name: str, ratios: list[float]) -> None:
+    print(f"{name}, round by round:", " ".join(f"{r:.2f}" for r in ratios),
+          f"(median {statistics.median(ratios):.2f})")
+    rows.append(("  the same, median of the rounds", f"{statistics.median(ratios):.2f}", ""))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size-mb", type=float, default=2.0, help="size of the throughput corpus")
@@ -189,6 +196,9 @@ def main() -> None:
         print(f"kg build, 1 process    {one_cps:12,.0f} chars/s   ({one_s:.2f} s)")
         ratio = one_cps / base_cps
         rows.append(("build / raw jieba.cut (1 process)", f"{ratio:.2f}", "≥ 0.50"))
+        # the same ratio round by round (each round's runs back to back, so a drift of the
+        # machine's speed between rounds cancels out): a check on the best-of figure
+        _per_round(rows, "build / raw jieba.cut", [(chars / o[0]) / (base_chars / b) for b, o in zip(base_runs, one_runs)])
         print("stages (wall s):", report.seconds)
         print("per-document stages (summed s):", report.cpu_seconds)
 
@@ -199,6 +209,7 @@ def main() -> None:
             print("stages (wall s):", two_report.seconds)
             print("per-document stages (summed over workers, s):", two_report.cpu_seconds)
             rows.append(("--jobs 2 / 1 process", f"{two_cps / one_cps:.2f}", "≥ 1.60"))
+            _per_round(rows, "--jobs 2 / 1 process", [o[0] / t[0] for o, t in zip(one_runs, two_runs)])
 
         if args.full:
             big = tmp / "corpus20"
