@@ -201,9 +201,9 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
     was_enabled = gc.isenabled()
     gc.disable()  # the outcomes received are long-lived and cycle-free
     try:
-        pool.extend(_start(ctx) for _ in range(max(1, min(workers, len(jobs)))))
-        for w in pool:
-            give(w)
+        for _ in range(max(1, min(workers, len(jobs)))):
+            pool.append(_start(ctx))
+            give(pool[-1])  # at work while the next one is forked
         while True:
             # phase 1: every document extracted (or read from the cache) by some worker
             while any(w.doing for w in pool):
