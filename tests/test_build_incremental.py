@@ -185,3 +185,14 @@ def test_the_old_exports_are_let_go_after_an_update(corpus, tmp_path):
     assert build(src, out, views=False).updated
     if before is not None:  # every file the update copied from is closed again
         assert set(os.listdir("/proc/self/fd")) <= before
+
+
+def test_a_state_the_workers_built_serves_the_next_update(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    out = tmp_path / "out"
+    assert not build(src, out, views=False, jobs=2).updated  # merged from the workers' builders
+    _append(sorted(src.glob("*.txt"))[3], "\n全市生产安全事故起数同比下降12.5%。\n")
+    again = build(src, out, views=False)
+    assert again.updated
+    assert _same(out, _fresh(src, tmp_path)) == []
