@@ -226,8 +226,9 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
             facts = {outcomes[i].meta.id: outcomes[i].facts for w in pool for i in w.held}
             ordered = [facts[d] for d in sorted(facts)]
             building = [w for w in pool if w.held]
+            request = pickle.dumps(("build", ordered), protocol=pickle.HIGHEST_PROTOCOL)  # pickled once for all
             for w in building:
-                w.conn.send(("build", ordered))
+                w.conn.send_bytes(request)
             whole = True
             waiting = {w.conn: w for w in building}
             while waiting:

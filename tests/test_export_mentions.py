@@ -29,7 +29,7 @@ def _parts(split):
         parts.append(pickle.loads(pickle.dumps(b)))  # as a worker sends it
     merged = pickle.loads(pickle.dumps(parts[0]))
     for b in parts[1:]:
-        merged.merge(b)
+        merged.merge(pickle.loads(pickle.dumps(b)))  # (merge uses up what it is given)
     return parts, merged
 
 

@@ -299,7 +299,8 @@ class _Builder:
     def merge(self, other: "_Builder") -> None:
         """Add everything ``other`` accumulated (documents this builder does not hold, built
         with the same resolver): the result is what adding those documents here would give.
-        Builders of parts of a corpus, made in parallel, are merged into the whole this way."""
+        Builders of parts of a corpus, made in parallel, are merged into the whole this way.
+        ``other`` is used up: its accumulators of elements new here are taken over as they are."""
         index = self._index
         where: list[int] = [-1] * len(other._keys)  # other's table index -> this one's
         for i, key in enumerate(other._keys):
@@ -311,14 +312,16 @@ class _Builder:
                 self._keys.append(key)
                 self._provs.append(other._provs[i])  # None for an entry made from its key on use
             where[i] = j
-        for table, theirs, make in ((self.nodes, other.nodes, lambda acc: _NodeAcc(acc.type)),
-                                    (self.edges, other.edges, lambda acc: _Acc())):
+        for table, theirs in ((self.nodes, other.nodes), (self.edges, other.edges)):
             for k, acc in theirs.items():
                 mine = table.get(k)  # type: ignore[call-overload]
                 if mine is None:  # (an edge new here was checked against the ontology there)
-                    mine = table[k] = make(acc)  # type: ignore[index]
-                mine.merge(acc, [where[i] for i in acc.provs])
+                    acc.provs = {where[i] for i in acc.provs}
+                    table[k] = acc  # type: ignore[index]
+                else:
+                    mine.merge(acc, [where[i] for i in acc.provs])
         self.deferred.extend(other.deferred)
+        other.nodes, other.edges, other.deferred = {}, {}, []  # (shared now: not to be used there)
 
     def touched(self) -> set[tuple]:
         """Keys of every element this builder holds (for one document's builder: what it touches)."""
