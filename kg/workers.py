@@ -1,22 +1,25 @@
 """Worker processes that extract documents, keep them, and build their part of the graph.
 
 A fresh build with ``jobs > 1`` runs here (:func:`extract_and_build`). Forked workers
-share out the documents, the largest first, each taking the next as it finishes one. A
-worker keeps every extraction it makes (or reads from the cache) and sends back only
-what the parent needs: the document's status and timings, its summary, and the facts
-entity resolution reads (:class:`~kg.graph.resolve.DocFacts`). When every document is
-in, each worker is sent the facts of the whole corpus, builds the graph of its own
-documents with that resolver (a :class:`~kg.graph.accumulate._Builder`) and sends it
-back; the parent merges the builders (:meth:`_Builder.merge`).
+share out the documents, the largest first, two ahead each. A worker keeps every
+extraction it makes (or reads from the cache) and sends back only what the parent
+needs: the document's status and timings, its summary, and the facts entity resolution
+reads (:class:`~kg.graph.resolve.DocFacts`). When every document is in, each worker is
+sent the facts of the whole corpus, builds the graph of its own documents with that
+resolver (a :class:`~kg.graph.accumulate._Builder`) and sends it back; the parent
+merges the builders (:meth:`_Builder.merge`). While it does, each worker renders the
+records of its own documents' mentions (:mod:`kg.export.mentions`), which the export
+copies into place.
 
 So extractions never cross a process boundary (pickling them out and validating them
 again cost the parent, which is on the critical path, more than the graph build), and
 the graph build itself runs in parallel. The merged builder is what one process adding
 every document would have built: the exports are byte for byte the same.
 
-A worker that dies (killed, out of memory) costs only the document it was working on,
-and only if that document kills a second worker too: it is then reported as skipped.
-The documents the dead worker held are extracted again by a replacement.
+A worker that dies (killed, out of memory) costs at most the document it was working on,
+and only if that document kills a second worker, working on it alone: it is then
+reported as skipped. The documents the dead worker held are extracted again by a
+replacement.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def available() -> bool:
 # ----------------------------------------------------------------------------- in a worker
 def _serve(conn: Connection) -> None:
     """A worker's loop: ``("doc", i, job)`` -> ``("doc", i, outcome)``; ``("build", facts)``
-    -> ``("builder", pickled builder)``; ``("stop",)`` ends it."""
+    -> ``("builder", pickled builder)``, then ``("mentions", records)``; ``("stop",)`` ends it."""
     from kg.graph.build import _add_document
     from kg.graph.resolve import DocFacts, Resolver
     from kg.summary import summarise, summary_item
