@@ -430,7 +430,9 @@ def build(
                              built_by_workers)
         report.updated = stage.updated
         report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
-        report.seconds["graph"] = time.perf_counter() - t + (built_by_workers.graph_seconds if built_by_workers else 0.0)
+        report.seconds["graph"] = time.perf_counter() - t
+        if built_by_workers is not None:
+            report.seconds["graph"] += built_by_workers.graph_seconds
         for meta, err in found.skipped:
             report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
                                                    kind=err.kind))

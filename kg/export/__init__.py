@@ -69,9 +69,10 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
     summaries), written the same way. Each file is rendered and written atomically, one
     at a time, so only one export is held in memory at once: on a large corpus graph.json
     alone is hundreds of MB. With ``jobs > 1`` the records are shared out among that many
-    forked processes, each rendering the same slice of every file (the graph is inherited,
-    never copied or pickled, and each element's attributes are worked out by one process),
-    and the files are stitched from the slices; the bytes are the same as with one.
+    writers (forked processes and this one), each rendering the same slice of every file
+    (the graph is inherited, never copied or pickled, and each element's attributes are
+    worked out by one process), and the files are stitched from the slices; the bytes are
+    the same as with one.
 
     ``reuse`` gives, per file, the previous build's bytes and the records still valid
     (copied instead of rendered, see :mod:`kg.export.records`); ``index``, if given,
@@ -89,9 +90,13 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
             if jobs > 1 and "fork" in mp.get_all_start_methods():
                 done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs)
             else:
-                done = [_write_streamed(out_dir / name, pieces(), reuse[name]) if name in reuse and reuse[name].fd is not None
-                        else _write_file(out_dir / name, lambda: assemble(pieces(), reuse.get(name)))
-                        for name, pieces in _pieces(snap)]
+                done = []
+                for name, pieces in _pieces(snap):
+                    r = reuse.get(name)
+                    if r is not None and r.fd is not None:  # the old file at hand: its runs copied by the kernel
+                        done.append(_write_streamed(out_dir / name, pieces(), r))
+                    else:
+                        done.append(_write_file(out_dir / name, lambda: assemble(pieces(), r)))
                 done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in (extra or {}).items()]
     except OSError as e:
         raise OutputError(getattr(e, "filename", None) or out_dir, f"cannot be written: {e.strerror or e}") from None
