@@ -276,42 +276,31 @@ def extract_all(
     ``keep(meta, cache name)`` is true is neither extracted nor read (``kept``): the
     last build's graph already holds it.
     """
+    from kg.graph.build import paused_gc
+
     outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes)
     if jobs > 1 and len(todo) > 1:
         _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
         # the largest documents first, one at a time: no worker is left with a long tail alone
         by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
-        was_enabled = gc.isenabled()
-        gc.disable()  # as below: the extractions received are long-lived and cycle-free
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
-                futures = {pool.submit(_work_remote, job): i for i, job in by_size}
-                for future in as_completed(futures):
-                    out = future.result()
-                    if out.data is not None:
-                        out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
-                    outcomes[futures[future]] = out
-                    if progress:
-                        progress(1)
-        finally:
-            gc.freeze()
-            if was_enabled:
-                gc.enable()
+        # the extractions received are long-lived and cycle-free (see _work); frozen at the end,
+        # as _warm_worker does with the pipeline: else the first collection scans them all
+        with paused_gc(freeze=True), ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
+            futures = {pool.submit(_work_remote, job): i for i, job in by_size}
+            for future in as_completed(futures):
+                out = future.result()
+                if out.data is not None:
+                    out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
+                outcomes[futures[future]] = out
+                if progress:
+                    progress(1)
     elif todo:
         _warm_worker()
-        was_enabled = gc.isenabled()
-        gc.disable()  # see _work: the extractions kept here are long-lived and cycle-free
-        try:
+        with paused_gc(freeze=True):  # as above: the extractions kept here live on, cycle-free
             for i, job in todo:
                 outcomes[i] = _work(job)
                 if progress:
                     progress(1)
-        finally:
-            # to the permanent generation, as _warm_worker does with the pipeline: else the
-            # first collection after this loop scans every object the extractions are made of
-            gc.freeze()
-            if was_enabled:
-                gc.enable()
     return [o for o in outcomes if o is not None]
 
 

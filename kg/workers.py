@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work
+from kg.graph.build import paused_gc
 from kg.models import DocumentExtraction, SourceMeta
 
 ATTEMPTS = 2  # a document that kills this many workers is skipped
@@ -201,69 +202,67 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
         pool.append(replacement)
         give(replacement)
 
-    was_enabled = gc.isenabled()
-    gc.disable()  # the outcomes received are long-lived and cycle-free
-    try:
-        for _ in range(max(1, min(workers, len(jobs)))):
-            pool.append(_start(ctx))
-            give(pool[-1])  # at work while the next one is forked
-        while True:
-            # phase 1: every document extracted (or read from the cache) by some worker
-            while any(w.doing for w in pool):
-                busy = {w.conn: w for w in pool if w.doing}
-                for conn in wait(list(busy)):
-                    w = busy[conn]
-                    try:
-                        _, i, out = conn.recv()
-                    except (EOFError, OSError):
-                        lost(w)
-                        continue
-                    outcomes[i] = out
-                    w.doing.remove(i)
-                    if out.held:
-                        w.held.append(i)
-                    done(i)
-                    give(w)
-            # phase 2: each worker builds the graph of what it holds, with the corpus's resolver
-            t = time.perf_counter()
-            facts = {outcomes[i].meta.id: outcomes[i].facts for w in pool for i in w.held}
-            ordered = [facts[d] for d in sorted(facts)]
-            building = [w for w in pool if w.held]
-            request = pickle.dumps(("build", ordered), protocol=pickle.HIGHEST_PROTOCOL)  # pickled once for all
-            for w in building:
-                w.conn.send_bytes(request)
-            whole = True
-            waiting = {w.conn: w for w in building}
-            while waiting:
-                for conn in wait(list(waiting)):
-                    w = waiting.pop(conn)
-                    try:
-                        message = conn.recv()
-                        while message[0] != "builder":  # (mentions of a build that was redone)
+    # the outcomes received and the graph live on, without cycles: frozen at the end, so the
+    # next collection need not scan them all
+    with paused_gc(freeze=True):
+        try:
+            for _ in range(max(1, min(workers, len(jobs)))):
+                pool.append(_start(ctx))
+                give(pool[-1])  # at work while the next one is forked
+            while True:
+                # phase 1: every document extracted (or read from the cache) by some worker
+                while any(w.doing for w in pool):
+                    busy = {w.conn: w for w in pool if w.doing}
+                    for conn in wait(list(busy)):
+                        w = busy[conn]
+                        try:
+                            _, i, out = conn.recv()
+                        except (EOFError, OSError):
+                            lost(w)
+                            continue
+                        outcomes[i] = out
+                        w.doing.remove(i)
+                        if out.held:
+                            w.held.append(i)
+                        done(i)
+                        give(w)
+                # phase 2: each worker builds the graph of what it holds, with the corpus's resolver
+                t = time.perf_counter()
+                facts = {outcomes[i].meta.id: outcomes[i].facts for w in pool for i in w.held}
+                ordered = [facts[d] for d in sorted(facts)]
+                building = [w for w in pool if w.held]
+                request = pickle.dumps(("build", ordered), protocol=pickle.HIGHEST_PROTOCOL)  # pickled once for all
+                for w in building:
+                    w.conn.send_bytes(request)
+                whole = True
+                waiting = {w.conn: w for w in building}
+                while waiting:
+                    for conn in wait(list(waiting)):
+                        w = waiting.pop(conn)
+                        try:
                             message = conn.recv()
-                        w.builder = pickle.loads(message[1])  # while the others still build
-                    except (EOFError, OSError):
-                        lost(w)  # its documents go back to the queue, for a replacement
-                        whole = False
-            if whole:
-                break
+                            while message[0] != "builder":  # (mentions of a build that was redone)
+                                message = conn.recv()
+                            w.builder = pickle.loads(message[1])  # while the others still build
+                        except (EOFError, OSError):
+                            lost(w)  # its documents go back to the queue, for a replacement
+                            whole = False
+                if whole:
+                    break
+                graph_seconds += time.perf_counter() - t
+                # back to phase 1 for the dead worker's documents; then every worker builds anew
+            builder = None
+            for w in sorted(building, key=lambda w: min(w.held)):  # a fixed order: the same state every time
+                if builder is None:
+                    builder = w.builder
+                else:
+                    builder.merge(w.builder)
+            builder = builder if builder is not None else _Builder()
+            prepared = prepare(builder) if prepare is not None else None
             graph_seconds += time.perf_counter() - t
-            # back to phase 1 for the dead worker's documents; then every worker builds anew
-        builder = None
-        for w in sorted(building, key=lambda w: min(w.held)):  # a fixed order: the same state every time
-            if builder is None:
-                builder = w.builder
-            else:
-                builder.merge(w.builder)
-        builder = builder if builder is not None else _Builder()
-        prepared = prepare(builder) if prepare is not None else None
-        graph_seconds += time.perf_counter() - t
-        return Result(outcomes, builder, facts, graph_seconds, prepared, _mentions(building))
-    finally:
-        _stop(pool)
-        gc.freeze()  # the graph lives on, without cycles: the next collection need not scan it all
-        if was_enabled:
-            gc.enable()
+            return Result(outcomes, builder, facts, graph_seconds, prepared, _mentions(building))
+        finally:
+            _stop(pool)
 
 
 _EXITING: list[Any] = []  # stopped workers not yet waited for
