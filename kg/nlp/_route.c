@@ -12,8 +12,8 @@
 #include <math.h>
 
 /* The best route through the DAG of blk (n characters): nxt[k] is the end of the best word
- * starting at k. score has n + 1 slots. Returns 0, or -1 with an exception set. */
-static int best_route(PyObject *blk, Py_ssize_t n, PyObject *freq, PyObject *memo, double logtotal,
+ * starting at k (score, n + 1 slots, is the work space). Returns 0, or -1 with an exception set. */
+static int fill_route(PyObject *blk, Py_ssize_t n, PyObject *freq, PyObject *memo, double logtotal,
                       double *score, Py_ssize_t *nxt) {
     score[n] = 0.0;
     nxt[n] = 0;
@@ -85,34 +85,39 @@ static int best_route(PyObject *blk, Py_ssize_t n, PyObject *freq, PyObject *mem
     return 0;
 }
 
+/* The best route through the DAG of blk (see fill_route): n + 1 ends, to PyMem_Free, or
+ * NULL with an exception set. */
+static Py_ssize_t *best_route(PyObject *blk, Py_ssize_t n, PyObject *freq, PyObject *memo, double logtotal) {
+    double *score = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
+    Py_ssize_t *nxt = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_ssize_t));
+    if (!score || !nxt) {
+        PyErr_NoMemory();
+    } else if (fill_route(blk, n, freq, memo, logtotal, score, nxt) == 0) {
+        PyMem_Free(score);
+        return nxt;
+    }
+    PyMem_Free(score);
+    PyMem_Free(nxt);
+    return NULL;
+}
+
 static PyObject *route(PyObject *self, PyObject *args) {
     PyObject *blk, *freq, *memo;
     double logtotal;
     if (!PyArg_ParseTuple(args, "UO!O!d", &blk, &PyDict_Type, &freq, &PyDict_Type, &memo, &logtotal))
         return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(blk);
-    double *score = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
-    Py_ssize_t *nxt = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_ssize_t));
-    PyObject *out = NULL;
-    if (!score || !nxt) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (best_route(blk, n, freq, memo, logtotal, score, nxt) < 0)
-        goto done;
-    out = PyList_New(n + 1);
-    if (!out)
-        goto done;
-    for (Py_ssize_t k = 0; k <= n; k++) {
+    Py_ssize_t *nxt = best_route(blk, n, freq, memo, logtotal);
+    if (!nxt)
+        return NULL;
+    PyObject *out = PyList_New(n + 1);
+    for (Py_ssize_t k = 0; out && k <= n; k++) {
         PyObject *v = PyLong_FromSsize_t(nxt[k]);
-        if (!v) {
+        if (!v)
             Py_CLEAR(out);
-            goto done;
-        }
-        PyList_SET_ITEM(out, k, v);
+        else
+            PyList_SET_ITEM(out, k, v);
     }
-done:
-    PyMem_Free(score);
     PyMem_Free(nxt);
     return out;
 }
@@ -171,15 +176,10 @@ static PyObject *cut(PyObject *self, PyObject *args) {
                           &PyList_Type, &out, &hmm))
         return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(blk);
-    double *score = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
-    Py_ssize_t *nxt = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *nxt = best_route(blk, n, freq, memo, logtotal);
+    if (!nxt)
+        return NULL;
     PyObject *result = NULL;
-    if (!score || !nxt) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (best_route(blk, n, freq, memo, logtotal, score, nxt) < 0)
-        goto done;
     Py_ssize_t run = -1; /* start of the current run of single characters */
     for (Py_ssize_t x = 0; x < n;) {
         Py_ssize_t y = nxt[x];
@@ -201,7 +201,6 @@ static PyObject *cut(PyObject *self, PyObject *args) {
         goto done;
     result = Py_NewRef(Py_None);
 done:
-    PyMem_Free(score);
     PyMem_Free(nxt);
     return result;
 }
