@@ -703,6 +703,9 @@ def iter_problem_lines(report: BuildReport) -> Iterable[str]:
     yield from report.problems
     for d in report.skipped:
         yield f"skipped {d.file}: {d.reason}"
+    for c in report.corrections:
+        if not c.applied:
+            yield f"stale correction {Path(report.sources) / 'corrections.toml'}:{c.line} ({c.op}): {c.reason}"
 
 
 def report_json(report: BuildReport) -> str:

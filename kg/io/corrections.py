@@ -263,7 +263,8 @@ def _lines_of(text: str) -> tuple[dict[str, list[int]], dict[str, int]]:
 
 def _problem(err: ValidationError) -> str:
     e = err.errors()[0]
-    where = ".".join(str(x) for x in e["loc"] if not (isinstance(x, str) and x in KINDS))
+    loc = e["loc"][1:] if e["loc"] and e["loc"][0] in KINDS else e["loc"]  # the union's tag first
+    where = ".".join(str(x) for x in loc)
     msg = e["msg"].removeprefix("Value error, ")
     if e["type"] == "extra_forbidden":
         return f"unknown field {where!r}"
@@ -271,7 +272,7 @@ def _problem(err: ValidationError) -> str:
         return f"{where} is missing"
     if e["type"] == "string_pattern_mismatch":
         if where.startswith("date"):
-            return f"{where}: write a date as YYYY or YYYY-MM-DD"
+            return "write a date as YYYY or YYYY-MM-DD"
         return f"{where}: not a node id (<Type>:<name>, e.g. Mechanism:双重预防机制)"
     return f"{where}: {msg}" if where else msg
 
@@ -368,6 +369,8 @@ def render_entry(entry: _Entry) -> str:
     """The entry as a ``[[kind]]`` table (fields in the model's order, empty ones left out)."""
     data = entry.content()
     kind = data.pop("op")
+    if "note" in data:
+        data["note"] = data.pop("note")  # last: what the entry does comes first
     lines = [f"[[{kind}]]"] + [f"{k} = {_toml_value(v)}" for k, v in data.items() if v not in ([], ())]
     return "\n".join(lines) + "\n"
 
