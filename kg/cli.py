@@ -282,7 +282,7 @@ def correct_split(node_id: str, alias: str, note: str | None, sources: Path, out
 
     \b
     Example:
-        kg correct split Organization:吉林省应急管理厅 吉林应急管理厅
+        kg correct split Organization:吉林省应急管理厅 省应急管理厅
     """
     _append_correction("split", sources, out, no_check, node=node_id, alias=alias, note=note)
 

@@ -364,7 +364,13 @@ class CuratedBuilder:
         if head == DROPPED:
             return
         tail = self._cur.final(tail)
-        if self._rejected(tail) is not None or self._edge_rejected(head, relation, tail) is not None:
+        if self._rejected(tail) is not None:
+            return
+        i = self._edge_rejected(head, relation, tail)
+        if i is not None:
+            self._hits.add((i, edge_key(head, relation, tail)))
+            self._records.add(MergeRecord(node=edge_key(head, relation, tail), alias=relation,
+                                          rule=f"{CURATED}.reject", doc_id=doc_id))
             return
         self._b.defer(head, relation, tail, provs, doc_id)
 

@@ -8,6 +8,10 @@ in. It refuses (returns None) when the change moves what resolution of *other* d
 depends on (a county name now placed in two provinces, a newly attested mechanism, a
 principle pair's orientation, another document's region): the caller then builds afresh.
 
+Corrections (:mod:`kg.graph.corrections`) are applied to every document as it goes in or
+out, the same ones both ways: the caller keys the state on them and builds afresh when they
+change.
+
 The result is the graph a fresh build of the new corpus gives, which the incremental
 build tests check byte for byte on every export.
 """

@@ -17,7 +17,7 @@ table's name; each entry may say why in ``note``::
 
     [[split]]                        # undo a resolution merge: mentions written `alias` get their own node
     node = "Organization:吉林省应急管理厅"
-    alias = "吉林应急管理厅"
+    alias = "省应急管理厅"
 
     [[relabel]]
     node = "Official:李大剑"
@@ -32,10 +32,10 @@ table's name; each entry may say why in ``note``::
     region = "X市"
 
     [[add]]                          # an item the extractors missed, cited by a quote of that document
-    doc = "000_f964f0785da45e89"
+    doc = "003_a2fb39e97b117999"
     type = "Mechanism"
-    name = "安全生产包保责任制度"
-    quote = "安全生产包保责任制度"
+    name = "领导干部包保责任制"
+    quote = "全面建立领导干部包保责任制"
 
 :func:`read_corrections` raises :class:`~kg.errors.CorrectionsError` naming the file and
 the line on anything malformed, so a build stops before any work rather than build with

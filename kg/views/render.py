@@ -60,9 +60,13 @@ CURATED_DASHES = [5, 3]  # a curated node's border, a curated edge's line: dashe
 
 
 def curated_notes(provs: list[Provenance]) -> list[str]:
-    """The corrections behind an element, each once, sorted (their evidence quotes them)."""
-    return sorted({p.quote for p in provs if p.rule == CURATED_RULE and p.orig_end == p.orig_start} |
-                  {f"added from the text: {p.quote}" for p in provs if p.rule == CURATED_RULE and p.orig_end > p.orig_start})
+    """The corrections behind an element, each once, sorted: a correction's evidence quotes it;
+    an item a correction added cites its text (a span)."""
+    notes = set()
+    for p in provs:
+        if p.rule == CURATED_RULE:
+            notes.add(p.quote if p.orig_end == p.orig_start else f"added, citing “{p.quote}”")
+    return sorted(notes)
 
 
 @dataclass(frozen=True)
