@@ -163,10 +163,8 @@ class CorrectingMixin:
 
     def reject(self, node: Optional[str] = None, *, edge: Optional[tuple[str, str, str]] = None,
                doc: Optional[str] = None, note: Optional[str] = None, sources: Optional[PathLike] = None) -> Any:
-        """Reject a node (everywhere, or only in ``doc``) or an ``edge`` (head, relation, tail).
-
-        >>> ex.reject("工作机制", note="a generic phrase")  # doctest: +SKIP
-        """
+        """Reject a node (everywhere, or only in ``doc``) or an ``edge`` (head, relation, tail),
+        e.g. ``ex.reject("工作机制", note="a generic phrase")``."""
         if edge is not None:
             edge = (self._node_id(edge[0]), edge[1], self._node_id(edge[2]))
         return self.correct("reject", node=self._node_id(node) if node else None, edge=edge, doc=doc, note=note,

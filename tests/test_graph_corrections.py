@@ -220,3 +220,9 @@ def test_the_readme_example_builds_on_the_demo_corpus(tmp_path):
     assert applied == dict.fromkeys(("split", "relabel", "alias", "region", "add"), True)
     nodes = (tmp_path / "out" / "nodes.csv").read_text(encoding="utf-8")
     assert "Mechanism:领导干部包保责任制," in nodes and "Organization:省应急管理厅," in nodes
+
+
+def test_an_entry_written_twice_is_reported_once_applied():
+    _, state, cur = _build('[[reject]]\nnode = "Mechanism:双重预防机制"\n\n[[reject]]\nnode = "Mechanism:双重预防机制"\n')
+    assert [r[:2] for r in _report(state, cur)] == [("reject", True), ("reject", False)]
+    assert _report(state, cur)[1][2] == "the same as line 1"

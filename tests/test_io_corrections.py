@@ -125,3 +125,11 @@ def test_the_loader_does_not_take_the_corrections_file_for_a_document(tmp_path):
 
 def test_corrections_model_is_falsy_when_empty():
     assert not Corrections() and Corrections(entries=[Reject(node="Mechanism:x")])
+
+
+def test_appends_at_the_same_time_lose_nothing(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: append_entry(tmp_path, Relabel(node=f"Official:人{i}", label=f"标签{i}")), range(24)))
+    assert sorted(e.label for e in read_corrections(tmp_path).entries) == sorted(f"标签{i}" for i in range(24))

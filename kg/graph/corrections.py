@@ -110,8 +110,13 @@ def compile_corrections(corrections: Corrections, documents: Iterable[tuple[Path
     cur = Curation(corrections.digest(), tuple(corrections.entries))
     paths = {meta.id: (path, meta) for path, meta in documents}
     merged_by: dict[str, int] = {}
+    first_of: dict[str, int] = {}
     for i, e in enumerate(cur.entries):
         line = e.line
+        same = first_of.setdefault(e.describe(), i)
+        if same != i:
+            cur.problems[i] = f"the same as line {cur.entries[same].line}"
+            continue
         if isinstance(e, Reject):
             if e.doc is not None and e.doc not in paths:
                 cur.problems[i] = f"no document {e.doc}"

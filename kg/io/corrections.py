@@ -48,10 +48,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
@@ -379,11 +381,36 @@ def append_entry(sources: str | Path, entry: _Entry) -> _Entry:
     """Append ``entry`` to the sources' corrections file (made if missing), atomically, keeping
     everything already there; returns the entry as read back (with its line). Raises
     CorrectionsError if the file as it is does not parse (it is then left untouched)."""
-    from kg.io.atomic import atomic_write_text
-
     path = corrections_path(sources)
     if not Path(sources).is_dir():
         raise CorrectionsError(path, f"cannot be written: {sources} is not a directory")
+    with _locked(Path(sources)):
+        return _append(sources, path, entry)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` (two appends at once must not lose one); best effort."""
+    try:
+        import fcntl
+
+        fd = os.open(directory, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(fd)  # (releases the lock)
+
+
+def _append(sources: str | Path, path: Path, entry: _Entry) -> _Entry:
+    from kg.io.atomic import atomic_write_text
+
     try:
         old = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
     except (OSError, UnicodeDecodeError):
