@@ -383,9 +383,8 @@ def build(
 ) -> BuildReport:
     """Build the graph of ``sources`` into ``out`` and return what happened."""
     from kg.io.atomic import atomic_write_text
-    from kg.io.loader import discover
-
     from kg.io.corrections import read_corrections
+    from kg.io.loader import discover
 
     t0 = time.perf_counter()
     corrections = read_corrections(sources)  # a malformed file stops the build before any work
@@ -533,9 +532,8 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
     from kg.export import FILES, key_order
     from kg.export.records import KINDS, Reuse, plan
     from kg.graph.build import Snapshot
-    from kg.summary import summarise, summary_item
-
     from kg.graph.corrections import prepare
+    from kg.summary import summarise, summary_item
 
     def summary(o: _Outcome) -> str:
         return summary_item(summarise(prepare(o.extraction, o.meta, curation)[0]))  # type: ignore[arg-type]
