@@ -344,3 +344,15 @@ def test_manifest_values_win_and_every_disagreement_is_reported(corpus, tmp_path
                    if s["file"] == rows[2]["file"])
     assert summary["title"] == "一个人写的标题" and summary["region"]["name"] == "长春市"
     assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_an_update_under_corrections_renders_the_views_a_fresh_build_renders(corrected, tmp_path):
+    src, out = corrected
+    build(src, out, views=True)  # the state now comes from a build with views
+    _append(sorted(src.glob("*.txt"))[3], "\n全省生产安全事故起数同比下降。\n")
+    again = build(src, out, views=True)
+    assert again.updated
+    fresh = _fresh(src, tmp_path, views=True)
+    views = sorted(p.name for p in fresh.glob("*.html"))
+    assert views and _same(out, fresh, OUTPUTS + tuple(views)) == []
+    assert "curated-legend" in (out / "overview.html").read_text(encoding="utf-8")

@@ -38,7 +38,6 @@ from kg.models import (Attribute, DocumentExtraction, DocumentRegion, Event, Mec
 
 CURATED = "curated"  # the rule of every provenance a correction gives
 DROPPED = "\0dropped"  # what CuratedBuilder.node returns for a rejected mention
-_MECHANISM_HEADS = ("机制", "体系", "制度", "平台", "工程", "格局")
 
 
 def curated_provenance(doc_id: str, entry: Any) -> Provenance:
@@ -89,7 +88,9 @@ def _find_quote(text: str, quote: str) -> Optional[tuple[int, int]]:
 def _item(entry: Add, prov: Provenance) -> tuple[str, Any]:
     name = entry.name.strip()
     if entry.type == "Mechanism":
-        head = next((h for h in _MECHANISM_HEADS if name.endswith(h)), "")
+        from kg.extract.mechanisms import HEADS  # the extractor's head words
+
+        head = next((h for h in HEADS if name.endswith(h)), "")
         return "mechanisms", MechanismMention(prov=prov, name=name, head=head)
     if entry.type == "Organization":
         return "organizations", OrganizationMention(prov=prov, name=name, surface=name, kind=entry.kind or "actor")
