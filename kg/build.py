@@ -45,6 +45,24 @@ class DocumentStatus(BaseModel):
     kind: Optional[str] = Field(None, description="Category of a skip: empty, binary, encoding, duplicate, ...")
 
 
+class CorrectionStatus(BaseModel):
+    """What one entry of sources/corrections.toml did in this build."""
+
+    line: int
+    op: str
+    applied: bool
+    reason: str = Field(description="What it did, or why it did nothing (stale: it points at nothing)")
+
+
+class Disagreement(BaseModel):
+    """A manifest value the text contradicts (the manifest's is the one built)."""
+
+    doc: str
+    field: str = Field(description="title | region | date")
+    manifest: str
+    text: str
+
+
 class BuildReport(BaseModel):
     """What a build did; written as build-report.json and printed as the closing line."""
 
@@ -60,6 +78,10 @@ class BuildReport(BaseModel):
     seconds: dict[str, float] = Field(default_factory=dict, description="Wall-clock time of each build stage")
     cpu_seconds: dict[str, float] = Field(default_factory=dict,
                                           description="load / normalise / extract time summed over documents")
+    corrections: list[CorrectionStatus] = Field(default_factory=list,
+                                                description="Every entry of the sources' corrections.toml")
+    disagreements: list[Disagreement] = Field(default_factory=list,
+                                              description="Where a manifest value and the text disagree")
 
     @property
     def built(self) -> int:
@@ -80,8 +102,12 @@ class BuildReport(BaseModel):
             extra = f", {len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
         cached = sum(1 for d in self.documents if d.status == "cached")
         cache = f" ({cached} from cache{', graph updated' if self.updated else ''})" if cached else ""
+        fixes = ""
+        if self.corrections:
+            stale = sum(1 for c in self.corrections if not c.applied)
+            fixes = f", {len(self.corrections)} correction{'s' * (len(self.corrections) != 1)} ({stale} stale)"
         return (f"Built {self.out}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
-                f"{self.edges} edges in {total:.1f} s")
+                f"{self.edges} edges{fixes} in {total:.1f} s")
 
 
 Job = tuple[str, SourceMeta, Optional[str], Optional[int]]  # path, meta, cache file, max bytes
@@ -357,9 +383,11 @@ def build(
 ) -> BuildReport:
     """Build the graph of ``sources`` into ``out`` and return what happened."""
     from kg.io.atomic import atomic_write_text
+    from kg.io.corrections import read_corrections
     from kg.io.loader import discover
 
     t0 = time.perf_counter()
+    corrections = read_corrections(sources)  # a malformed file stops the build before any work
     out_dir = prepare_output_dir(out)
     found = discover(sources)
     report = BuildReport(sources=str(sources), out=str(out_dir))
@@ -375,7 +403,7 @@ def build(
         from kg.state import code_fingerprint, load_state
 
         t = time.perf_counter()
-        state = load_state(cache_dir, code_fingerprint(extractor_fingerprint()))
+        state = load_state(cache_dir, _state_key(code_fingerprint(extractor_fingerprint()), corrections))
         report.seconds["state"] = time.perf_counter() - t
     keep = None
     if state is not None:
@@ -389,7 +417,7 @@ def build(
     try:
         from kg import workers
 
-        if jobs > 1 and state is None and len(found.documents) > 1 and workers.available():
+        if jobs > 1 and state is None and len(found.documents) > 1 and workers.available() and not corrections:
             # a fresh build: the workers keep what they extract and build the graph of it too
             outcomes, built_by_workers = _extract_and_build(found.documents, jobs, cache_dir, progress, max_doc_bytes,
                                                             views)
@@ -408,6 +436,14 @@ def build(
             report.cpu_seconds[k] = report.cpu_seconds.get(k, 0.0) + v
     report.cpu_seconds = {k: round(v, 3) for k, v in report.cpu_seconds.items()}
     built = [o for o in outcomes if o.extraction is not None or o.kept or o.held]
+    curation = None
+    if corrections:
+        from kg.graph.corrections import compile_corrections
+
+        t = time.perf_counter()
+        paths = {m.id: p for p, m in found.documents}
+        curation = compile_corrections(corrections, [(paths[o.meta.id], o.meta) for o in built], max_doc_bytes)
+        report.seconds["corrections"] = time.perf_counter() - t
 
     from kg.graph.build import paused_gc
 
@@ -416,7 +452,7 @@ def build(
     with paused_gc(freeze=True):
         t = time.perf_counter()
         stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views,
-                             built_by_workers)
+                             built_by_workers, curation, corrections)
         report.updated = stage.updated
         report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
         report.seconds["graph"] = time.perf_counter() - t
@@ -429,6 +465,7 @@ def build(
             report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status,
                                                    reason=o.reason, kind=o.kind))
         report.documents.sort(key=lambda d: d.file)
+        _report_corrections(report, stage, curation)
         if cache_dir is not None:
             _prune_cache(cache_dir, {o.cache_name for o in outcomes if o.cache_name})
 
@@ -474,6 +511,8 @@ class _Stage:
     reuse: dict[str, Any] = field(default_factory=dict)  # file -> Reuse of last build's bytes
     updated: bool = False
     index: Any = None  # filled by the exports: the next build's ExportIndex
+    builder: Any = None  # the graph builder (what the corrections did is kept in it)
+    facts: dict = field(default_factory=dict)  # doc id -> DocFacts
 
     def close(self) -> None:
         """Let go of the last build's export files (mapped and open while they were copied from)."""
@@ -486,15 +525,21 @@ class _Stage:
 
 def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
                  cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool,
-                 by_workers=None) -> _Stage:
+                 by_workers=None, curation=None, corrections=None) -> _Stage:
     """Update the last build's graph for what changed, or build it afresh (or take the
-    graph the workers built, ``by_workers``: a :class:`kg.workers.Result`)."""
+    graph the workers built, ``by_workers``: a :class:`kg.workers.Result`), applying the
+    corrections (``curation``, see :mod:`kg.graph.corrections`)."""
     from kg.export import FILES, key_order
     from kg.export.records import KINDS, Reuse, plan
     from kg.graph.build import Snapshot
+    from kg.graph.corrections import prepare
     from kg.summary import summarise, summary_item
 
-    changed = _update_graph(state, built, cache_dir) if state is not None and cache_dir is not None else None
+    def summary(o: _Outcome) -> str:
+        return summary_item(summarise(prepare(o.extraction, o.meta, curation)[0]))  # type: ignore[arg-type]
+
+    changed = (_update_graph(state, built, cache_dir, curation) if state is not None and cache_dir is not None
+               else None)
     if changed is not None:
         result, dirty, fresh = changed
         # the networkx graph is made for the views; the exports need only the builder's snapshot
@@ -504,7 +549,7 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
         for o in built:
             if o.meta.id in fresh:
                 assert o.extraction is not None
-                items[o.meta.id] = (o.meta.file, summary_item(summarise(o.extraction)))
+                items[o.meta.id] = (o.meta.file, summary(o))
     else:
         from kg.graph.update import GraphState, build_state
 
@@ -515,16 +560,19 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
         else:
             _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
             built = [o for o in built if o.extraction is not None]
-            graph_state = build_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
-            items = {o.meta.id: (o.meta.file, summary_item(summarise(o.extraction))) for o in built}  # type: ignore[arg-type]
+            graph_state = build_state([o.extraction for o in built], [o.meta for o in built],  # type: ignore[misc]
+                                      curation)
+            items = {o.meta.id: (o.meta.file, summary(o)) for o in built}
             graph = graph_state.builder.finish() if views else graph_state.builder.snapshot()
         state = None
         if cache_dir is not None:
             from kg.state import BuildState, code_fingerprint
 
-            state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
+            state = BuildState(_state_key(code_fingerprint(extractor_fingerprint()), corrections), {}, graph_state)
     snap = graph if isinstance(graph, Snapshot) else Snapshot.of(graph)
     stage = _Stage(graph, snap, state, built, items, updated=changed is not None)
+    stage.builder, stage.facts = (changed[0].builder, state.graph.facts) if changed is not None else \
+        (graph_state.builder, graph_state.facts)
     if by_workers is not None and by_workers.mentions is not None:
         from kg.export.mentions import reuse_of
 
@@ -576,7 +624,7 @@ def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Opti
             o.extraction, o.status, o.reason, o.kind = new.extraction, new.status, new.reason, new.kind
 
 
-def _update_graph(state, built: list[_Outcome], cache_dir: Path):
+def _update_graph(state, built: list[_Outcome], cache_dir: Path, curation=None):
     """``(update, dirty record keys, changed doc ids)`` by updating the last build's graph, or
     None when a fresh build is due (much changed, an old extraction gone, too many documents
     to re-resolve). Records not dirty may be copied from last time's exports."""
@@ -601,7 +649,7 @@ def _update_graph(state, built: list[_Outcome], cache_dir: Path):
         return (ex, o.meta) if ex is not None else None
 
     result = update(state.graph, remove, [(o.extraction, o.meta) for o in fresh], load=load,
-                    max_affected=max(8, len(current) // 10))
+                    max_affected=max(8, len(current) // 10), curation=curation)
     if result is None:
         return None
     changed = set(gone) | {o.meta.id for o in fresh}
@@ -613,6 +661,24 @@ def _update_graph(state, built: list[_Outcome], cache_dir: Path):
     if state.order is not None:
         dirty["p"].update(pid for pid in state.order.provenance if pid.rpartition("#")[0] in changed)
     return result, dirty, changed
+
+
+def _state_key(code: str, corrections) -> str:
+    """What a build state is keyed on: the code, and the corrections it applied (a change of
+    them builds the graph again, from the cached extractions)."""
+    digest = corrections.digest() if corrections else ""
+    return f"{code}+{digest}" if digest else code
+
+
+def _report_corrections(report: BuildReport, stage: _Stage, curation) -> None:
+    """What each correction did, and where a manifest value and the text disagree."""
+    if curation:
+        from kg.graph.corrections import statuses
+
+        ids = [o.meta.id for o in stage.built]
+        report.corrections = [CorrectionStatus(**s) for s in statuses(curation, stage.builder, ids)]
+    report.disagreements = [Disagreement(doc=d, field=f, manifest=m, text=t)
+                            for d in sorted(stage.facts) for f, m, t in getattr(stage.facts[d], "disagree", ())]
 
 
 def _prune_cache(cache_dir: Path, keep: set[str]) -> None:
@@ -635,6 +701,9 @@ def iter_problem_lines(report: BuildReport) -> Iterable[str]:
     yield from report.problems
     for d in report.skipped:
         yield f"skipped {d.file}: {d.reason}"
+    for c in report.corrections:
+        if not c.applied:
+            yield f"stale correction {Path(report.sources) / 'corrections.toml'}:{c.line} ({c.op}): {c.reason}"
 
 
 def report_json(report: BuildReport) -> str:

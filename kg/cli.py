@@ -184,6 +184,183 @@ def eval_(gold_dir: Path, files: tuple[Path, ...], as_json: bool, details: bool)
         click.echo(f"no gold file for {name}", err=True)
 
 
+# ----------------------------------------------------------------------------- kg correct
+@cli.group()
+def correct() -> None:
+    """Correct the graph: append an entry to SOURCES/corrections.toml, applied by every build.
+
+    Each command adds one entry at the end of the file (made if missing; what is there,
+    comments included, is kept) after checking the nodes and documents it names against
+    the last build in --out, if there is one. Run kg build again to apply it; the build
+    report says what each correction did.
+
+    \b
+    Example:
+        kg correct reject Mechanism:工作机制 --note "a generic phrase"
+        kg correct merge Official:李大剑 Official:李大建 --label 李大剑
+        kg correct relabel Official:李大剑 李大剑厅长
+        kg correct region 001_dee7a70e350022e0 X市
+    """
+
+
+def _correction_options(command):
+    command = click.option("--no-check", is_flag=True, help="Do not check the names against the last build.")(command)
+    command = click.option("--out", "-o", default="out", show_default=True, type=click.Path(path_type=Path),
+                           help="The last build's output directory, to check names against.")(command)
+    command = click.option("--sources", "-s", default="sources", show_default=True,
+                           type=click.Path(file_okay=False, path_type=Path),
+                           help="Sources directory whose corrections.toml gets the entry.")(command)
+    return click.option("--note", "-n", help="Why (kept with the entry and shown as its evidence).")(command)
+
+
+def _append_correction(op: str, sources: Path, out: Path, no_check: bool, **fields) -> None:
+    from kg.correct import correct as run_correct
+    from kg.errors import KgError
+
+    try:
+        entry = run_correct(sources, op, out=None if no_check else out, **fields)
+    except KgError as e:
+        _fail(str(e))
+    click.echo(f"Added to {sources / 'corrections.toml'}:{entry.line}: {entry.describe()}")
+
+
+@correct.command(name="reject")
+@click.argument("node_id")
+@click.option("--doc", "-d", help="Only in this document (its id).")
+@_correction_options
+def correct_reject(node_id: str, doc: str | None, note: str | None, sources: Path, out: Path, no_check: bool) -> None:
+    """Reject NODE_ID (with its edges) everywhere, or only in --doc.
+
+    \b
+    Example:
+        kg correct reject Mechanism:工作机制 --note "a generic phrase"
+        kg correct reject Organization:省应急厅 --doc 000_f964f0785da45e89
+    """
+    _append_correction("reject", sources, out, no_check, node=node_id, doc=doc, note=note)
+
+
+@correct.command(name="reject-edge")
+@click.argument("head")
+@click.argument("relation")
+@click.argument("tail")
+@click.option("--doc", "-d", help="Only in this document (its id).")
+@_correction_options
+def correct_reject_edge(head: str, relation: str, tail: str, doc: str | None, note: str | None, sources: Path,
+                        out: Path, no_check: bool) -> None:
+    """Reject the edge HEAD -RELATION-> TAIL (node ids), everywhere or only in --doc.
+
+    \b
+    Example:
+        kg correct reject-edge Region:湖南省 adopts Mechanism:工作机制
+    """
+    _append_correction("reject", sources, out, no_check, edge=(head, relation, tail), doc=doc, note=note)
+
+
+@correct.command(name="merge")
+@click.argument("node_ids", nargs=-1, required=True)
+@click.option("--label", "-l", help="The label to keep (default: the most written form).")
+@_correction_options
+def correct_merge(node_ids: tuple[str, ...], label: str | None, note: str | None, sources: Path, out: Path,
+                  no_check: bool) -> None:
+    """Merge NODE_IDS (two or more, of one type) into the first.
+
+    \b
+    Example:
+        kg correct merge Official:李大剑 Official:李大建 --label 李大剑
+    """
+    _append_correction("merge", sources, out, no_check, nodes=list(node_ids), label=label, note=note)
+
+
+@correct.command(name="split")
+@click.argument("node_id")
+@click.argument("alias")
+@_correction_options
+def correct_split(node_id: str, alias: str, note: str | None, sources: Path, out: Path, no_check: bool) -> None:
+    """Undo entity resolution for ALIAS: its mentions leave NODE_ID for a node of their own.
+
+    ALIAS is a written form merges.csv lists for NODE_ID.
+
+    \b
+    Example:
+        kg correct split Organization:吉林省应急管理厅 省应急管理厅
+    """
+    _append_correction("split", sources, out, no_check, node=node_id, alias=alias, note=note)
+
+
+@correct.command(name="relabel")
+@click.argument("node_id")
+@click.argument("label")
+@_correction_options
+def correct_relabel(node_id: str, label: str, note: str | None, sources: Path, out: Path, no_check: bool) -> None:
+    """Show NODE_ID as LABEL (its id stays; the old label becomes an alias).
+
+    \b
+    Example:
+        kg correct relabel Official:李大剑 李大剑厅长
+    """
+    _append_correction("relabel", sources, out, no_check, node=node_id, label=label, note=note)
+
+
+@correct.command(name="alias")
+@click.argument("node_id")
+@click.argument("alias")
+@_correction_options
+def correct_alias(node_id: str, alias: str, note: str | None, sources: Path, out: Path, no_check: bool) -> None:
+    """Add ALIAS to the written forms of NODE_ID (found by search in the views).
+
+    \b
+    Example:
+        kg correct alias Mechanism:双重预防机制 双预防机制
+    """
+    _append_correction("alias", sources, out, no_check, node=node_id, alias=alias, note=note)
+
+
+def _document_command(field: str, example: str):
+    def command(doc_id: str, value: str, note: str | None, sources: Path, out: Path, no_check: bool) -> None:
+        _append_correction(field, sources, out, no_check, doc=doc_id, note=note, **{field: value})
+
+    command.__doc__ = (f"Set the {field} of document DOC_ID to {field.upper()} (wins over the manifest and the "
+                       f"text).\n\n    \b\n    Example:\n        kg correct {field} {example}\n    ")
+    command.__name__ = f"correct_{field}"
+    command = _correction_options(command)
+    command = click.argument("value", metavar=field.upper())(command)
+    command = click.argument("doc_id")(command)
+    return correct.command(name=field)(command)
+
+
+_document_command("region", "001_dee7a70e350022e0 X市")
+_document_command("title", "002_4d54c61dd288b2e5 2019年吉林省应急管理工作综述")
+_document_command("date", "004_7cbc520e83e34382 2020-03-16")
+
+
+@correct.command(name="add")
+@click.argument("doc_id")
+@click.argument("node_type", metavar="TYPE",
+                type=click.Choice(["Mechanism", "Organization", "Official", "NumberedFormula", "Event",
+                                   "PrinciplePair"]))
+@click.argument("name")
+@click.argument("quote")
+@click.option("--kind", help="Organization: its kind (emergency, committee, office, sector ...; default actor).")
+@click.option("--post", "titles", multiple=True, help="Official: a post held (repeat for several).")
+@click.option("--org", help="Official: the body of the post.")
+@click.option("--event-type", help="Event: its type (台风, 洪涝 ...).")
+@_correction_options
+def correct_add(doc_id: str, node_type: str, name: str, quote: str, kind: str | None, titles: tuple[str, ...],
+                org: str | None, event_type: str | None, note: str | None, sources: Path, out: Path,
+                no_check: bool) -> None:
+    """Add an item the extractors missed to DOC_ID: a TYPE named NAME, cited by QUOTE.
+
+    QUOTE must occur in the document (as written, or as normalised); the item's evidence
+    is that place. A PrinciplePair's NAME is its two poles joined by 与.
+
+    \b
+    Example:
+        kg correct add 000_f964f0785da45e89 Mechanism 安全生产包保责任制度 "落实安全生产包保责任制度"
+    """
+    _append_correction("add", sources, out, no_check, doc=doc_id, type=node_type, name=name, quote=quote,
+                       kind=kind, titles=list(titles) or None, org=org, event_type=event_type, note=note)
+
+
 def main() -> None:
     cli(prog_name="kg")
 

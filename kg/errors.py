@@ -118,3 +118,23 @@ class UnknownEdgeError(QueryError, LookupError):
     """A (head, relation, tail) that is not an edge of the graph."""
 
     code = "E083"
+
+
+class CorrectionsError(KgError):
+    """The corrections file (sources/corrections.toml) is malformed: the build stops before any work,
+    so nothing is ever built with half the corrections."""
+
+    code = "E090"
+
+    def __init__(self, path: str | Path, problem: str, line: int | None = None):
+        self.path = str(path)
+        self.problem = problem
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class CorrectionTargetError(CorrectionsError):
+    """A correction being written names a node or document the last build does not have."""
+
+    code = "E091"

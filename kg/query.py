@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union
 import networkx as nx
 import pandas as pd
 
+from kg.correct import CorrectingMixin
 from kg.errors import QueryError, UnknownEdgeError, UnknownNodeError, UnknownRegionError  # noqa: F401 (re-exported)
 from kg.graph.model import KnowledgeGraph, edge_key, node_key
 from kg.graph.ontology import NODE_TYPES, RELATIONS
@@ -163,8 +164,10 @@ def from_sources(sources: Union[str, Path], out: Union[str, Path, None] = None, 
 
 
 # --------------------------------------------------------------------------- the explorer
-class Explorer:
-    """Query a KnowledgeGraph: tables (DataFrames), evidence, ego graphs, inline views.
+class Explorer(CorrectingMixin):
+    """Query a KnowledgeGraph: tables (DataFrames), evidence, ego graphs, inline views;
+    correct it (``reject``, ``merge``, ``relabel`` ... append to the sources' corrections.toml,
+    see :class:`kg.correct.CorrectingMixin`).
 
     The graph is read as it is when a method is first called; build a new Explorer after
     editing ``kg``.

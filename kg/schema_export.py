@@ -34,8 +34,12 @@ def render_schemas() -> dict[str, str]:
         schema.setdefault("title", name.removesuffix(".schema.json"))
         out[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     from kg.graph.ontology import render_graph_schemas  # the ontology and node-link JSON schemas
+    from kg.io.corrections import file_schema
 
     out.update(render_graph_schemas())
+    schema = file_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    out["corrections.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return out
 
 

@@ -54,7 +54,8 @@ def _serve(conn: Connection) -> None:
     """A worker's loop: ``("doc", i, job)`` -> ``("doc", i, outcome)``; ``("build", facts)``
     -> ``("builder", pickled builder)``, then ``("mentions", records)``; ``("stop",)`` ends it."""
     from kg.graph.build import _add_document
-    from kg.graph.resolve import DocFacts, Resolver
+    from kg.graph.corrections import prepare
+    from kg.graph.resolve import Resolver
     from kg.summary import summarise, summary_item
 
     # Ctrl-C is the parent's to handle: it stops the workers
@@ -76,8 +77,8 @@ def _serve(conn: Connection) -> None:
                 out = _work((path, meta, cache_file, max_bytes))
                 ex, out.extraction = out.extraction, None
             if ex is not None:
+                ex, out.facts = prepare(ex, meta)  # as the graph is built from it (manifest values win)
                 held[meta.id] = (ex, meta)
-                out.facts = DocFacts.of(ex, meta)
                 out.summary = summary_item(summarise(ex))
                 out.held = True
             conn.send(("doc", i, out))

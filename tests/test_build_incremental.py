@@ -196,3 +196,163 @@ def test_a_state_the_workers_built_serves_the_next_update(tmp_path):
     again = build(src, out, views=False)
     assert again.updated
     assert _same(out, _fresh(src, tmp_path)) == []
+
+
+# --------------------------------------------------------------------------- corrections
+# one entry of every kind, on nodes and documents of the demo corpus (the add's quote is a
+# sentence of document 000, its document untouched by the changes below)
+CORRECTIONS = """\
+# kept as written: comments survive every append
+[[reject]]
+node = "Mechanism:全周期应急体系"
+note = "too vague"
+
+[[reject]]
+edge = ["Region:湖南省", "adopts", "Mechanism:五级联动应急指挥体系"]
+
+[[merge]]
+nodes = ["Official:伍斌", "Official:凌志峰"]
+label = "两位厅长"
+
+[[relabel]]
+node = "Official:李大剑"
+label = "李大剑厅长"
+
+[[alias]]
+node = "Mechanism:双重预防机制"
+alias = "双预防机制"
+
+[[split]]
+node = "Organization:X市安全生产委员会@001_dee7a70e350022e0"
+alias = "X市安委会"
+
+[[region]]
+doc = "002_4d54c61dd288b2e5"
+region = "长春市"
+
+[[title]]
+doc = "004_7cbc520e83e34382"
+title = "修正后的标题"
+
+[[add]]
+doc = "000_f964f0785da45e89"
+type = "Mechanism"
+name = "法治手段解决问题机制"
+quote = "提高运用法治思想和法治手段解决问题的能力"
+"""
+
+
+@pytest.fixture()
+def corrected(corpus):
+    src, out = corpus
+    (src / "corrections.toml").write_text(CORRECTIONS, encoding="utf-8")
+    first = build(src, out, views=False)
+    # the corrections changed: the graph is built again, every extraction read from the cache
+    assert not first.updated and {d.status for d in first.documents} == {"cached"}
+    assert [c.applied for c in first.corrections] == [True] * 9
+    return src, out
+
+
+def test_corrections_are_built_as_a_fresh_build_builds_them(corrected, tmp_path):
+    src, out = corrected
+    assert _same(out, _fresh(src, tmp_path)) == []
+    merges = (out / "merges.csv").read_text(encoding="utf-8")
+    assert "Mechanism:全周期应急体系,全周期应急体系,curated.reject," in merges
+    assert "Official:伍斌,凌志峰,curated.merge,004_7cbc520e83e34382" in merges
+
+
+def test_a_changed_document_under_corrections_is_updated(corrected, tmp_path):
+    src, out = corrected
+    _append(sorted(src.glob("*.txt"))[3], "\n全省生产安全事故起数同比下降12.5%。\n")  # 003: merged official's
+    again = build(src, out, views=False)
+    assert again.updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_a_removed_document_under_corrections_is_updated_and_its_corrections_go_stale(corrected, tmp_path):
+    src, out = corrected
+    sorted(src.glob("*.txt"))[2].unlink()  # 002, whose region was corrected
+    again = build(src, out, views=False)
+    assert again.updated
+    assert [(c.op, c.applied, c.reason) for c in again.corrections if not c.applied] == \
+        [("region", False, "no document 002_4d54c61dd288b2e5")]
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_a_changed_document_an_add_cites_is_built_afresh(corrected, tmp_path):
+    src, out = corrected
+    _append(sorted(src.glob("*.txt"))[0], "\n全省生产安全事故起数同比下降。\n")
+    again = build(src, out, views=False)
+    assert not again.updated  # the item was found in the old text
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+@pytest.mark.parametrize("edit", ["add", "change", "remove", "delete-file", "comment"])
+def test_added_changed_and_removed_corrections(corrected, tmp_path, edit):
+    src, out = corrected
+    path = src / "corrections.toml"
+    text = path.read_text(encoding="utf-8")
+    if edit == "add":
+        text += '\n[[relabel]]\nnode = "Region:湖南省"\nlabel = "湖南"\n'
+    elif edit == "change":
+        text = text.replace('label = "李大剑厅长"', 'label = "李厅长"')
+    elif edit == "remove":
+        text = text.split("[[relabel]]")[0] + "[[alias]]" + text.split("[[alias]]")[1]
+    elif edit == "comment":
+        text = "# a comment moves every line, and changes nothing built\n" + text
+    before = {n: (out / n).read_bytes() for n in OUTPUTS}
+    if edit == "delete-file":
+        path.unlink()
+    else:
+        path.write_text(text, encoding="utf-8")
+    again = build(src, out, views=False)
+    assert {d.status for d in again.documents} == {"cached"}  # no document extracted again
+    assert _same(out, _fresh(src, tmp_path)) == []
+    if edit == "comment":
+        assert again.updated and {n: (out / n).read_bytes() for n in OUTPUTS} == before
+        assert [c.line for c in again.corrections][:2] == [3, 7]
+    else:
+        assert not again.updated and _same(out, tmp_path / "fresh") == []
+
+
+def test_corrections_with_workers_equal_one_process(corrected, tmp_path):
+    src, out = corrected
+    two = tmp_path / "two"
+    build(src, two, jobs=2, views=False, cache=False)
+    assert _same(two, _fresh(src, tmp_path)) == []
+
+
+def test_manifest_values_win_and_every_disagreement_is_reported(corpus, tmp_path):
+    src, out = corpus
+    manifest = src / "manifest.csv"
+    rows = list(csv.DictReader(manifest.open(encoding="utf-8")))
+    rows[2]["title"], rows[2]["region"] = "一个人写的标题", "长春市"
+    with manifest.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    again = build(src, out, views=False)
+    doc = rows[2]["id"]
+    assert [(d.doc, d.field, d.manifest) for d in again.disagreements] == \
+        [(doc, "title", "一个人写的标题"), (doc, "region", "长春市")]
+    nodes = {r["id:ID"]: r for r in csv.DictReader((out / "nodes.csv").open(encoding="utf-8-sig"))}
+    assert nodes[f"Document:{doc}"]["title"] == "一个人写的标题"
+    assert nodes[f"Document:{doc}"]["region"] == "长春市"
+    import json
+
+    summary = next(s for s in json.loads((out / "summaries.json").read_text(encoding="utf-8"))
+                   if s["file"] == rows[2]["file"])
+    assert summary["title"] == "一个人写的标题" and summary["region"]["name"] == "长春市"
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_an_update_under_corrections_renders_the_views_a_fresh_build_renders(corrected, tmp_path):
+    src, out = corrected
+    build(src, out, views=True)  # the state now comes from a build with views
+    _append(sorted(src.glob("*.txt"))[3], "\n全省生产安全事故起数同比下降。\n")
+    again = build(src, out, views=True)
+    assert again.updated
+    fresh = _fresh(src, tmp_path, views=True)
+    views = sorted(p.name for p in fresh.glob("*.html"))
+    assert views and _same(out, fresh, OUTPUTS + tuple(views)) == []
+    assert "curated-legend" in (out / "overview.html").read_text(encoding="utf-8")

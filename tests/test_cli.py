@@ -48,3 +48,80 @@ def test_extract_reports_unreadable_file_and_exits_3(tmp_path):
     assert result.exit_code == 3
     assert f"{bad}: is empty" in result.output
     assert json.loads(result.stdout) == []
+
+
+# --------------------------------------------------------------------------- kg correct
+CORRECT_COMMANDS = sorted(cli.commands["correct"].commands)
+
+
+def test_correct_has_every_kind():
+    assert set(CORRECT_COMMANDS) == {"reject", "reject-edge", "merge", "split", "relabel", "alias", "region", "title",
+                                     "date", "add"}
+
+
+@pytest.mark.parametrize("name", CORRECT_COMMANDS)
+def test_every_correct_command_has_help_with_an_example(name):
+    result = CliRunner().invoke(cli, ["correct", name, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"kg correct {name}" in result.output
+
+
+def _kg(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def demo_build(tmp_path_factory):
+    import shutil
+
+    from tests.paths import SOURCES
+
+    root = tmp_path_factory.mktemp("correct")
+    shutil.copytree(SOURCES, root / "sources")
+    assert _kg("build", "sources", "--out", "out", "--no-views", "-q", cwd=root).returncode == 0
+    return root
+
+
+def test_correct_appends_checked_entries_and_the_build_applies_them(demo_build, tmp_path):
+    import shutil
+
+    root = tmp_path
+    shutil.copytree(demo_build / "sources", root / "sources")
+    shutil.copytree(demo_build / "out", root / "out")
+    ok = _kg("correct", "relabel", "Official:李大剑", "李大剑厅长", "--note", "his post", cwd=root)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("Added to sources/corrections.toml:1: relabel node=Official:李大剑")
+    assert _kg("correct", "region", "001_dee7a70e350022e0", "X市", cwd=root).returncode == 0
+    assert _kg("correct", "merge", "Official:伍斌", "Official:凌志峰", "--label", "两位厅长", cwd=root).returncode == 0
+    bad = _kg("correct", "reject", "Mechanism:双重预防", cwd=root)
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert bad.stderr.startswith("Error: [E091] sources/corrections.toml: reject: no node Mechanism:双重预防 in the "
+                                 "last build (out) (did you mean Mechanism:双重预防机制")
+    # not checked: the build reports it stale
+    assert _kg("correct", "reject", "Mechanism:双重预防", "--no-check", cwd=root).returncode == 0
+    text = (root / "sources" / "corrections.toml").read_text(encoding="utf-8")
+    assert text.count("[[") == 4 and 'note = "his post"' in text
+    built = _kg("build", "sources", "--out", "out", "--no-views", cwd=root)
+    assert built.returncode == 0, built.stderr
+    assert "4 corrections (1 stale)" in built.stdout
+    assert "stale correction sources/corrections.toml:14 (reject): no node Mechanism:双重预防" in built.stderr
+    report = json.loads((root / "out" / "build-report.json").read_text(encoding="utf-8"))
+    assert [(c["line"], c["op"], c["applied"]) for c in report["corrections"]] == [
+        (1, "relabel", True), (6, "region", True), (10, "merge", True), (14, "reject", False)]
+
+
+def test_a_malformed_corrections_file_stops_the_build_before_any_work(tmp_path):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "a.txt").write_text("湖南省应急管理厅推动建立双重预防机制。", encoding="utf-8")
+    (src / "corrections.toml").write_text('[[reject]]\nnode = "Mechanism:x"\n\n[[relabel]]\nnode = "Region:湖南省"\n',
+                                          encoding="utf-8")
+    result = _kg("build", "sources", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "Error: [E090] sources/corrections.toml:4: relabel: label is missing"
+    assert not (tmp_path / "out").exists()
+
+
+def test_correct_into_a_missing_sources_directory_fails_cleanly(tmp_path):
+    result = _kg("correct", "reject", "Mechanism:x", "--sources", tmp_path / "nope", "--no-check")
+    assert result.returncode == 1 and "[E090]" in result.stderr and "is not a directory" in result.stderr

@@ -343,3 +343,34 @@ def test_show_draws_the_ego_graph_with_the_node_highlighted(ex):
     whole = srcdoc_of(ex.show(height=500).data)
     assert "Region:福建省" in whole
     assert 'height: 500px' in ex.show(["湖南", "双重预防机制"], height=500).data
+
+
+# --------------------------------------------------------------------------- corrections
+def test_explorer_corrections_write_to_the_sources_it_was_built_from(tmp_path):
+    from kg.errors import CorrectionTargetError, UnknownNodeError
+    from kg.io.corrections import read_corrections
+
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    build(src, tmp_path / "out", views=False, cache=False)
+    ex = load(tmp_path / "out")  # the build report names the sources
+    first = ex.reject("双重预防机制", note="test")  # by label, as everywhere in the Explorer
+    assert (first.op, first.node, first.line) == ("reject", "Mechanism:双重预防机制", 1)
+    ex.merge("伍斌", "凌志峰", label="两位厅长")
+    ex.relabel("Official:李大剑", "李大剑厅长")
+    ex.alias("Region:湖南省", "湘")
+    ex.set_region("001_dee7a70e350022e0", "X市")
+    ex.set_date("001_dee7a70e350022e0", "2020")
+    ex.reject(edge=("湖南省", "adopts", "Mechanism:互联网+监管一体化平台"))
+    with pytest.raises(UnknownNodeError):
+        ex.relabel("没有这个名字", "x")
+    with pytest.raises(CorrectionTargetError, match="no document nope"):
+        ex.set_title("nope", "x")
+    entries = read_corrections(src).entries
+    assert [e.op for e in entries] == ["reject", "merge", "relabel", "alias", "region", "date", "reject"]
+    assert entries[-1].edge == ("Region:湖南省", "adopts", "Mechanism:互联网+监管一体化平台")
+    report = build(src, tmp_path / "out", views=False)
+    assert [c.applied for c in report.corrections] == [True] * 7
+    again = load(tmp_path / "out")
+    assert "Mechanism:双重预防机制" not in again.graph
+    assert again.graph.nodes["Official:伍斌"]["label"] == "两位厅长"

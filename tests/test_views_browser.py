@@ -302,3 +302,51 @@ def test_odd_and_empty_graphs_open_without_errors(chromium, tmp_path, make):
             assert not log.errors and not log.external, path.name
         if path.name == "overview.html":
             assert counts == [kg.graph.number_of_nodes(), kg.graph.number_of_edges()]
+
+
+# --------------------------------------------------------------------------- curated items
+@pytest.fixture(scope="module")
+def curated_site(tmp_path_factory):
+    """The demo corpus built with two corrections: a relabelled mechanism, a rejected edge's neighbour."""
+    import shutil
+
+    from kg.build import build
+    from tests.paths import SOURCES
+
+    root = tmp_path_factory.mktemp("curated")
+    src = root / "src"
+    shutil.copytree(SOURCES, src)
+    (src / "corrections.toml").write_text(
+        '[[relabel]]\nnode = "Mechanism:双重预防机制"\nlabel = "双重预防工作机制"\nnote = "as the ministry names it"\n',
+        encoding="utf-8")
+    build(src, root / "out", cache=False)
+    return root / "out"
+
+
+def test_a_curated_node_is_dashed_listed_in_the_legend_and_says_why(chromium, curated_site):
+    node = "Mechanism:双重预防机制"
+    with opened(chromium, curated_site / "mechanisms.html") as (page, log):
+        page.wait_for_function(READY)
+        legend = page.inner_text("#curated-legend")
+        dashes = page.evaluate("(id) => window.kgView.nodes.get(id).shapeProperties.borderDashes", node)
+        others = page.evaluate("() => window.kgView.nodes.get({filter: n => n.shapeProperties}).map(n => n.id)")
+        assert page.is_visible("#curated-legend")
+        text = _hover_node(page, node)
+        x, y = page.evaluate("(id) => { const p = window.kgView.network.getPositions([id])[id]; return [p.x, p.y]; }",
+                             node)
+        px, py = page.evaluate(_POINT_JS, [x, y])
+        page.mouse.click(px, py)
+        details = page.inner_text("#details")
+        assert not log.errors and not log.external
+    assert legend.strip().startswith("Curated 1") and "corrections.toml" in legend
+    assert dashes == [5, 3] and others == [node]
+    assert "双重预防工作机制" in text and "Curated: relabel" in text
+    assert "as the ministry names it" in details
+
+
+def test_a_view_without_corrections_has_no_curated_legend(chromium, sample_site):
+    _, out, _ = sample_site
+    with opened(chromium, out / "overview.html") as (page, log):
+        page.wait_for_function(READY)
+        assert page.query_selector("#curated-legend") is None
+        assert page.evaluate("() => window.kgView.nodes.get({filter: n => n.shapeProperties}).length") == 0

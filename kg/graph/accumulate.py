@@ -214,6 +214,8 @@ class _Builder:
         self._index: dict[tuple, int] = {}
         self._by_object: dict[int, tuple[Provenance, int]] = {}
         self._shared = 0  # the first entries, loaded from a pickle, share their equal strings
+        # what corrections did, per document: (merge records of what they rejected, (entry, key) hits)
+        self.curated: dict[str, tuple[frozenset, frozenset]] = {}
 
     def _add(self, acc: _Acc, provs: Iterable[Provenance], doc_id: str) -> None:
         by_object = self._by_object
@@ -293,6 +295,7 @@ class _Builder:
                 touched.add(("n", k) if table is self.nodes else ("e", *k))
         touched.update(("e", d.head, d.relation, d.tail) for d in self.deferred if d.doc_id == doc_id)
         self.deferred = [d for d in self.deferred if d.doc_id != doc_id]
+        self.curated.pop(doc_id, None)
         self._by_object.clear()
         return touched
 
@@ -321,6 +324,7 @@ class _Builder:
                 else:
                     mine.merge(acc, [where[i] for i in acc.provs])
         self.deferred.extend(other.deferred)
+        self.curated.update(other.curated)
         other.nodes, other.edges, other.deferred = {}, {}, []  # (shared now: not to be used there)
 
     def touched(self) -> set[tuple]:
@@ -405,6 +409,8 @@ class _Builder:
 
     @staticmethod
     def _label(acc: _NodeAcc) -> str:
+        if acc.fixed and "label" in acc.fixed:  # a correction's (kg.graph.corrections)
+            return acc.fixed["label"]
         shown = acc.displays
         return min(shown, key=lambda f: (-shown[f], -quote_count(f), len(f), f))
 
@@ -440,6 +446,7 @@ class _Builder:
 
     def _merge_records(self) -> list[MergeRecord]:
         merges = [m for nid in self.nodes for m in _merges(nid, self._label(self.nodes[nid]), self.nodes[nid])]
+        merges += [m for records, _ in self.curated.values() for m in records]
         merges.sort(key=lambda m: (m.node, m.alias, m.doc_id, m.rule))
         return merges
 

@@ -68,7 +68,7 @@ class DocumentNode(NodeBase):
 
     type: Literal["Document"]
     file: str = Field(description="File name relative to the sources directory")
-    title: Optional[str] = Field(description="Title found in the text, else the manifest's")
+    title: Optional[str] = Field(description="Title a correction or the manifest states, else the one found in the text")
     date: Optional[str] = Field(description="Publication date or year, as YYYY-MM-DD or YYYY")
     region: Optional[str] = Field(description="Name of the document's own region")
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -204,6 +204,9 @@ class _RegionFacts:
     adcodes: Counter = field(default_factory=Counter)
 
 
+_STATED = ("manifest", "curated")  # DocumentRegion methods of a region a person stated
+
+
 @dataclass(frozen=True)
 class DocFacts:
     """What resolution reads of one document: its region mentions, own region, manifest
@@ -220,6 +223,8 @@ class DocFacts:
     mechanisms: tuple[str, ...]
     principles: tuple[tuple[str, str], ...]
     names: tuple[str, ...] = ()  # names whose region prefix resolution looks up (bodies, posts)
+    # (field, manifest value, value in the text) where they disagree (for the build report only)
+    disagree: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def of(cls, ex: DocumentExtraction, meta: SourceMeta) -> "DocFacts":
@@ -382,6 +387,13 @@ class Resolver:
         return Resolved(canonical, canonical, (m.surface,), rule, canonical)
 
     def _resolve_doc_region(self, f: DocFacts) -> Optional[DocRegion]:
+        if f.region is not None and f.region.method in _STATED:
+            # stated by a person (kg.graph.corrections.prepare): level and code as the corpus gives them
+            r = f.region
+            found = self._resolve_doc_region(replace(f, region=None, meta_region=r.name))
+            if found is not None:
+                return replace(found, level=found.level or r.level, adcode=found.adcode or r.adcode,
+                               method=r.method, evidence=tuple(r.evidence))
         if f.region is not None:
             r = f.region
             name = r.name if (r.anonymized or is_anonymized(r.name)) else (self.region_canonical(r.name, f.doc_id) or r.name)

@@ -8,6 +8,10 @@ in. It refuses (returns None) when the change moves what resolution of *other* d
 depends on (a county name now placed in two provinces, a newly attested mechanism, a
 principle pair's orientation, another document's region): the caller then builds afresh.
 
+Corrections (:mod:`kg.graph.corrections`) are applied to every document as it goes in or
+out, the same ones both ways: the caller keys the state on them and builds afresh when they
+change.
+
 The result is the graph a fresh build of the new corpus gives, which the incremental
 build tests check byte for byte on every export.
 """
@@ -19,7 +23,8 @@ from functools import cached_property
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from kg.graph.accumulate import _Builder
-from kg.graph.build import _add_document, _pair, paused_gc
+from kg.graph.build import _pair, paused_gc
+from kg.graph.corrections import Curation, add_document, prepare
 from kg.graph.snapshot import Snapshot
 from kg.graph.model import KnowledgeGraph
 from kg.graph.resolve import DocFacts, Resolver
@@ -57,52 +62,65 @@ class Update:
         return self.builder.snapshot()
 
 
+def _prep(ex: DocumentExtraction, meta: SourceMeta, cur: Optional[Curation]) -> tuple[DocumentExtraction, DocFacts]:
+    """A document as the graph is built from it, and its facts (:func:`kg.graph.corrections.prepare`)."""
+    return prepare(ex, meta, cur)
+
+
 def build_state(extractions: Sequence[DocumentExtraction],
-                metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None) -> GraphState:
+                metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None,
+                curation: Optional[Curation] = None) -> GraphState:
     """The corpus's graph state: :meth:`GraphState.builder` ``.finish()`` makes the graph,
-    ``.snapshot()`` what the exporters need without it."""
+    ``.snapshot()`` what the exporters need without it. ``curation``: the corrections to apply."""
     with paused_gc():
-        docs = _pair(extractions, metas)
-        facts = {ex.doc_id: DocFacts.of(ex, meta) for ex, meta in docs}
-        state = GraphState(_Builder(), facts)
+        docs = [(*_prep(ex, meta, curation), meta) for ex, meta in _pair(extractions, metas)]
+        state = GraphState(_Builder(), {ex.doc_id: facts for ex, facts, _ in docs})
         resolver = state.resolver()
-        for ex, meta in docs:
-            _add_document(state.builder, resolver, ex, meta)
+        for ex, _, meta in docs:
+            add_document(state.builder, resolver, ex, meta, curation)
         return state
 
 
 def build_with_state(extractions: Sequence[DocumentExtraction],
                      metas: Optional[Iterable[SourceMeta] | Mapping[str, SourceMeta]] = None,
-                     ) -> tuple[KnowledgeGraph, GraphState]:
+                     curation: Optional[Curation] = None) -> tuple[KnowledgeGraph, GraphState]:
     """The graph of the corpus (as ``build_graph`` gives it) and the state to update it later."""
-    state = build_state(extractions, metas)
+    state = build_state(extractions, metas, curation)
     with paused_gc():
         return state.builder.finish(), state
 
 
 def update(state: GraphState, remove: Sequence[Pair], add: Sequence[Pair],
-           load: Optional[Callable[[str], Optional[Pair]]] = None, max_affected: int = 0) -> Optional[Update]:
+           load: Optional[Callable[[str], Optional[Pair]]] = None, max_affected: int = 0,
+           curation: Optional[Curation] = None) -> Optional[Update]:
     """Take the documents of ``remove`` (as they were built) out of ``state`` and put those
     of ``add`` in. A changed document is in both lists (its old and its new extraction).
 
     When the change moves how other documents resolve, those are re-done as well: up to
     ``max_affected`` of them, each given by ``load(doc id)``. Returns None (``state``
     unchanged) when more are affected or one cannot be loaded: then build afresh.
+
+    ``curation``: the corrections ``state`` was built with (the caller keys the state on
+    them). Returns None too when a document an ``add`` correction names changes: its item
+    was found in the old text, which is gone.
     """
     gone = {ex.doc_id for ex, _ in remove}
     unknown = gone - set(state.facts)
     if unknown:
         raise ValueError(f"documents {sorted(unknown)} are not in the graph")
+    if curation and (gone | {ex.doc_id for ex, _ in add}) & curation.added_to:
+        return None
     with paused_gc():
-        added = _pair([ex for ex, _ in add], [m for _, m in add])
+        # (extraction as built, meta, facts) of each document put in
+        added = [(*_prep(ex, meta, curation), meta) for ex, meta in _pair([ex for ex, _ in add], [m for _, m in add])]
         facts = {d: f for d, f in state.facts.items() if d not in gone}
-        clash = {ex.doc_id for ex, _ in added} & set(facts)
+        clash = {ex.doc_id for ex, _, _ in added} & set(facts)
         if clash:
             raise ValueError(f"documents {sorted(clash)} are already in the graph")
-        facts.update((ex.doc_id, DocFacts.of(ex, meta)) for ex, meta in added)
+        facts.update((ex.doc_id, f) for ex, f, _ in added)
         old = state.resolver()
         new = Resolver(facts=[facts[d] for d in sorted(facts)])
-        changed = gone | {ex.doc_id for ex, _ in added}
+        changed = gone | {ex.doc_id for ex, _, _ in added}
         affected = old.affected(new, (f for d, f in facts.items() if d not in changed))
         if affected:
             if len(affected) > max_affected or load is None:
@@ -111,21 +129,21 @@ def update(state: GraphState, remove: Sequence[Pair], add: Sequence[Pair],
             if any(pair is None for pair in again):
                 return None
             remove = [*remove, *again]  # type: ignore[list-item]
-            added = _pair([ex for ex, _ in [*added, *again]], [m for _, m in [*added, *again]])  # type: ignore[misc]
+            added += [(*_prep(ex, meta, curation), meta) for ex, meta in again]  # type: ignore[misc]
         builder = state.builder
         before = set(builder.nodes)
         touched: set[tuple] = set()
         for ex, meta in sorted(remove, key=lambda pair: pair[0].doc_id):
             part = _Builder()
-            _add_document(part, old, ex, meta)
+            add_document(part, old, prepare(ex, meta, curation)[0], meta, curation)
             touched |= builder.subtract(part, ex.doc_id)
-        for ex, meta in added:
+        for ex, _, meta in sorted(added, key=lambda item: item[0].doc_id):
             part = _Builder()
-            _add_document(part, new, ex, meta)
+            add_document(part, new, ex, meta, curation)
             touched |= part.touched()
-            _add_document(builder, new, ex, meta)
+            add_document(builder, new, ex, meta, curation)
         # an edge deferred to a region (located_in, part_of) appears or goes with the region
         toggled = before.symmetric_difference(builder.nodes)
         touched.update(("e", d.head, d.relation, d.tail) for d in builder.deferred if d.tail in toggled)
         state.facts = facts
-        return Update(builder, touched, {ex.doc_id for ex, _ in remove} | {ex.doc_id for ex, _ in added})
+        return Update(builder, touched, {ex.doc_id for ex, _ in remove} | {ex.doc_id for ex, _, _ in added})

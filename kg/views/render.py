@@ -55,6 +55,18 @@ FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", 
               '"Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", sans-serif')
 
 _CORE_ATTRS = frozenset({"type", "label", "aliases", "docs", "count"})
+CURATED_RULE = "curated"  # the rule of a correction's evidence (kg.graph.corrections)
+CURATED_DASHES = [5, 3]  # a curated node's border, a curated edge's line: dashed
+
+
+def curated_notes(provs: list[Provenance]) -> list[str]:
+    """The corrections behind an element, each once, sorted: a correction's evidence quotes it;
+    an item a correction added cites its text (a span)."""
+    notes = set()
+    for p in provs:
+        if p.rule == CURATED_RULE:
+            notes.add(p.quote if p.orig_end == p.orig_start else f"added, citing “{p.quote}”")
+    return sorted(notes)
 
 
 @dataclass(frozen=True)
@@ -171,7 +183,8 @@ def evidence_rows(provs: list[Provenance], limit: int = EVIDENCE_LIMIT) -> tuple
 # --------------------------------------------------------------------------- page data
 def _node_info(kg: KnowledgeGraph, n: str) -> dict:
     attrs = kg.graph.nodes[n]
-    rows, more = evidence_rows(kg.node_evidence(n))
+    provs = kg.node_evidence(n)
+    rows, more = evidence_rows(provs)
     extra = []
     for k in sorted(attrs):
         if k in _CORE_ATTRS:
@@ -188,12 +201,14 @@ def _node_info(kg: KnowledgeGraph, n: str) -> dict:
         "count": attrs.get("count") if isinstance(attrs.get("count"), int) else None,
         "evidence": rows,
         "more": more,
+        "curated": curated_notes(provs),
     }
 
 
 def _edge_info(kg: KnowledgeGraph, u: str, v: str, key: str, data: dict) -> dict:
     relation = str(data.get("relation") or key)
-    rows, more = evidence_rows(kg.evidence.get(edge_key(u, key, v), []))
+    provs = kg.evidence.get(edge_key(u, key, v), [])
+    rows, more = evidence_rows(provs)
     extra = []
     for k in sorted(data):
         if k in ("relation", "docs", "count"):
@@ -211,6 +226,7 @@ def _edge_info(kg: KnowledgeGraph, u: str, v: str, key: str, data: dict) -> dict
         "count": data.get("count") if isinstance(data.get("count"), int) else None,
         "evidence": rows,
         "more": more,
+        "curated": curated_notes(provs),
     }
 
 
@@ -269,6 +285,8 @@ def network_data(kg: KnowledgeGraph, view: View) -> dict:
     node_ids = sorted(view.nodes)
     edges = sorted(sub.edges(keys=True))
     net = Network(directed=True, cdn_resources="in_line")
+    info = {n: _node_info(kg, n) for n in node_ids}
+    edge_info = {edge_key(u, k, v): _edge_info(kg, u, v, k, g.edges[u, v, k]) for u, v, k in edges}
     for n in node_ids:
         attrs = g.nodes[n]
         style = node_style(str(attrs.get("type") or ""))
@@ -279,6 +297,9 @@ def network_data(kg: KnowledgeGraph, view: View) -> dict:
         if n in view.highlight:
             size, border = round(size * 1.6, 1), "#1f1f1f"
             extra = {"borderWidth": 3, "font": {"size": 17, "color": "#000000"}}
+        if info[n]["curated"]:  # changed by a correction: a dashed border (see the legend)
+            extra = {**extra, "borderWidth": 2.5, "shapeProperties": {"borderDashes": CURATED_DASHES}}
+            border = "#1f1f1f"
         net.add_node(
             n,
             label=short_label(str(attrs.get("label") or n)) or n,
@@ -299,12 +320,12 @@ def network_data(kg: KnowledgeGraph, view: View) -> dict:
                    "width": round(min(1 + math.log2(max(count, 1)), 5), 2)}
         if (u, v, key) in curves:
             options["smooth"] = curves[(u, v, key)]
+        if edge_info[edge_key(u, key, v)]["curated"]:
+            options["dashes"] = CURATED_DASHES
         net.add_edge(u, v, **options)
     net.options = _options(len(node_ids))
     vis_nodes, vis_edges, _, _, _, options_json = net.get_network_data()
 
-    info = {n: _node_info(kg, n) for n in node_ids}
-    edge_info = {edge_key(u, k, v): _edge_info(kg, u, v, k, g.edges[u, v, k]) for u, v, k in edges}
     doc_ids = sorted({row[0] for item in (*info.values(), *edge_info.values()) for row in item["evidence"]}
                      | {d for item in (*info.values(), *edge_info.values()) for d in item["docs"]})
     docs = {}
@@ -325,6 +346,13 @@ def asset_text(name: str) -> str:
 def template_env() -> Environment:
     return Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=True,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def curated_swatch() -> str:
+    """The legend's mark of a curated element: a dashed ring (constants only)."""
+    dashes = ",".join(map(str, CURATED_DASHES))
+    return ('<svg class="sw" width="14" height="14" viewBox="0 0 14 14" aria-hidden="true"><circle cx="7" cy="7" '
+            f'r="5.5" fill="none" stroke="#1f1f1f" stroke-width="1.5" stroke-dasharray="{dashes}"/></svg>')
 
 
 def legend(types: dict[str, int]) -> list[dict]:
@@ -355,6 +383,8 @@ def render_view_html(kg: KnowledgeGraph, view: View) -> str:
         data_json=Markup(script_json(data)),
         legend=legend(dict(types)),
         relations=[{"name": r, "count": relations[r], "colour": edge_colour(r)} for r in sorted(relations)],
+        curated=sum(1 for item in (*data["info"].values(), *data["edgeInfo"].values()) if item["curated"]),
+        curated_swatch=Markup(curated_swatch()),
         n_nodes=len(data["nodes"]),
         n_edges=len(data["edges"]),
     )

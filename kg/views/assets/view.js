@@ -54,6 +54,10 @@
     if (!isEdge && item.aliases.length) row(box, "Aliases", item.aliases.join("、"));
     item.attrs.forEach(function (kv) { row(box, kv[0], kv[1]); });
     if (item.count !== null) row(box, "Mentions", String(item.count));
+    if (item.curated && item.curated.length) {
+      box.classList.add("kg-curated");
+      row(box, "Curated", item.curated.join("; "));
+    }
     if (item.docs.length) row(box, "Documents", item.docs.map(docName).join("; "));
     var ev = item.evidence;
     if (ev.length) {
