@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from importlib import resources
 from typing import Iterator, NamedTuple, Optional
 
+from kg.datafiles import sections
 from kg.extract.numbered import is_numbered
 from kg.models import MechanismMention
 from kg.nlp.context import DocContext
@@ -55,20 +55,8 @@ NEIGHBOURS = frozenset("俄蒙朝越老缅哈吉塔巴印尼阿日韩")
 
 
 # --------------------------------------------------------------------------- word classes
-@lru_cache(maxsize=None)
 def _sections(resource: str = "mechanism_words.txt") -> dict[str, frozenset[str]]:
-    path = resources.files("kg") / "data" / resource
-    out: dict[str, set[str]] = {}
-    current = None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = out.setdefault(line[1:-1], set())
-        elif current is not None:
-            current.add(line)
-    return {k: frozenset(v) for k, v in out.items()}
+    return {k: frozenset(v) for k, v in sections(resource).items()}
 
 
 _WORDS = _sections()  # a small file, read once at import
