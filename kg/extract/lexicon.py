@@ -211,10 +211,14 @@ def level_rank(word: str, region=None) -> int:
 
     >>> level_rank("市"), level_rank("市", DocumentRegionLike("北京市", "province"))
     (1, 0)
+    >>> level_rank("市", DocumentRegionLike("宣威市", "county")), level_rank("县", DocumentRegionLike("宣威市", "county"))
+    (2, 2)
     """
     if region is not None and region.level == "province":
         if (word == "区" and region.name.endswith("自治区")) or (word == "市" and region.name.endswith("市")):
             return 0
+    if region is not None and region.level == "county" and region.name.endswith(word):
+        return 2  # 市 in a county-level city's text (宣威市), 区 in a district's, 旗 in a banner's: itself
     return LEVEL_RANK[word]
 
 
