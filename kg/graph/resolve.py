@@ -158,6 +158,14 @@ def bare_marker(name: str) -> Optional[str]:
     return first if first in _BARE_MARKERS and len(name) > len(first) else None
 
 
+@lru_cache(maxsize=256)
+def _division_name(adcode: str) -> Optional[str]:
+    """Full name of the division with this adcode in the division table, if any."""
+    from kg.extract.lexicon import divisions
+
+    return next((d.name for d in divisions() if d.adcode == adcode), None)
+
+
 def region_label(canonical: str) -> str:
     """Display name of a region canonical (drops the document scope of an anonymised one)."""
     return canonical.split("@", 1)[0]
@@ -424,9 +432,29 @@ class Resolver:
             if own is not None and region_label(own).endswith(marker):
                 region, rest = own, rest[len(marker):]
                 applied.append("bare_region_prefix")
+            elif region is None and (parent := self._containing(doc_region, marker, doc_id)) is not None:
+                region, rest = parent, rest[len(marker):]  # 省安委会 in a prefecture's text: its province's
+                applied.append("parent_region_prefix")
             elif region is None:
                 applied.append("bare_prefix_in_document")
         return region, rest, applied
+
+    def _containing(self, doc_region: Optional[DocRegion], marker: str, doc_id: str) -> Optional[str]:
+        """Canonical of the division above the document's region that a bare level word names
+        (省 in a city's text: its province; 市/州/盟 in a county's text: its prefecture)."""
+        if doc_region is None or doc_region.anonymized or not doc_region.adcode:
+            return None
+        code = doc_region.adcode
+        if _LEVEL_OF_SUFFIX.get(marker) == "province" and doc_region.level in ("city", "county"):
+            key = code[:2] + "0000"
+        elif _LEVEL_OF_SUFFIX.get(marker) == "city" and doc_region.level == "county":
+            key = code[:4] + "00"
+        else:
+            return None
+        name = _division_name(key)
+        if name is None or not name.endswith(marker):
+            return None
+        return self.region_canonical(name, doc_id) or name
 
     def organization(self, m: OrganizationMention | str, doc_id: str) -> Resolved:
         """Canonical body: full name, canonical region prefix, doc-scoped when the region is anonymous."""
