@@ -28,6 +28,7 @@ from typing import Optional
 
 import numpy as np
 
+from kg.datafiles import entries
 from kg.extract.lexicon import (
     ANON_REGION,
     Division,
@@ -197,11 +198,13 @@ def _prefecture_marks(text: str) -> int:
     return n
 
 
-def _level_counts(text: str, title: str, province: Optional[str]) -> dict[str, int]:
+def _level_counts(text: str, title: str, province: Optional[str], named: bool = True) -> dict[str, int]:
+    """How often the text speaks of itself at each level. ``named``: the text names ``province`` itself
+    (not only through a unit inside it); only then are 全区/区委 of an autonomous region the region's."""
     counts = {lv: len(rx.findall(text)) + 5 * len(rx.findall(title)) for lv, rx in _LEVEL_MARKERS.items()}
     counts["city"] += _prefecture_marks(text) + 5 * _prefecture_marks(title)
     district = counts.pop("district")
-    if province and province.endswith("自治区"):
+    if province and province.endswith("自治区") and named:
         counts["province"] += district
     else:
         counts["county"] += district
@@ -221,6 +224,20 @@ def _key(c: _Cand, level: str) -> Optional[str]:
     if level == "city":
         return d.name if d.level == "city" else d.city if d.level == "county" else None
     return d.name if d.level == "county" else None
+
+
+# A run of a clause from a region to an incident noun (…白塔区火灾事故, …泸定6.8级地震), with no body or post
+_INCIDENT = re.compile(r"[^，。；：！？、\n]{0,14}?(?:" + "|".join(entries("region_words.txt", "incident_nouns")) + ")")
+
+
+def _incident_places(cands: list[_Cand], text: str) -> set[int]:
+    """Indexes of candidates that say where an incident happened (辽阳市白塔区火灾事故)."""
+    out: set[int] = set()
+    for i, c in enumerate(cands):
+        m = _INCIDENT.match(text, c.end)
+        if m is not None and not _POST_AFTER.search(m.group(0)) and "应急" not in m.group(0):
+            out.add(i)
+    return out
 
 
 def _listed(cands: list[_Cand], text: str) -> set[int]:
@@ -245,7 +262,7 @@ def _score(ctx: DocContext, cands: list[_Cand], level: str, span: tuple[int, int
     how: dict[str, str] = {}
     members: dict[str, list[_Cand]] = defaultdict(list)
     rank = ("title", "byline", "mentions")
-    listed = _listed(cands, text)
+    listed = _listed(cands, text) | _incident_places(cands, text)
     for i, c in enumerate(cands):
         if span[0] <= c.start < span[1]:
             w, method = 10.0, "title"
@@ -285,11 +302,11 @@ def _infer(ctx: DocContext, cands: list[_Cand]) -> Optional[tuple[_Cand, str, st
         anonymised = [k for k in score if members[k][0].division is None]
         return min(anonymised or score, key=lambda k: (-score[k], members[k][0].start)) if score else None
 
-    counts = _level_counts(text, title.value if title else "", best("province"))
     def direct(level: str) -> float:
         k = best(level)
         return by_level[level][3].get(k, 0.0) if k is not None else 0.0
 
+    counts = _level_counts(text, title.value if title else "", best("province"), direct("province") > 0)
     # a tie between levels goes to the one whose unit is itself named most (保亭县 … 省应急管理专家库)
     top = max(counts, key=lambda lv: (counts[lv], direct(lv), -_RANK[lv]))
     # the level the text speaks of itself first; without candidates there, the largest unit
