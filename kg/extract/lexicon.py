@@ -75,12 +75,16 @@ def short_form(name: str, level: str) -> Optional[str]:
     ('延边', '内蒙古')
     >>> short_form("沙县", "county") is None
     True
+    >>> short_form("清新区", "county"), short_form("碑林区", "county"), short_form("神农架林区", "county")
+    ('清新', '碑林', '神农架')
     """
     suffixes = {"province": PROVINCE_SUFFIXES, "city": CITY_SUFFIXES, "county": COUNTY_SUFFIXES}[level]
     base = name
     for suf in suffixes:
-        if base.endswith(suf) and len(base) > len(suf):
-            base = base[: -len(suf)]
+        # a longer suffix only where it leaves a name (清新区 is 清新 + 区, not 清 + 新区); 林区 is the
+        # forest district 神农架林区, not the 林 of 碑林区 or 万柏林区
+        if name.endswith(suf) and len(name) - len(suf) >= (3 if suf == "林区" else 2 if len(suf) > 1 else 1):
+            base = name[: -len(suf)]
             break
     if base == name:
         return None

