@@ -242,7 +242,8 @@ def _incident_places(cands: list[_Cand], text: str) -> set[int]:
 
 def _listed(cands: list[_Cand], text: str) -> set[int]:
     """Indexes of candidates written in a list of regions (山东、四川以及省内苏州等多地): places named
-    beside others, in passing; a text's own region is the subject of its clauses, not an item of a list."""
+    beside others, in passing; a text's own region is the subject of its clauses, not an item of a list
+    (a list still speaks for the unit that contains its items: 泸水市、福贡县 of 怒江州)."""
     out: set[int] = set()
     for i in range(len(cands) - 1):
         a, b = cands[i], cands[i + 1]
@@ -262,18 +263,21 @@ def _score(ctx: DocContext, cands: list[_Cand], level: str, span: tuple[int, int
     how: dict[str, str] = {}
     members: dict[str, list[_Cand]] = defaultdict(list)
     rank = ("title", "byline", "mentions")
-    listed = _listed(cands, text) | _incident_places(cands, text)
+    listed = _listed(cands, text)
+    incidents = _incident_places(cands, text)
     for i, c in enumerate(cands):
         if span[0] <= c.start < span[1]:
             w, method = 10.0, "title"
         elif _POST_AFTER.match(text, c.end):
             w, method = 3.0, "byline"
-        elif i in listed:
+        elif i in incidents:
             continue
         else:
             w, method = 1.0, "mentions"
         k = _key(c, level)
         d = c.division
+        if i in listed and method == "mentions" and (d is None or k == d.name):
+            continue  # listed beside others: evidence only for a unit that contains it (泸水市、福贡县 -> 怒江州)
         if (level == "city" and d is not None and d.level == "county" and d.name.endswith("市")
                 and method != "mentions"):
             k = d.name  # a county-level city whose own body or meeting the text is about (宣威市召开…)
