@@ -25,6 +25,14 @@ text writes it (镇（街道）应急管理办公室).
 An abbreviation is named by its full form when the text also writes that (市应急局 ->
 X市应急管理局), else as written; a bare body is named like the document's own body of the same
 kind when the text has one (应急办 -> X市应急办).
+The region is written into a bare body's name only where the text writes its own region's full
+name (a page that says only 甘南 or 重庆 keeps 州安委会, 市应急管理局, 省安委会 as written; resolution
+still binds them). A government between region and body names the body with it (哈尔滨市人民政府防汛抗旱
+指挥部, 市政府应急办), and the shorter form the text also writes is that body; one sector department
+after the own level word is the region's (市气象部门); a sub-unit after a sector bureau is named with
+it (市公安局交警大队); bodies listed among internal units (…处、…中心、…处) are internal units;
+"6个市应急局" is the kind of body of the counted units. The genre words of these rules are in
+``kg/data/bodies.txt``.
 A short name the text introduces ("（以下简称…）") names its body by the full form everywhere; a
 level-qualified kind (县级应急管理部门) is the bare kind when the text also names that (应急管理部门), and a
 scope reference (各级防指) adds no body when the document's own body of that kind is named (省防指).
