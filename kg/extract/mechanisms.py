@@ -13,8 +13,12 @@ without 的 and shared-head coordinations stay in (隐患排查、整改、销�
 quoted numbered formula before the head starts the name with its plain qualifier (…调度一张网
 “四个一”工作体系 -> “四个一”工作体系; 山洪预警“两个必达”机制 keeps 山洪预警); a head inside
 such a quote keeps its domain (地质灾害防治“三大工程”).
-Generic terms (应急管理体系, 工作机制, 体制机制, a qualifier of fewer than three characters)
-are dropped.
+Generic terms are dropped by the guideline, not by length: 应急管理体系, 工作机制, 体制机制, names
+ending in a generic term (…应急工作机制), a one-character or general two-character qualifier (新机制,
+责任体系, 重大平台), a count (3项工程); a two-character qualifier of the field makes a name (预案体系,
+指挥体系, 防汛体系). A count before a name (建设一个…平台) is no part of it, a quoted numbered formula
+alone is a formula (“一网一池一平台”), and a name followed by more of a listed item (…机制数字化建设)
+shares no head across the item before it (…管理、).
 
 The word classes live in ``kg/data/mechanism_words.txt``; POS tags come from jieba's
 dictionary (``jieba.posseg`` is never run). The helpers :func:`word_tag`, :func:`words`
