@@ -266,3 +266,13 @@ def test_short_forms_come_from_the_division_table():
 
     assert short_forms("延边朝鲜族自治州") == (divisions_by_name()["延边朝鲜族自治州"][0].short,) == ("延边",)
     assert short_forms("清新区") == ("清新",) and short_forms("福建省鼓楼区") == ("福建省鼓楼",)
+
+
+def test_a_full_region_name_before_a_one_character_body_is_not_split_at_its_short_form():
+    from kg.graph.resolve import DocFacts
+    from kg.models import DocumentRegion
+
+    region = DocumentRegion(name="东胜区", level="county", adcode="150602", method="title")
+    facts = DocFacts("d", (("东胜区", "东胜区", False, "内蒙古自治区", "county", "150602"),), region, None, (), ())
+    r = Resolver(facts=[facts]).organization("东胜区委", "d")
+    assert (r.canonical, r.region) == ("东胜区委", "东胜区")

@@ -353,6 +353,9 @@ class Resolver:
             if canonical is None:
                 continue
             rest = text[n:]
+            if prefix != canonical and text.startswith(region_label(canonical)) and len(text) > len(canonical):
+                # 东胜区委, 江西省委: the full name then a one-character body (委), not 东胜 + 区委
+                return canonical, canonical, text[len(canonical):]
             # 吉林 + 市应急管理局 is 吉林市's bureau, not 吉林省's: a short form followed by a
             # bare division word names another region, so do not split there.
             if prefix != canonical and bare_marker(rest):
