@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Callable, Hashable, Iterable, TypeVar
 
+from kg.extract.regions import written_name
 from kg.models import (
     DocumentExtraction,
     DocumentSummary,
@@ -76,7 +77,7 @@ def summarise(ex: DocumentExtraction) -> DocumentSummary:
     if ex.region is not None:
         # the gold shape knows province|city; a county-level document is reported as a city-level unit
         level = ex.region.level if ex.region.level in ("province", "city") else "city"
-        region = SummaryRegion(name=ex.region.name, level=level, anonymized=ex.region.anonymized)
+        region = SummaryRegion(name=written_name(ex.region, ex.regions), level=level, anonymized=ex.region.anonymized)
     return DocumentSummary(
         file=ex.file.rsplit("/", 1)[-1],
         title=ex.title.value if ex.title else None,

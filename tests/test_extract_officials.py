@@ -127,6 +127,25 @@ def test_not_officials(nlp, text, kept):
     assert [o.name for o in ctx.extraction.officials] == []
 
 
+def test_section_heads_and_rank_posts_are_titles(nlp):
+    ctx = run_text(nlp, "绵阳市召开防汛工作新闻发布会\n市委宣传部新闻发布科科长赵明主持发布会，"
+                        "市应急管理局副局级领导干部钱文斌介绍了汛情。")
+    assert anchored(ctx) == [("赵明", ["科长"], None), ("钱文斌", ["副局级领导干部"], "绵阳市应急管理局")]
+
+
+def test_office_holders_who_only_take_part_are_not_officials(nlp):
+    # named, titled, but only present: an attendance list closed by 参加会议 / 列席会议
+    ctx = run_text(nlp, "义乌市召开安全生产委员会全体会议\n副市长孙建国主持会议并讲话。"
+                        "市人大常委会副主任周文华、市政协副主席吴晓梅，各镇街主要领导等参加会议。"
+                        "区人大常委会副主任郑志刚列席会议。")
+    assert [o.name for o in ctx.extraction.officials if o.titles] == ["孙建国"]
+
+
+def test_an_attendee_who_acts_elsewhere_stays(nlp):
+    ctx = run_text(nlp, "义乌市召开安全生产会议\n副市长孙建国主持会议。市政协副主席吴晓梅等参加会议。吴晓梅在讲话中指出，要压实责任。")
+    assert {o.name for o in ctx.extraction.officials} == {"孙建国", "吴晓梅"}
+
+
 def test_later_bare_mentions_of_an_anchored_name(nlp):
     ctx = run_text(nlp, "——访浙江省应急管理厅厅长凌志峰\n“站在新的起点，全省应急管理系统将按照要求推进工作。”凌志峰说。在凌志峰看来，要突出五个导向。")
     bare = [o for o in ctx.extraction.officials if not o.titles]

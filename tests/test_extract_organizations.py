@@ -139,6 +139,30 @@ ORGS = [
      "应急管理部门压实责任。", ["三防指挥部", "应急管理部门"]),
     # a scope reference to bodies of which the document's own is named adds no body
     (PROVINCE + "省防指启动应急响应，各级防指坚持值守。", ["四川省防指"]),
+    # a government between region and body names it in full; the shorter form the text also writes is that body
+    ("绵阳市人民政府防汛抗旱指挥部关于启动应急响应的通知\n绵阳市人民政府防汛抗旱指挥部决定启动应急响应，"
+     "市防汛抗旱指挥部各成员单位按职责行动。", ["绵阳市人民政府防汛抗旱指挥部"]),
+    # a higher level's government office in a district's text: the office of the city it lies in; in a
+    # municipality's district there is no city between, and it stays as written
+    ("龙泉驿区召开应急管理工作会议\n区应急委各成员单位参加，工作得到市政府应急办的肯定。",
+     ["龙泉驿区应急委", "成都市政府应急办"]),
+    ("巴南区召开应急管理工作会议\n区应急委各成员单位参加，工作得到市政府应急办的肯定。",
+     ["巴南区应急委", "市政府应急办"]),
+    # a single sector department after the own level word is the region's own; 据市 is jieba's join
+    ("绵阳市启动防汛应急响应\n据市气象部门预报，全市将出现强降雨。", ["绵阳市气象部门"]),
+    # a page that writes its region only in short form keeps bare bodies as written (州…, 省…)
+    ("州安委会召开全体会议\n州应急局通报情况，州林草局作了发言，会议传达了省安委会会议精神，推动全州工作。"
+     "泸水市参加会议。", ["州安委会", "州应急局", "州林草局", "省安委会"]),
+    # 省厅 in a city's text: the provincial department, named as written (its full name for the graph)
+    ("2023年，在市委、市政府的正确领导下，常州市持续推进安全生产，相关做法被省厅转发推广。", ["省厅"]),
+    # N个市…: a count of lower units gives the kind of body each has
+    (PROVINCE + "成都等6个市应急局作了交流发言。", ["市应急局"]),
+    # a level word ending a place's name lists no levels with the next body
+    ("州安委会召开会议\n泸水市、州应急局作了发言。全州各县市要抓好落实。", ["州安委会", "州应急局"]),
+    # a sub-unit written right after a sector bureau is named with it; a bureau named by its sector alone
+    ("义乌市召开安全生产会议\n煤炭局、市公安局交警大队负责人作了发言。", ["煤炭局", "义乌市公安局交警大队"]),
+    # 城乡建委 (城乡建设委员会) before 分别 is a body, 委分 is no word
+    ("巴南区召开应急管理工作会议\n区城乡建委分别作了交流发言。", ["巴南区城乡建委"]),
 ]
 
 
@@ -165,6 +189,8 @@ def test_organizations(nlp, text, expected):
     PROVINCE + "形成各负其责、协同配合的工作格局，联合推进的大局。",
     # a sector word after a qualifier of the field is part of a longer name (a force here), not a 消防局
     PROVINCE + "驻地部队和国家森林消防局某总队参加演练。",
+    # units listed among a department's internal units (…处) are internal units too
+    PROVINCE + "厅机关下设办公室、人事处、应急指挥调度中心、减灾处等处室。",
 ])
 def test_excluded(nlp, text):
     ctx = run_text(nlp, text)

@@ -117,12 +117,32 @@ DOC_REGIONS = [
     # an autonomous region speaks of itself as 全区/自治区
     ("自治区党委书记作出批示\n广西壮族自治区应急管理厅召开会议，全区应急管理系统要压实责任，广西各地抓好落实。",
      ("广西壮族自治区", "province", False, "byline")),
+    # below the province (made-up texts): a county-level city whose meeting the title reports is its own
+    # unit, not its prefecture; its 市 bodies are its own
+    ("义乌市召开安全生产委员会全体会议\n会议要求，全市上下压实责任。市安委办通报了情况，金华市有关部门负责人参加会议。",
+     ("义乌市", "county", False, "title")),
+    # a prefecture 州 speaks of itself as 全州/州应急管理局
+    ("全州森林防灭火工作会议召开\n州应急管理局通报了近期火情，泸水市、福贡县作了发言，全州各县市要抓好落实。",
+     ("怒江傈僳族自治州", "city", False, "mentions")),
+    # levels spoken of equally: the unit named itself wins (the province only through an expert group)
+    ("平遥县三防办组织开展培训\n全县各乡镇参加培训，山西省应急管理专家给予指导，平遥县将继续推进工作。",
+     ("平遥县", "county", False, "title")),
+    # provinces listed as others (学习借鉴) and a province never named itself: the city's text
+    ("2023年，在市委、市政府的正确领导下，我们持续推进安全生产。相关做法在全省推广，被河南、湖北等地学习借鉴。"
+     "《常州市危险化学品安全管理规范》上升为地方标准。", ("常州市", "city", False, "mentions")),
+    # a district of an autonomous region that never names the region: 区委/区政府 are the district's
+    ("赛罕区政府召开常务会议\n区委常委、副区长王建华主持会议，研究全区安全生产工作。", ("赛罕区", "county", False, "title")),
+    # a region written before an incident is where it happened, not the document's
+    ("旗应急管理局召开安全生产警示教育会\n会上通报了湖南长沙居民自建房倒塌事故，要求各单位吸取教训。", None),
 ]
 
 
-@pytest.mark.parametrize("text,expected", DOC_REGIONS, ids=[d[1][0] + d[1][3] for d in DOC_REGIONS])
+@pytest.mark.parametrize("text,expected", DOC_REGIONS, ids=[d[1][0] + d[1][3] if d[1] else "none" for d in DOC_REGIONS])
 def test_document_region(nlp, text, expected):
     r = run_text(nlp, text).extraction.region
+    if expected is None:
+        assert r is None
+        return
     assert (r.name, r.level, r.anonymized, r.method) == expected
     assert r.evidence and all(e.quote for e in r.evidence)
 
@@ -152,3 +172,17 @@ def test_seed_region_matches_gold(nlp, path):
         p = m.prov
         assert p.quote == ctx.norm.original[p.orig_start:p.orig_end]
         assert norm(p.quote) == norm(ctx.text[p.start:p.end])
+
+
+WRITTEN = [
+    # the summary reports the region as the text writes it: the full name when written, else its longest form
+    ("辽宁省应急管理厅召开会议\n全省应急系统要抓好落实，为辽宁振兴保驾护航。", "辽宁省"),
+    ("省应急管理厅召开会议\n全省应急系统要抓好落实，为辽宁振兴保驾护航。", "辽宁"),
+    ("州应急管理局召开会议\n全州各县市要压实责任，建设具有怒江特色的安全生产体系。泸水市作了发言。", "怒江"),
+]
+
+
+@pytest.mark.parametrize("text,expected", WRITTEN)
+def test_written_name_of_the_document_region(nlp, text, expected):
+    ctx = run_text(nlp, text)
+    assert regions.written_name(ctx.extraction.region, ctx.extraction.regions) == expected

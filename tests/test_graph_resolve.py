@@ -243,3 +243,36 @@ def test_rules_follow_the_extractors_construction(resolver, name, surface, const
                             kind="emergency", construction=construction, full_name=full_name)
     r = resolver.organization(m, "002_jilin")
     assert (r.canonical, r.rules) == (canonical, rules)
+
+
+def test_bare_body_of_a_higher_level_belongs_to_the_division_containing_the_document_region():
+    # a prefecture's text keeps 省安委会 as written; resolution binds it to the province it lies in
+    from kg.graph.resolve import DocFacts
+    from kg.models import DocumentRegion
+
+    region = DocumentRegion(name="甘南藏族自治州", level="city", adcode="623000", method="mentions")
+    facts = DocFacts("gannan", (("甘南", "甘南藏族自治州", False, "甘肃省", "city", "623000"),), region, None, (), ())
+    res = Resolver(facts=[facts])
+    upper = res.organization("省安委会", "gannan")
+    own = res.organization("州安委会", "gannan")
+    assert (upper.canonical, upper.rule, upper.region) == ("甘肃省安委会", "organization.parent_region_prefix", "甘肃省")
+    assert (own.canonical, own.rule, own.region) == ("甘南藏族自治州安委会", "organization.bare_region_prefix",
+                                                     "甘南藏族自治州")
+
+
+def test_short_forms_come_from_the_division_table():
+    from kg.extract.lexicon import divisions_by_name
+    from kg.graph.resolve import short_forms
+
+    assert short_forms("延边朝鲜族自治州") == (divisions_by_name()["延边朝鲜族自治州"][0].short,) == ("延边",)
+    assert short_forms("清新区") == ("清新",) and short_forms("福建省鼓楼区") == ("福建省鼓楼",)
+
+
+def test_a_full_region_name_before_a_one_character_body_is_not_split_at_its_short_form():
+    from kg.graph.resolve import DocFacts
+    from kg.models import DocumentRegion
+
+    region = DocumentRegion(name="东胜区", level="county", adcode="150602", method="title")
+    facts = DocFacts("d", (("东胜区", "东胜区", False, "内蒙古自治区", "county", "150602"),), region, None, (), ())
+    r = Resolver(facts=[facts]).organization("东胜区委", "d")
+    assert (r.canonical, r.region) == ("东胜区委", "东胜区")

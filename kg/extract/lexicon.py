@@ -26,9 +26,10 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
+
+from kg.datafiles import entries, pairs, sections
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 
@@ -74,12 +75,16 @@ def short_form(name: str, level: str) -> Optional[str]:
     ('延边', '内蒙古')
     >>> short_form("沙县", "county") is None
     True
+    >>> short_form("清新区", "county"), short_form("碑林区", "county"), short_form("神农架林区", "county")
+    ('清新', '碑林', '神农架')
     """
     suffixes = {"province": PROVINCE_SUFFIXES, "city": CITY_SUFFIXES, "county": COUNTY_SUFFIXES}[level]
     base = name
     for suf in suffixes:
-        if base.endswith(suf) and len(base) > len(suf):
-            base = base[: -len(suf)]
+        # a longer suffix only where it leaves a name (清新区 is 清新 + 区, not 清 + 新区); 林区 is the
+        # forest district 神农架林区, not the 林 of 碑林区 or 万柏林区
+        if name.endswith(suf) and len(name) - len(suf) >= (3 if suf == "林区" else 2 if len(suf) > 1 else 1):
+            base = name[: -len(suf)]
             break
     if base == name:
         return None
@@ -210,10 +215,14 @@ def level_rank(word: str, region=None) -> int:
 
     >>> level_rank("市"), level_rank("市", DocumentRegionLike("北京市", "province"))
     (1, 0)
+    >>> level_rank("市", DocumentRegionLike("宣威市", "county")), level_rank("县", DocumentRegionLike("宣威市", "county"))
+    (2, 2)
     """
     if region is not None and region.level == "province":
         if (word == "区" and region.name.endswith("自治区")) or (word == "市" and region.name.endswith("市")):
             return 0
+    if region is not None and region.level == "county" and region.name.endswith(word):
+        return 2  # 市 in a county-level city's text (宣威市), 区 in a district's, 旗 in a banner's: itself
     return LEVEL_RANK[word]
 
 
@@ -230,9 +239,8 @@ class DocumentRegionLike:
     level: str
 
 
-# Literary names of provinces that begin with a numeral (别称): 八桂 广西, 八闽 福建, 三湘 湖南,
-# 三秦 陕西, 三晋 山西, 两广, 两湖, 三楚 … A quoted “八闽安全卫士” names a region, it counts nothing.
-REGION_EPITHETS = ("八桂", "八闽", "三湘", "三秦", "三晋", "三楚", "三吴", "两广", "两湖", "两江", "九州", "四海")
+# Literary names of provinces that begin with a numeral (别称: 八桂 广西, 三湘 湖南): kg/data/lexicon_words.txt
+REGION_EPITHETS = entries("lexicon_words.txt", "region_epithets")
 
 
 @lru_cache(maxsize=1)
@@ -263,12 +271,9 @@ ANON_REGION = re.compile(r"([XＸ×]{1,3}(?:省|自治区|市|自治州|州|地�
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
     """(single-character surnames, compound surnames) from kg/data/surnames.txt."""
     single, compound = set(), set()
-    text = (resources.files("kg") / "data" / "surnames.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        s = line.strip()
-        if not s or s.startswith("#") or s.startswith("["):
-            continue
-        (single if len(s) == 1 else compound).add(s)
+    for section in sections("surnames.txt").values():
+        for name in section:
+            (single if len(name) == 1 else compound).add(name)
     return frozenset(single), frozenset(compound)
 
 
@@ -300,21 +305,12 @@ def jieba_tags() -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- titles
-# Posts of officials in the genre, longest first inside the pattern. Central-leadership
-# titles (总书记, 国家主席, 总理 …) are deliberately absent: see CENTRAL_TITLES.
-TITLES = (
-    "党委书记", "党组书记", "党委副书记", "党组副书记", "党委委员", "党组成员", "党委常委",
-    "纪检组长", "纪检监察组组长", "纪检监察组长",
-    "厅长", "副厅长", "常务副厅长", "局长", "副局长", "常务副局长", "部长", "副部长", "常务副部长",
-    "一级巡视员", "二级巡视员", "巡视员", "副巡视员", "一级调研员", "二级调研员", "调研员", "副调研员",
-    "主任", "副主任", "常务副主任", "省长", "副省长", "常务副省长", "市长", "副市长", "常务副市长",
-    "县长", "副县长", "区长", "副区长", "州长", "副州长", "盟长", "旗长", "主席", "副主席",
-    "书记", "副书记", "总工程师", "总经济师", "总会计师", "总指挥", "副总指挥", "指挥长", "副指挥长",
-    "秘书长", "副秘书长", "司长", "副司长", "处长", "副处长", "政委", "总队长", "支队长",
-)
+# Posts of officials in the genre (kg/data/titles.txt [titles]). Central-leadership titles
+# (总书记, 国家主席, 总理 …) are deliberately absent: see CENTRAL_TITLES.
+TITLES = entries("titles.txt", "titles")
 # Titles that mark the central leadership cited in set phrases (习近平总书记…): such a name is
 # not an official of the document.
-CENTRAL_TITLES = ("总书记", "国家主席", "国务院总理", "总理", "委员长", "中央军委主席", "军委主席")
+CENTRAL_TITLES = entries("titles.txt", "central_titles")
 
 
 def _title_alt() -> str:
@@ -336,80 +332,31 @@ TITLE = _title_alt()
 TITLE_PLAIN = re.compile("|".join(sorted(set(TITLES), key=lambda t: (-len(t), t))))
 CENTRAL_TITLE = re.compile("|".join(CENTRAL_TITLES))
 # Roles that are never officials of the document (bylines of the newspaper and the page).
-MEDIA_ROLES = ("责任编辑", "编辑", "记者", "通讯员", "主编", "作者", "摄影", "摄像", "实习生", "校对", "审核", "来源")
+MEDIA_ROLES = entries("titles.txt", "media_roles")
 
 # --------------------------------------------------------------------------- bodies
-# Morphemes a named headquarters / committee / centre of the emergency field is built of:
-# 防汛抗旱指挥部, 森林草原防灭火指挥部, 抗震救灾指挥部, 社会救助应急指挥部, 专项指挥部 …
-BODY_MORPHEMES = (
-    "防汛", "抗旱", "防旱", "防台", "防风", "三防", "防潮", "抗洪", "森林", "草原", "防灭火", "防火", "灭火", "抗震", "救灾",
-    "地震", "社会救助", "救助", "应急", "安全生产", "地质灾害", "突发事件", "专项", "现场", "减灾", "防灾",
-    "气象灾害", "海上搜救", "搜救", "疫情防控", "危险化学品", "消防", "防汛防台", "人民防空", "人防",
-    "自然灾害", "灾害", "防治", "救援", "处置", "抢险", "安全", "管理", "综合", "指挥", "生产",
-)
+# Morphemes a named headquarters / committee / centre of the emergency field is built of
+# (防汛抗旱指挥部, 森林草原防灭火指挥部 …), abbreviations and their full forms, renamed bodies'
+# current full forms, and the sector departments: kg/data/bodies.txt.
+BODY_MORPHEMES = entries("bodies.txt", "body_morphemes")
+ABBREVIATIONS = dict(pairs("bodies.txt", "abbreviations"))
 
-# Abbreviation -> full form (general usage of the system; full_name of the mention).
-ABBREVIATIONS = {
-    "应急部": "应急管理部",
-    "应急厅": "应急管理厅",
-    "应急局": "应急管理局",
-    "应急部门": "应急管理部门",
-    "应急办": "应急管理办公室",
-    "应急委": "应急委员会",
-    "安委会": "安全生产委员会",
-    "安委办": "安全生产委员会办公室",
-    "安委会办公室": "安全生产委员会办公室",
-    "减灾委办公室": "减灾委员会办公室",
-    "应急委办公室": "应急委员会办公室",
-    "减灾委": "减灾委员会",
-    "减灾办": "减灾委员会办公室",
-    # the fire-safety committee (消防安全委员会) beside the work-safety one
-    "消安委": "消防安全委员会",
-    "消安办": "消防安全委员会办公室",
-    "防指": "防汛抗旱指挥部",
-    "防办": "防汛抗旱指挥部办公室",
-    # Guangdong's 三防 (防汛防旱防风) headquarters and its office
-    "三防办": "三防指挥部办公室",
-    "防总": "防汛抗旱总指挥部",
-    "森防指": "森林防火指挥部",
-    "森防办": "森林防火指挥部办公室",
-    "国家防总": "国家防汛抗旱总指挥部",
-    "国家减灾委": "国家减灾委员会",
-    "政府总值班室": "人民政府总值班室",
-}
 
-# Current full forms of abbreviations whose body was renamed (the forest headquarters took
-# grassland fires on in the 2018 reform: 森林防火指挥部 -> 森林草原防灭火指挥部). They are
-# preferred as the expansion; the older form is still matched.
-ABBREVIATION_VARIANTS = {
-    "森防指": ("森林草原防灭火指挥部", "森林防灭火指挥部"),
-    "森防办": ("森林草原防灭火指挥部办公室", "森林防灭火指挥部办公室"),
-}
+def _variants() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for short, full in pairs("bodies.txt", "abbreviation_variants"):
+        out[short] = out.get(short, ()) + (full,)
+    return out
 
-# Sector departments that share duties with the emergency department. Official names and
-# their usual short forms (国务院组成部门 and their local counterparts: 住建 = 住房和城乡建设,
-# 林草 = 林业和草原, 水务 = the water bureau of municipalities).
-SECTORS = (
-    "发展改革", "发改", "教育", "科技", "工业和信息化", "工信", "经信", "公安", "民政", "司法", "财政",
-    "人力资源和社会保障", "人社", "自然资源", "规划和自然资源", "规划资源", "规划", "国土", "国土资源", "生态环境", "环保",
-    "住房和城乡建设", "住房城乡建设", "住建", "城乡建设", "城市管理", "城管", "交通运输", "交通",
-    "交通管理", "交管",
-    "水利", "水务", "农业农村", "农业", "商务", "文化和旅游", "文旅", "旅游", "卫生健康", "卫健",
-    "卫生", "退役军人事务", "审计", "国资", "市场监管", "市场监督管理", "广电", "体育", "统计", "医保",
-    "林业和草原", "林草", "林业", "草原", "园林绿化", "园林", "粮食和物资储备", "粮食", "物资储备",
-    "气象", "地震", "消防", "消防救援", "能源", "电力", "通信", "通信管理", "铁路", "民航", "海事", "海洋",
-    "渔业", "港口", "邮政", "电网", "红十字会", "宣传", "网信", "外事", "人防", "安监", "煤监",
-    "矿山安全监察", "矿山安监", "供销", "科学技术", "工商", "质监", "药监", "城乡规划", "水文", "海关",
-    "武警", "军队", "驻军", "团委", "妇联", "工会",
-    # partners for religious venues and ethnic areas (统一战线工作部, 民族宗教事务委员会)
-    "统战", "民族宗教", "民宗",
-)
+
+ABBREVIATION_VARIANTS = _variants()
+SECTORS = entries("bodies.txt", "sectors")
 
 
 # --------------------------------------------------------------------------- jieba
 # Nouns of statistical reporting that jieba's dictionary lacks and cuts apart (占比 -> 占 | 比,
-# which leaves "占比达到64%" without a subject).
-GENRE_TERMS = ("占比",)
+# which leaves "占比达到64%" without a subject): kg/data/lexicon_words.txt.
+GENRE_TERMS = entries("lexicon_words.txt", "genre_terms")
 
 
 def jieba_terms() -> Iterable[tuple[str, str]]:

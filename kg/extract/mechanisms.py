@@ -13,8 +13,12 @@ without 的 and shared-head coordinations stay in (隐患排查、整改、销�
 quoted numbered formula before the head starts the name with its plain qualifier (…调度一张网
 “四个一”工作体系 -> “四个一”工作体系; 山洪预警“两个必达”机制 keeps 山洪预警); a head inside
 such a quote keeps its domain (地质灾害防治“三大工程”).
-Generic terms (应急管理体系, 工作机制, 体制机制, a qualifier of fewer than three characters)
-are dropped.
+Generic terms are dropped by the guideline, not by length: 应急管理体系, 工作机制, 体制机制, names
+ending in a generic term (…应急工作机制), a one-character or general two-character qualifier (新机制,
+责任体系, 重大平台), a count (3项工程); a two-character qualifier of the field makes a name (预案体系,
+指挥体系, 防汛体系). A count before a name (建设一个…平台) is no part of it, a quoted numbered formula
+alone is a formula (“一网一池一平台”), and a name followed by more of a listed item (…机制数字化建设)
+shares no head across the item before it (…管理、).
 
 The word classes live in ``kg/data/mechanism_words.txt``; POS tags come from jieba's
 dictionary (``jieba.posseg`` is never run). The helpers :func:`word_tag`, :func:`words`
@@ -31,9 +35,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from importlib import resources
 from typing import Iterator, NamedTuple, Optional
 
+from kg.datafiles import sections
 from kg.extract.numbered import is_numbered
 from kg.models import MechanismMention
 from kg.nlp.context import DocContext
@@ -55,20 +59,8 @@ NEIGHBOURS = frozenset("俄蒙朝越老缅哈吉塔巴印尼阿日韩")
 
 
 # --------------------------------------------------------------------------- word classes
-@lru_cache(maxsize=None)
 def _sections(resource: str = "mechanism_words.txt") -> dict[str, frozenset[str]]:
-    path = resources.files("kg") / "data" / resource
-    out: dict[str, set[str]] = {}
-    current = None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = out.setdefault(line[1:-1], set())
-        elif current is not None:
-            current.add(line)
-    return {k: frozenset(v) for k, v in out.items()}
+    return {k: frozenset(v) for k, v in sections(resource).items()}
 
 
 _WORDS = _sections()  # a small file, read once at import
@@ -297,7 +289,8 @@ def _verb_in_name(text: str, u: Unit, left: Optional[Unit], start: int, pos: int
     if u.text[0] == "共" and text[u.end:u.end + 1] == "共":
         return True
     return (start == pos and left is not None and left.kind == "word" and left.end == u.start
-            and (word_tag(left.text) or "")[:1] == "n" and not is_governing(left.text))
+            and (word_tag(left.text) or "")[:1] == "n" and not is_governing(left.text)
+            and left.text not in words("adverbs"))  # 着力完善体系: an adverb jieba tags n, then the verb
 
 
 def _region_ends(ctx: DocContext, doc) -> set[int]:
@@ -311,9 +304,11 @@ def _region_ends(ctx: DocContext, doc) -> set[int]:
     return cached[1]
 
 
-def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
+def walk_left(ctx: DocContext, doc, lo: int, pos: int, in_item: bool = False) -> Optional[int]:
     """Start of the name that ends at ``pos`` (its head starts there), or None when the name
-    is a back-reference (这些…平台). ``lo`` bounds the search (sentence or quote start)."""
+    is a back-reference (这些…平台). ``lo`` bounds the search (sentence or quote start).
+    ``in_item``: the name is followed by more of a listed item (…机制数字化建设), so a 、 after an
+    item's head word ([item_heads]: …管理、) separates items."""
     text = ctx.text
     start = pos
     it = units_left(ctx, doc, lo, pos)
@@ -333,7 +328,8 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
             continue
         if u.kind == "punct":
             if w in COORDINATORS:
-                if _coordinates_items(left, text[u.end:pos]):
+                if _coordinates_items(left, text[u.end:pos]) or (
+                        in_item and left is not None and left.text.endswith(endings("item_heads"))):
                     break
                 start = u.start
                 continue
@@ -369,6 +365,8 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int) -> Optional[int]:
             continue
         if w.endswith("是") and len(w) <= 3:  # 四是, 就是, 也是: a copula before the object
             break
+        if _COUNT.fullmatch(w) and not (left is not None and left.kind == "quote"):
+            break  # 建设一个…平台: a count before the name is no part of it (“…”四项制度 counts the quote)
         if is_governing(w) and not _verb_in_name(text, u, left, start, pos):
             break
         if is_org(w) and _org_closes(ctx.text, lo, u, left):
@@ -414,12 +412,23 @@ def _only_generic(s: str) -> bool:
     return bool(_GENERIC_RUN.fullmatch(s))
 
 
+# A count (3项, 一个, 两套): numerals and a measure word of [count_classifiers]
+_COUNT = re.compile("[0-9一二两三四五六七八九十百千]+(?:" + "|".join(sorted(_WORDS["count_classifiers"])) + ")")
+# Tags of two-character words that qualify no name alone: adjectives, distinguishers, adverbs, numerals, pronouns
+# (None: a word jieba's dictionary does not know, a fragment such as 即查 of 即查制度看落实)
+_GENERIC_SHORT_TAGS = frozenset({None, "a", "ad", "an", "b", "z", "d", "m", "q", "r"})
+
+
 def is_generic(name: str) -> bool:
     """Generic terms of the genre, not named mechanisms (see the module docstring)."""
     modifier = name[:-2]
     core = re.sub(r"[“”‘’\"]", "", modifier)
-    if len(core) < 3 and not ("“" in modifier and len(core) >= 2):
+    if len(core) < 2 or _COUNT.fullmatch(core):
+        return True  # a one-character qualifier (新机制) or a count (3项工程)
+    if name in words("generic_names"):
         return True
+    if len(core) == 2 and "“" not in modifier and (core in words("generic_short") or word_tag(core) in _GENERIC_SHORT_TAGS):
+        return True  # a general qualifier (责任体系, 重大平台, 即查制度); 预案体系, 指挥体系, 防汛体系 are names
     if name.endswith(endings("generic_suffixes")) or name.startswith("工作"):
         return True
     if name.endswith("治理体系") and len(core) <= 4 or core in words("generic_alone"):
@@ -436,6 +445,17 @@ def _head_is_modifier(text: str, he: int) -> bool:
         if close > 0 and is_numbered(text[he + 1:close]):
             return True  # 调度一张网“四个一”: an element spelled out before a numbered formula
     return text.startswith(endings("post_head_nouns"), he)
+
+
+def _continues_item(text: str, he: int, doc) -> bool:
+    """The head is followed by a noun or verbal noun of the same phrase (双重预防机制数字化建设)."""
+    if he >= len(text) or not _WORD_CHAR.match(text[he]):
+        return False
+    nxt = next(iter(pieces(text, he, min(len(text), he + 6), doc)), None)
+    if nxt is None:
+        return False
+    w = text[nxt[0]:nxt[1]]
+    return len(w) >= 2 and (word_tag(w) or "") in ("n", "vn", "nz")
 
 
 def _open_quote(text: str, lo: int, pos: int) -> Optional[int]:
@@ -467,10 +487,12 @@ def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
                 if text[he:he + 1] not in "”和、及与，+":  # “三化两体系一平台”: a slogan, not a name
                     continue
                 lo = q + 1
-        start = walk_left(ctx, doc, lo, walk_from)
+        start = walk_left(ctx, doc, lo, walk_from, in_item=_continues_item(text, he, doc))
         if start is None:
             continue
         if walk_from == q:
+            if start >= q:
+                continue  # “一网一池一平台”: a numbered formula and nothing else (kept as a formula)
             start = min(start, q)
         name = text[start:end]
         # a name that is wholly a quotation: “隐患治理体系” -> 隐患治理体系

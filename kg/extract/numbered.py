@@ -9,11 +9,12 @@ where the text spells them out. The provenance span is the quoted content.
 Kept: “三清单两机制”, “两查两改、两不放过”, ‘两个一千’, “一案三制”, “十个到位”.
 Dropped: lexical 一 (一把手, 一盘棋: an initial 一 needs a second counted part), place names and
 their literary names (四川, 八闽), rating words (五星级),
-plan periods (十四五), durations (三年行动), fractions and degree words (十分, 一亩三分地),
+plan periods (十四五), periods of the year (七下八上: late July, early August), durations (三年行动),
+fractions and degree words (十分, 一亩三分地),
 sayings the text rejects (摒弃“七拼八凑”), 双-/第-initial and Arabic-numeral strings.
 A one-character-missing repeat of a formula is named after its more frequent form.
 
->>> [c for c in ("三清单两机制", "一把手", "一案三制", "十四五", "三年行动", "十分重要") if is_numbered(c)]
+>>> [c for c in ("三清单两机制", "一把手", "一案三制", "十四五", "三年行动", "十分重要", "七下八上") if is_numbered(c)]
 ['三清单两机制', '一案三制']
 >>> leading_count("十个到位"), leading_count("两个一千"), leading_count("一百个村")
 (10, 2, 100)
@@ -39,6 +40,9 @@ QUOTES = (re.compile(r"“([^“”\n]{1,24})”"), re.compile(r"‘([^‘’\n]
 # A slogan is short and phrase-like: no sentence punctuation, no digits or Latin letters.
 _BAD_CHARS = re.compile(r"[。：:；;？！!?《》（）()A-Za-z0-9%]")
 _PLAN_PERIOD = re.compile(r"^十[一二三四五六七八九]?五")
+# Months with their third (上/中/下旬) in a row name a period of the year, not parts: the flood
+# season's “七下八上” (late July, early August)
+_TEN_DAYS = re.compile(r"^(?:(?:十[一二]?|[一二三四五六七八九])[上中下]){2,}$")
 # numeral + time unit is a duration (三年行动, 百日会战); numeral + 分 a fraction or degree
 _DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:个)?(?:年|天|日|月|周|季度|小时|分钟|秒|届)")
 _FRACTION = re.compile(r"[一二两三四五六七八九十百千]分(?!之?百)")  # (四个百分之百, 四个百分百 count their parts)
@@ -99,7 +103,8 @@ def is_numbered(content: str) -> bool:
         return False
     if all(ch in NUMERALS for ch in content):
         return False
-    if _PLAN_PERIOD.match(content) or _DURATION.match(content) or _FRACTION.search(content):
+    if _PLAN_PERIOD.match(content) or _DURATION.match(content) or _FRACTION.search(content) \
+            or _TEN_DAYS.match(content):
         return False
     if _PROVERB.match(content) or _PARTIES.match(content):
         return False

@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left
 from typing import Optional
 
+from kg.datafiles import entries
 from kg.extract.lexicon import (
     CENTRAL_TITLE,
     MEDIA_ROLES,
@@ -299,6 +300,17 @@ def title_runs(text: str) -> list[tuple[int, int, list[str]]]:
     return runs
 
 
+_ATTENDING = re.compile("(?:" + "|".join(entries("officials_words.txt", "attending")) + r")(?:了)?(?:会议|活动|仪式|座谈会)?[。；！\s]*$")
+_ACTING = re.compile("|".join(entries("officials_words.txt", "acting")))
+
+
+def _attends(ctx: DocContext, end: int) -> bool:
+    """The sentence of a name ending at ``end`` only has it attend (…、王某等参加会议。)."""
+    _, se = ctx.sentence_of(end)
+    rest = ctx.text[end:se]
+    return bool(_ATTENDING.search(rest)) and not _ACTING.search(rest)
+
+
 def _media_before(text: str, pos: int) -> bool:
     window = text[max(0, pos - 6):pos]
     return any(role in window for role in MEDIA_ROLES)
@@ -350,6 +362,9 @@ def extract(ctx: DocContext, doc) -> None:
                 continue  # inside an anchored mention, or inside a word
             taken.append((s, e))
             found.append((s, e, s, e, [], None, "officials.name_repeat"))
+    attending = {text[a:b] for _, _, a, b, *_ in found if _attends(ctx, b)}
+    present_only = {n for n in attending if all(_attends(ctx, b) for _, _, a, b, *_ in found if text[a:b] == n)}
+    found = [f for f in found if text[f[2]:f[3]] not in present_only]
     found.sort(key=lambda f: (f[0], f[1]))
     for start, end, ns, ne, titles, org, rule in found:
         ctx.extraction.officials.append(OfficialMention(

