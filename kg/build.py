@@ -150,6 +150,8 @@ def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int
     loaded = load_document(path, meta, max_bytes or MAX_BYTES)
     t1 = time.perf_counter()
     norm = normalise(loaded)
+    if not norm.text.strip():  # every line was page chrome: nothing to extract is no result to report
+        raise SourceError(path, "has no text after removing web page boilerplate", "no-text")
     t2 = time.perf_counter()
     ex = extract_document(norm)
     if seconds is not None:

@@ -22,6 +22,46 @@ Page metadata lines (a timestamp with 字号/作者/浏览) are dropped with the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=None)
+def _page_sections(resource: str = "page_words.txt") -> dict[str, tuple[str, ...]]:
+    path = resources.files("kg") / "data" / resource
+    out: dict[str, list[str]] = {}
+    current = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    # longest first, so that alternations take the longest entry
+    return {k: tuple(sorted(set(v), key=lambda w: (-len(w), w))) for k, v in out.items()}
+
+
+def page_words(section: str) -> tuple[str, ...]:
+    """An entry list of ``kg/data/page_words.txt`` (words of a web page's head and foot), longest first."""
+    return _page_sections()[section]
+
+
+def words_alt(section: str) -> str:
+    """A regex alternation of a section's entries."""
+    return "(?:" + "|".join(re.escape(w) for w in page_words(section)) + ")"
+
+
+@lru_cache(maxsize=1)
+def _statement_rules() -> tuple[re.Pattern, re.Pattern]:
+    return re.compile(words_alt("site_statement"), re.I), re.compile(r"^\W{0,3}" + words_alt("chrome_labels"))
+
+
+def reset_words() -> None:
+    """Forget the loaded word lists and what was compiled from them (after editing the data file)."""
+    _page_sections.cache_clear()
+    _statement_rules.cache_clear()
 
 # A line that is nothing but UI chrome.
 _CHROME = re.compile(
@@ -83,6 +123,16 @@ def is_prose(line: str) -> bool:
     return len(s) >= 40 and (bool(_SENT_END.search(s)) or s.count("，") >= 2)
 
 
+def _mentions_chrome_in_prose(s: str) -> bool:
+    """A sentence of running text that only mentions a chrome phrase ("…不得擅自发布免责声明。").
+
+    The footer's own lines either are no sentence ("版权所有：某某网 备案号：…"), open with the
+    phrase as a label ("免责声明：本站…") or speak of the site (本站, 转载, 侵权: the data file).
+    """
+    statement, label = _statement_rules()
+    return bool(_SENT_END.search(s)) and len(s) >= 8 and not label.match(s) and not statement.search(s)
+
+
 def classify_line(line: str) -> str | None:
     """The reason a single line is boilerplate wherever it stands, or None."""
     s = line.strip()
@@ -93,8 +143,8 @@ def classify_line(line: str) -> str | None:
     if _CHROME.match(s):
         return "navigation"
     lower = s.lower()
-    if _CHROME_START.match(s) or _CHROME_ALWAYS.search(s) or _CHROME_LATIN.search(lower) \
-            or (_URLISH.search(lower) and not is_prose(s)):
+    if _CHROME_START.match(s) or _CHROME_LATIN.search(lower) or (_URLISH.search(lower) and not is_prose(s)) \
+            or (_CHROME_ALWAYS.search(s) and not _mentions_chrome_in_prose(s)):
         return "chrome"
     if ">" in s and _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):  # (both forms hold a >)
         return "breadcrumb"
