@@ -182,3 +182,15 @@ def test_a_one_line_document_mentioning_a_disclaimer_keeps_its_mechanism(tmp_pat
     p.write_text(_PROSE_WITH_PHRASE[0] + "\n", encoding="utf-8")
     ex = process_document(p, SourceMeta(id="one", file="one.txt"))
     assert "双重预防机制" in {m.name for m in ex.mechanisms}
+
+
+def test_a_chrome_line_over_a_short_page_does_not_take_the_page_with_it():
+    # no line is long enough to count as prose: the site-address line at the top opens no footer
+    text = ("时间:2020-01-06 19:44某某网(www.example.cn)\n某市政府召开全市消防安全委员会会议\n"
+            "本报讯 近日，某市政府召开会议，安排部署冬春火灾防控工作。\n")
+    assert [r for _, _, r in find_boilerplate(text)] == ["chrome"]
+
+
+def test_a_breadcrumb_written_without_arrows_is_dropped():
+    assert classify_line("当前位置： 某某网首页 地区新闻 某市 正文") == "breadcrumb"
+    assert classify_line("当前位置：全市应急管理系统正处在防汛关键期，各地要严阵以待。") is None

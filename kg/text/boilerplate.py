@@ -54,8 +54,9 @@ def words_alt(section: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _statement_rules() -> tuple[re.Pattern, re.Pattern]:
-    return re.compile(words_alt("site_statement"), re.I), re.compile(r"^\W{0,3}" + words_alt("chrome_labels"))
+def _statement_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    return (re.compile(words_alt("site_statement"), re.I), re.compile(r"^\W{0,3}" + words_alt("chrome_labels")),
+            re.compile(words_alt("breadcrumb_labels") + r"\s*[:：]"))
 
 
 def reset_words() -> None:
@@ -129,7 +130,7 @@ def _mentions_chrome_in_prose(s: str) -> bool:
     The footer's own lines either are no sentence ("版权所有：某某网 备案号：…"), open with the
     phrase as a label ("免责声明：本站…") or speak of the site (本站, 转载, 侵权: the data file).
     """
-    statement, label = _statement_rules()
+    statement, label, _ = _statement_rules()
     return bool(_SENT_END.search(s)) and len(s) >= 8 and not label.match(s) and not statement.search(s)
 
 
@@ -146,6 +147,8 @@ def classify_line(line: str) -> str | None:
     if _CHROME_START.match(s) or _CHROME_LATIN.search(lower) or (_URLISH.search(lower) and not is_prose(s)) \
             or (_CHROME_ALWAYS.search(s) and not _mentions_chrome_in_prose(s)):
         return "chrome"
+    if _statement_rules()[2].match(s) and len(s) < 60 and not _SENT_END.search(s):
+        return "breadcrumb"  # a trail written without ">" ("当前位置： 某某网首页 地区新闻 正文")
     if ">" in s and _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):  # (both forms hold a >)
         return "breadcrumb"
     if _PHONE.match(s):
@@ -179,8 +182,12 @@ def find_boilerplate(text: str) -> list[tuple[int, int, str]]:
             reasons[i] = "header"
     # footer: from a closing marker after the last prose line, everything goes
     last = prose[-1] if prose else -1
+    # (a footer closes an article: a chrome line above every line of content opens none)
+    content = [i for i, (_, _, raw) in enumerate(lines) if reasons[i] is None and raw.strip()]
     for i in range(last + 1, len(lines)):
         s = lines[i][2].strip()
+        if reasons[i] == "chrome" and (not content or content[0] > i):
+            continue
         if _FOOTER_MARK.match(s) or reasons[i] in ("chrome",):
             for j in range(i, len(lines)):
                 if lines[j][2].strip() and reasons[j] is None:
