@@ -304,3 +304,23 @@ def test_adding_a_column_name_to_the_data_file_changes_the_title(nlp, monkeypatc
     finally:
         monkeypatch.undo()
         meta.reset_words()
+
+
+@pytest.mark.parametrize("text,title", [
+    # the site's name after the page title
+    ("某市应急管理局2022年工作总结及2023年工作安排-某某资讯网\n2022年，在市委、市政府的坚强领导下，市应急管理局统筹发展和安全，各项工作取得新成效。",
+     "某市应急管理局2022年工作总结及2023年工作安排"),
+    # a metadata row that opens with its timestamp under the heading, and the site's menu over it
+    ("EN\n某部就防汛救灾工作情况举行新闻发布会\n2020-08-13 13:20 来源： 新闻办网站\n字号：默认 超大 | 打印 |\n"
+     "新闻办公室于8月13日上午举行新闻发布会，请有关负责同志介绍今年防汛救灾工作情况，并答记者问。",
+     "某部就防汛救灾工作情况举行新闻发布会"),
+    # an interview's heading names the post and the person, and is no byline
+    ("在线访谈\n专访省应急管理厅副厅长李某某\n专访省应急管理厅副厅长李某某\n"
+     "本期访谈中，我们将围绕应急管理机构改革话题，专访省应急管理厅副厅长，一起聊聊改革那些事。",
+     "专访省应急管理厅副厅长李某某"),
+    # a heading that opens with a name in book-title marks keeps them
+    ("《今日说法》专访某部副部长王某：生命至上，安全第一\n发布时间：2020-05-27 08:47:05 来源：\n"
+     "某部是一个年轻的部门，2018年挂牌成立，承接了多个部门的职责，刚刚过了两岁生日。", "《今日说法》专访某部副部长王某：生命至上，安全第一"),
+])
+def test_title_without_site_furniture(nlp, text, title):
+    assert run_text(nlp, text).extraction.title.value == title

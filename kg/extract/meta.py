@@ -39,7 +39,7 @@ from kg.extract.lexicon import HAN, TITLE
 from kg.models import Attribute, RemovedSpan
 from kg.nlp.context import DocContext
 from kg.text import boilerplate
-from kg.text.boilerplate import words_alt
+from kg.text.boilerplate import page_words, words_alt
 from kg.text.chinese import to_simplified_edits
 from kg.text.offsets import TextBuffer
 from kg.text.pinyin import strip_pinyin_edits
@@ -109,9 +109,12 @@ class _Words:
     """The rules built from ``kg/data/page_words.txt`` (one compile per process)."""
 
     site_name: re.Pattern  # a line that is only a site's or body's name
+    site_word: re.Pattern  # a word only a website calls itself (官网, 门户网站, 客户端), not a body
     welcome: re.Pattern  # a welcome / accessibility bar
     column_only: re.Pattern  # a line that is only a column name
     column_prefix: re.Pattern  # "专访：", "一席谈 " before the title
+    column_prefix_bare: re.Pattern  # a line opening with a column word ("专访某某")
+    meta_row: re.Pattern  # a line of the metadata block: "<label>：" anywhere, or a timestamp first
     meta_label: re.Pattern  # a metadata-block line ("发布时间：…", "来源：…")
     title_label: re.Pattern  # "名称： | <title> |"
     date_label: re.Pattern  # "<label>：<date>" anywhere in a line
@@ -125,8 +128,12 @@ def _words() -> _Words:
     return _Words(
         site_name=re.compile(rf"^[{HAN}A-Za-z（）()]{{2,24}}?{words_alt('site_endings')}(?:首页)?$"),
         welcome=re.compile(words_alt("welcome")),
+        site_word=re.compile("|".join(re.escape(x) for x in page_words("site_endings")
+                                      if len(x) >= 2 and ("网" in x or "站" in x or x in ("频道", "客户端", "公众号")))),
         column_only=re.compile(rf"^[【\[]?{words_alt('columns')}[】\]]?$"),
         column_prefix=re.compile(rf"^{words_alt('columns')}\s*[:：]\s*"),
+        column_prefix_bare=re.compile(rf"^[【\[]?{words_alt('columns')}"),
+        meta_row=re.compile(rf"{words_alt('meta_labels')}\s*[:：]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
         meta_label=re.compile(rf"^[•·\s]*{words_alt('meta_labels')}\s*[:：]"),
         title_label=re.compile(rf"^{words_alt('title_labels')}{sep}([^|｜\s][^|｜]*?)\s*(?:[|｜].*)?$"),
         date_label=re.compile(rf"{words_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
@@ -164,8 +171,8 @@ def is_byline(line: str) -> bool:
     (True, False)
     """
     s = _BULLET.sub("", line.strip())
-    if len(s) > 48 or re.search("[。！？；]", s):
-        return False
+    if len(s) > 48 or re.search("[。！？；]", s) or _words().column_prefix_bare.match(s):
+        return False  # (an interview's heading "专访某厅长…" names the post too)
     return bool(_BYLINE.match(s) or _AUTHOR.match(s) or s.startswith(("——访", "--访")))
 
 
@@ -222,6 +229,26 @@ def _is_entry(line: str) -> bool:
 _DOC_NUMBER = re.compile(r"^\S{0,20}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号$")
 
 
+_SITE_SEP = re.compile(r"\s*(?:[-_|｜–—]|——)\s*([^-_|｜–—]{2,30})$")
+
+
+def strip_site_suffix(line: str) -> str:
+    """A page title without the site's name after it ("…工作总结-某某网", "…_某市人民政府").
+
+    >>> strip_site_suffix("某市应急管理局2022年工作总结_某市人民政府门户网站")
+    '某市应急管理局2022年工作总结'
+    >>> strip_site_suffix("安全生产“十四五”规划—解读")
+    '安全生产“十四五”规划—解读'
+    """
+    m = _SITE_SEP.search(line)
+    if m and m.start() >= 4:
+        tail = m.group(1).strip()
+        w = _words()
+        if w.site_name.match(tail) or w.site_word.search(tail):
+            return line[: m.start()]
+    return line
+
+
 def _clean_heading(text: str, s: int, e: int) -> tuple[int, int]:
     """Span of the heading inside a heading line: no column, subtitle or photo credit, and no
     byline prefix when the page prints the rest again as a heading of its own (a news headline
@@ -238,10 +265,13 @@ def _clean_heading(text: str, s: int, e: int) -> tuple[int, int]:
     m = _words().credit.search(line)
     if m and m.start() >= 4:
         line = line[: m.start()]
+    line = strip_site_suffix(line)
     m = _SUBTITLE.search(line)
     if m and m.start() >= 4:
         line = line[: m.start()]
-    line = line.strip().strip("《》")
+    line = line.strip()
+    if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+        line = line[1:-1]  # a heading printed as a book title, not one that opens with a name in 《》
     s = text.index(line, s) if line else s
     return s, s + len(line)
 
@@ -335,8 +365,13 @@ def _title_near_meta(ctx: DocContext, head: list[_HeadLine]) -> Optional[Attribu
     w = _words()
     for i, h in enumerate(head[:-1]):  # the heading right over the page's metadata row
         nxt = head[i + 1]
-        if not (w.meta_label.match(nxt.text) or w.date_label.search(nxt.text)) or w.meta_label.match(h.text):
+        if not (w.meta_label.match(nxt.text) or w.date_label.search(nxt.text) or w.meta_row.search(nxt.text)) \
+                or w.meta_row.search(h.text):
             continue
+        k = i  # over a subtitle ("——…综述", "——访…") or a byline, to the heading it belongs to
+        while k > 0 and head[k].removed is None and (_SUBTITLE.match(head[k].text) or is_byline(head[k].text)):
+            k -= 1
+        h = head[k]
         a, b = _stripped(h.text)
         if h.removed is None:  # kept as text: the page's own heading (a slogan may follow the row)
             cs, ce = _clean_heading(ctx.text, h.start + a, h.start + b)
@@ -345,8 +380,7 @@ def _title_near_meta(ctx: DocContext, head: list[_HeadLine]) -> Optional[Attribu
             continue
         # dropped as the site's furniture: a heading under the row is the article's own
         j = i + 1
-        while j < len(head) and (head[j].removed is not None or w.meta_label.match(head[j].text)
-                                 or w.date_label.search(head[j].text)):
+        while j < len(head) and (head[j].removed is not None or w.meta_row.search(head[j].text)):
             j += 1
         if j < len(head) and j > i + 1:
             g = head[j]
@@ -546,8 +580,9 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
                 return _attr(ctx, year, pos, pos + 5, "meta.title_year")
     # ... or the year a review opens on, in its first line of running text
     for s, e in head_lines[:3]:
-        if title is not None and e <= title.prov.end:
-            continue  # (the heading itself)
+        if title is not None and title.prov.end > title.prov.start and title.prov.rule != "meta.title_entry" \
+                and (e <= title.prov.end or s <= title.prov.start < e):
+            continue  # (the heading's own line; a yearbook entry's topic opens its running text)
         m = _OPENING_YEAR.match(text[s:e])
         if m:
             return _attr(ctx, m.group(1), s + m.start(1), s + m.end(1), "meta.opening_year")
