@@ -43,6 +43,8 @@ class DocumentStatus(BaseModel):
     status: str = Field(description="extracted | cached | skipped")
     reason: Optional[str] = None
     kind: Optional[str] = Field(None, description="Category of a skip: empty, binary, encoding, duplicate, ...")
+    html: Optional[str] = Field(None, description="A web page's article: main (extracted) or fallback (no main "
+                                                  "text found: the plain path)")
 
 
 class BuildReport(BaseModel):
@@ -101,6 +103,7 @@ class _Outcome:
     held: bool = False  # its extraction stays in the worker that made it (see kg.workers)
     facts: Any = None  # with ``held``: what resolution reads of it (DocFacts)
     summary: Optional[str] = None  # with ``held``: its summary's text
+    html: Optional[str] = None  # a web page: how its article was found
 
 
 # ----------------------------------------------------------------------------- cache
@@ -154,6 +157,7 @@ def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int
         raise SourceError(path, "has no text after removing web page boilerplate", "no-text")
     t2 = time.perf_counter()
     ex = extract_document(norm)
+    ex.html = loaded.html  # (a web page's article found by extraction or by the fallback)
     if seconds is not None:
         seconds["load"] = seconds.get("load", 0.0) + t1 - t0
         seconds["normalise"] = seconds.get("normalise", 0.0) + t2 - t1
@@ -185,7 +189,8 @@ def _work(job: Job) -> _Outcome:
             atomic_write_text(cache_file, ex.model_dump_json())
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
-    return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None)
+    return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None,
+                    html=ex.html)
 
 
 def _work_remote(job: Job) -> _Outcome:
@@ -255,7 +260,7 @@ def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
                 if read_cache and cache_file.exists():
                     ex = _read_cache(cache_file, meta)
                     if ex is not None:
-                        outcomes[i] = _Outcome(meta, ex, "cached", cache_name=name)
+                        outcomes[i] = _Outcome(meta, ex, "cached", cache_name=name, html=ex.html)
                         if progress:
                             progress(1)
                         continue
@@ -429,7 +434,7 @@ def build(
                                                    kind=err.kind))
         for o in outcomes:
             report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status,
-                                                   reason=o.reason, kind=o.kind))
+                                                   reason=o.reason, kind=o.kind, html=o.html))
         report.documents.sort(key=lambda d: d.file)
         if cache_dir is not None:
             _prune_cache(cache_dir, {o.cache_name for o in outcomes if o.cache_name})

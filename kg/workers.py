@@ -76,6 +76,7 @@ def _serve(conn: Connection) -> None:
                 out = _work((path, meta, cache_file, max_bytes))
                 ex, out.extraction = out.extraction, None
             if ex is not None:
+                out.html = ex.html
                 held[meta.id] = (ex, meta)
                 out.facts = DocFacts.of(ex, meta)
                 out.summary = summary_item(summarise(ex))

@@ -39,7 +39,7 @@ from kg.extract.lexicon import HAN, TITLE
 from kg.models import Attribute, RemovedSpan
 from kg.nlp.context import DocContext
 from kg.text import boilerplate
-from kg.text.boilerplate import page_words, words_alt
+from kg.text.boilerplate import strip_site_suffix, words_alt
 from kg.text.chinese import to_simplified_edits
 from kg.text.offsets import TextBuffer
 from kg.text.pinyin import strip_pinyin_edits
@@ -126,10 +126,9 @@ class _Words:
 def _words() -> _Words:
     sep = r"\s*[:：]\s*[|｜]?\s*"
     return _Words(
-        site_name=re.compile(rf"^[{HAN}A-Za-z（）()]{{2,24}}?{words_alt('site_endings')}(?:首页)?$"),
+        site_name=boilerplate.site_rules()[0],
         welcome=re.compile(words_alt("welcome")),
-        site_word=re.compile("|".join(re.escape(x) for x in page_words("site_endings")
-                                      if len(x) >= 2 and ("网" in x or "站" in x or x in ("频道", "客户端", "公众号")))),
+        site_word=boilerplate.site_rules()[1],
         column_only=re.compile(rf"^[【\[]?{words_alt('columns')}[】\]]?$"),
         column_prefix=re.compile(rf"^{words_alt('columns')}\s*[:：]\s*"),
         column_prefix_bare=re.compile(rf"^[【\[]?{words_alt('columns')}"),
@@ -227,26 +226,6 @@ def _is_entry(line: str) -> bool:
 
 # A document number line of an official document ("某汛发〔2023〕8号")
 _DOC_NUMBER = re.compile(r"^\S{0,20}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号$")
-
-
-_SITE_SEP = re.compile(r"\s*(?:[-_|｜–—]|——)\s*([^-_|｜–—]{2,30})$")
-
-
-def strip_site_suffix(line: str) -> str:
-    """A page title without the site's name after it ("…工作总结-某某网", "…_某市人民政府").
-
-    >>> strip_site_suffix("某市应急管理局2022年工作总结_某市人民政府门户网站")
-    '某市应急管理局2022年工作总结'
-    >>> strip_site_suffix("安全生产“十四五”规划—解读")
-    '安全生产“十四五”规划—解读'
-    """
-    m = _SITE_SEP.search(line)
-    if m and m.start() >= 4:
-        tail = m.group(1).strip()
-        w = _words()
-        if w.site_name.match(tail) or w.site_word.search(tail):
-            return line[: m.start()]
-    return line
 
 
 def _clean_heading(text: str, s: int, e: int) -> tuple[int, int]:

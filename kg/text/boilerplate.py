@@ -54,15 +54,48 @@ def words_alt(section: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _statement_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _statement_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     return (re.compile(words_alt("site_statement"), re.I), re.compile(r"^\W{0,3}" + words_alt("chrome_labels")),
-            re.compile(words_alt("breadcrumb_labels") + r"\s*[:：]"))
+            re.compile(words_alt("breadcrumb_labels") + r"\s*[:：]"), re.compile(words_alt("qr_share")))
+
+
+@lru_cache(maxsize=1)
+def site_rules() -> tuple[re.Pattern, re.Pattern]:
+    """``(site_name, site_word)``: a line that is only a site's or body's name ("某市人民政府网",
+    "某省应急管理厅"), and a word only a website calls itself (官网, 门户网站, 客户端), not a body."""
+    name = re.compile(rf"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z（）()]{{2,24}}?{words_alt('site_endings')}(?:首页)?$")
+    word = re.compile("|".join(re.escape(x) for x in page_words("site_endings")
+                               if len(x) >= 2 and ("网" in x or "站" in x or x in ("频道", "客户端", "公众号"))))
+    return name, word
+
+
+_SITE_SEP = re.compile(r"\s*(?:[-_|｜–—]+)\s*([^-_|｜–—]{2,30})$")
+
+
+def strip_site_suffix(line: str) -> str:
+    """A page title without the site's name after it ("…工作总结-某某网", "…_某市人民政府").
+
+    >>> strip_site_suffix("某市应急管理局2022年工作总结_某市人民政府门户网站")
+    '某市应急管理局2022年工作总结'
+    >>> strip_site_suffix("某市召开防汛工作会议--某市人民政府网")
+    '某市召开防汛工作会议'
+    >>> strip_site_suffix("安全生产“十四五”规划—解读")
+    '安全生产“十四五”规划—解读'
+    """
+    m = _SITE_SEP.search(line)
+    if m and m.start() >= 4:
+        name, word = site_rules()
+        tail = m.group(1).strip()
+        if name.match(tail) or word.search(tail):
+            return line[: m.start()]
+    return line
 
 
 def reset_words() -> None:
     """Forget the loaded word lists and what was compiled from them (after editing the data file)."""
     _page_sections.cache_clear()
     _statement_rules.cache_clear()
+    site_rules.cache_clear()
 
 # A line that is nothing but UI chrome.
 _CHROME = re.compile(
@@ -130,7 +163,7 @@ def _mentions_chrome_in_prose(s: str) -> bool:
     The footer's own lines either are no sentence ("版权所有：某某网 备案号：…"), open with the
     phrase as a label ("免责声明：本站…") or speak of the site (本站, 转载, 侵权: the data file).
     """
-    statement, label, _ = _statement_rules()
+    statement, label, _, _ = _statement_rules()
     return bool(_SENT_END.search(s)) and len(s) >= 8 and not label.match(s) and not statement.search(s)
 
 
@@ -147,6 +180,8 @@ def classify_line(line: str) -> str | None:
     if _CHROME_START.match(s) or _CHROME_LATIN.search(lower) or (_URLISH.search(lower) and not is_prose(s)) \
             or (_CHROME_ALWAYS.search(s) and not _mentions_chrome_in_prose(s)):
         return "chrome"
+    if len(s) <= 30 and not _SENT_END.search(s) and _statement_rules()[3].search(s):
+        return "chrome"  # a share or QR-code widget ("长按识别二维码关注我们")
     if _statement_rules()[2].match(s) and len(s) < 60 and not _SENT_END.search(s):
         return "breadcrumb"  # a trail written without ">" ("当前位置： 某某网首页 地区新闻 正文")
     if ">" in s and _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):  # (both forms hold a >)
