@@ -222,6 +222,15 @@ def _size(path: str) -> int:
         return 0
 
 
+def _previous_html(out_dir: Path) -> dict[str, Optional[str]]:
+    """What the last build's report said of each web page (a kept document is not read again)."""
+    try:
+        docs = json.loads((out_dir / REPORT_NAME).read_text(encoding="utf-8"))["documents"]
+        return {d["file"]: d.get("html") for d in docs}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
     try:
         ex = DocumentExtraction.model_validate_json(cache_file.read_bytes())
@@ -432,9 +441,11 @@ def build(
         for meta, err in found.skipped:
             report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
                                                    kind=err.kind))
+        before = _previous_html(out_dir) if any(o.kept for o in outcomes) else {}
         for o in outcomes:
+            html = o.html if not o.kept else o.extraction.html if o.extraction is not None else before.get(o.meta.file)
             report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status,
-                                                   reason=o.reason, kind=o.kind, html=o.html))
+                                                   reason=o.reason, kind=o.kind, html=html))
         report.documents.sort(key=lambda d: d.file)
         if cache_dir is not None:
             _prune_cache(cache_dir, {o.cache_name for o in outcomes if o.cache_name})

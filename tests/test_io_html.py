@@ -169,3 +169,48 @@ def test_fallback_text_maps_entities_and_drops_navigation():
     for i, ch in enumerate(buf.text):
         if ch != "\n":
             assert html.unescape(src[int(buf.starts[i]):int(buf.ends[i])]) == ch
+
+
+# ------------------------------------------------------------------ any page: the map never lies
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_parts = st.one_of(
+    st.sampled_from(["<p>", "</p>", "<div class=\"content\">", "</div>", "<br>", "<b>", "</b>", "<nav>", "</nav>",
+                     "<script>var a='<p>x</p>';</script>", "<!-- 注释 -->", "&ldquo;", "&rdquo;", "&nbsp;", "&amp;",
+                     "&#x4e2d;", "&bogus;", "<h1>", "</h1>", "<table><tr><td>", "</td></tr></table>", "\n", "  ",
+                     "<meta name=\"PubDate\" content=\"2023-03-08\">", "<title>某市应急管理局_某市人民政府网</title>",
+                     "发布时间：2022-05-06", "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治。",
+                     "健全双重预防机制，完善风险监测预警平台，", "<", ">", "&"]),
+    st.text(alphabet=st.sampled_from(list("应急管理厅局防汛会议召开，。“”a1 <>&;#")), max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_parts, max_size=30).map("".join))
+def test_every_character_of_a_page_text_comes_from_the_source(source):
+    page = webpage.read_page("<html><body>" + source + "</body></html>")
+    src = "<html><body>" + source + "</body></html>"
+    buf = page.buffer
+    assert len(buf.starts) == len(buf.ends) == len(buf.text)
+    for i, ch in enumerate(buf.text):
+        s, e = int(buf.starts[i]), int(buf.ends[i])
+        assert 0 <= s <= e <= len(src)
+        if ch.isspace():
+            continue
+        shown = html.unescape(src[s:e])
+        assert shown == ch or ch in shown, (ch, src[s:e])
+
+
+def test_a_rebuild_reports_the_page_as_the_first_build_did(tmp_path):
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "wechat.html").write_bytes((WEB / "wechat.html").read_bytes())
+    (src / "note.txt").write_text("全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n",
+                                  encoding="utf-8")
+    build(src, tmp_path / "out", views=False)
+    (src / "note.txt").write_text("全省应急管理系统坚持人民至上，扎实推进安全生产专项整治，事故起数和死亡人数同比下降。\n",
+                                  encoding="utf-8")
+    report = build(src, tmp_path / "out", views=False)
+    page = [d for d in report.documents if d.file == "wechat.html"][0]
+    assert (page.status, page.html) == ("cached", "main")
