@@ -50,24 +50,23 @@ _WS = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\f": " "})
 
 
 class _Pieces:
-    """Text pieces with their source spans, joined once at the end."""
+    """Text pieces with their source spans, joined once at the end (one numpy pass for the map)."""
 
     def __init__(self) -> None:
         self.texts: list[str] = []
-        self.starts: list[np.ndarray] = []
-        self.ends: list[np.ndarray] = []
+        self.starts: list[int] = []  # a literal piece: where it starts; a made one: the span it stands for
+        self.ends: list[int] = []  # -1 for a literal piece (each character maps to itself)
 
     def literal(self, text: str, at: int) -> None:
         if text:
             self.texts.append(text)
-            s = np.arange(at, at + len(text), dtype=np.int64)
-            self.starts.append(s)
-            self.ends.append(s + 1)
+            self.starts.append(at)
+            self.ends.append(-1)
 
     def made(self, text: str, start: int, end: int) -> None:
         self.texts.append(text)
-        self.starts.append(np.full(len(text), start, dtype=np.int64))
-        self.ends.append(np.full(len(text), end, dtype=np.int64))
+        self.starts.append(start)
+        self.ends.append(end)
 
     def data(self, source: str, start: int, end: int) -> None:
         """Character data of the source, entities decoded, whitespace as spaces."""
@@ -82,10 +81,15 @@ class _Pieces:
         self.literal(source[pos:end].translate(_WS), pos)
 
     def buffer(self, orig_len: int) -> TextBuffer:
-        if not self.texts:
-            empty = np.zeros(0, dtype=np.int64)
-            return TextBuffer("", empty, empty.copy(), orig_len)
-        return TextBuffer("".join(self.texts), np.concatenate(self.starts), np.concatenate(self.ends), orig_len)
+        text = "".join(self.texts)
+        lengths = np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(self.texts))
+        first = np.repeat(np.asarray(self.starts, dtype=np.int64), lengths)
+        end = np.repeat(np.asarray(self.ends, dtype=np.int64), lengths)
+        offset = np.arange(len(text), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        literal = end < 0
+        starts = np.where(literal, first + offset, first)
+        ends = np.where(literal, starts + 1, end)
+        return TextBuffer(text, starts, ends, orig_len)
 
 
 def _walk(source: str, skip: frozenset[str] | set[str]) -> TextBuffer:

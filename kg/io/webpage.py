@@ -55,6 +55,8 @@ _CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk":
            "utf-8": "utf-8", "utf8": "utf-8"}
 _FURNITURE = re.compile(r"<(nav|aside|form|select|button)\b.*?</\1\s*>", re.I | re.S)
 MIN_MAIN_CHARS = 20  # less than this from trafilatura is no article
+WINDOW = 200_000  # how far past the last aligned line the next one is looked for first
+MAX_WIDE_SEARCHES = 20  # searches of the whole page for lines not found in the window
 
 
 @dataclass
@@ -124,6 +126,7 @@ class _Aligner:
         self.index = (np.concatenate([np.arange(m.start(), m.end(), dtype=np.int64) for m in runs])
                       if runs else np.zeros(0, dtype=np.int64))
         self.cursor = 0
+        self.searches = 0
 
     def find(self, text: str, start: int = 0) -> int:
         """Key position of ``text`` (blanks removed) at or after ``start``, or -1."""
@@ -139,8 +142,11 @@ class _Aligner:
         chars = re.sub(r"\s+", "", line)
         if not chars:
             return "", np.zeros(0, np.int64), np.zeros(0, np.int64), 0
-        at = self.key.find(chars, self.cursor)
-        if at < 0:
+        # near the last line first; the whole page (text the extractor moved) a bounded number of
+        # times, so that a page of rewritten lines costs no more than a few passes over it
+        at = self.key.find(chars, self.cursor, self.cursor + WINDOW + len(chars))
+        if at < 0 and self.searches < MAX_WIDE_SEARCHES:
+            self.searches += 1
             at = self.key.find(chars)
         if at >= 0:
             self.cursor = at + len(chars)

@@ -180,10 +180,12 @@ def classify_line(line: str) -> str | None:
     if _CHROME_START.match(s) or _CHROME_LATIN.search(lower) or (_URLISH.search(lower) and not is_prose(s)) \
             or (_CHROME_ALWAYS.search(s) and not _mentions_chrome_in_prose(s)):
         return "chrome"
-    if len(s) <= 30 and not _SENT_END.search(s) and _statement_rules()[3].search(s):
-        return "chrome"  # a share or QR-code widget ("长按识别二维码关注我们")
-    if _statement_rules()[2].match(s) and len(s) < 60 and not _SENT_END.search(s):
-        return "breadcrumb"  # a trail written without ">" ("当前位置： 某某网首页 地区新闻 正文")
+    if len(s) < 60 and not _SENT_END.search(s):
+        rules = _statement_rules()
+        if len(s) <= 30 and rules[3].search(s):
+            return "chrome"  # a share or QR-code widget ("长按识别二维码关注我们")
+        if rules[2].match(s):
+            return "breadcrumb"  # a trail written without ">" ("当前位置： 某某网首页 地区新闻 正文")
     if ">" in s and _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):  # (both forms hold a >)
         return "breadcrumb"
     if _PHONE.match(s):
@@ -218,10 +220,10 @@ def find_boilerplate(text: str) -> list[tuple[int, int, str]]:
     # footer: from a closing marker after the last prose line, everything goes
     last = prose[-1] if prose else -1
     # (a footer closes an article: a chrome line above every line of content opens none)
-    content = [i for i, (_, _, raw) in enumerate(lines) if reasons[i] is None and raw.strip()]
+    first_content = next((i for i, (_, _, raw) in enumerate(lines) if reasons[i] is None and raw.strip()), len(lines))
     for i in range(last + 1, len(lines)):
         s = lines[i][2].strip()
-        if reasons[i] == "chrome" and (not content or content[0] > i):
+        if reasons[i] == "chrome" and first_content > i:
             continue
         if _FOOTER_MARK.match(s) or reasons[i] in ("chrome",):
             for j in range(i, len(lines)):
