@@ -204,6 +204,23 @@ def _trafilatura(source: str) -> tuple[str, Optional[str], Optional[str]]:
     return doc.text or "", doc.title, doc.date
 
 
+def _unmark(line: str) -> str:
+    """A line of trafilatura's text without the marks it writes itself: a list item's "- ", a
+    table row's bars (its separator row is no text at all).
+
+    >>> _unmark("- 一是建立制度；"), _unmark("| 指标 | 数值 |"), _unmark("|---|---|")
+    ('一是建立制度；', '指标 数值', '')
+    """
+    s = line.strip()
+    if s.startswith("- "):
+        return s[2:]
+    if s.startswith("|") and s.endswith("|"):
+        if re.fullmatch(r"[|\-:\s]+", s):
+            return ""
+        return " ".join(c.strip() for c in s.strip("|").split("|") if c.strip())
+    return line
+
+
 def _title(source: str, metas: dict[str, tuple[str, int]], extracted: Optional[str],
            aligner: _Aligner, body_at: int) -> tuple[Optional[str], Optional[tuple[np.ndarray, np.ndarray]]]:
     title_meta, *_ = _lists()
@@ -298,6 +315,7 @@ def read_page(source: str) -> PageText:
     lost = 0
     first_at = -1
     for line in main.splitlines():
+        line = _unmark(line)
         if not line.strip():
             continue
         before = aligner.cursor
