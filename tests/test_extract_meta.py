@@ -324,3 +324,14 @@ def test_adding_a_column_name_to_the_data_file_changes_the_title(nlp, monkeypatc
 ])
 def test_title_without_site_furniture(nlp, text, title):
     assert run_text(nlp, text).extraction.title.value == title
+
+
+def test_a_title_broken_over_two_lines_is_joined(nlp):
+    text = ("某省应急管理厅召开全省应急系统“七下八上”防汛关键期抢险救灾和\n安全防范工作会议\n"
+            "7月21日，省应急管理厅组织召开全省应急系统防汛关键期工作会议，部署抢险救灾和安全防范工作。")
+    got = run_text(nlp, text).extraction.title
+    assert (got.value, got.prov.rule) == ("某省应急管理厅召开全省应急系统“七下八上”防汛关键期抢险救灾和安全防范工作会议",
+                                        "meta.title_two_lines")
+    # a heading and its slogan line are two lines, not one title
+    text = "2023年某省应急管理工作综述\n守牢安全底线 护航高质量发展\n2023年，全省应急管理系统攻坚克难，各项工作取得新成效，安全形势持续稳定。"
+    assert run_text(nlp, text).extraction.title.value == "2023年某省应急管理工作综述"

@@ -120,6 +120,7 @@ class _Words:
     date_label: re.Pattern  # "<label>：<date>" anywhere in a line
     credit: re.Pattern  # a photo credit glued to the heading
     document_title: re.Pattern  # an official document's own title "…关于…的通知"
+    continuation: re.Pattern  # the end of a heading line the page cut short
 
 
 @lru_cache(maxsize=1)
@@ -137,6 +138,7 @@ def _words() -> _Words:
         title_label=re.compile(rf"^{words_alt('title_labels')}{sep}([^|｜\s][^|｜]*?)\s*(?:[|｜].*)?$"),
         date_label=re.compile(rf"{words_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
         credit=re.compile(rf"\s+{words_alt('credits')}.*$|\s*[|｜]\s*$"),
+        continuation=re.compile(rf"{words_alt('title_continuations')}$"),
         document_title=re.compile(rf"^[{HAN}（）()]{{0,30}}关于[^。；\n]{{2,80}}的{words_alt('document_kinds')}$"),
     )
 
@@ -446,8 +448,26 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
             continue
         cs, ce = _clean_heading(text, s, e)
         if ce - cs >= 4 and _is_heading(text[cs:ce]) and not is_byline(text[cs:ce]):
-            return _attr(ctx, text[cs:ce], cs, ce, "meta.title_first_line")
+            broken = _continued(ctx, lines, (s, e), cs, ce)
+            return broken or _attr(ctx, text[cs:ce], cs, ce, "meta.title_first_line")
     return None
+
+
+def _continued(ctx: DocContext, lines: list[tuple[int, int]], line: tuple[int, int], cs: int, ce: int
+               ) -> Optional[Attribute]:
+    """A title the page broke over two lines: the first ends cut short (on 的, 和, 召开 …: the data
+    file), the next is a short heading line that goes on with it."""
+    text = ctx.text
+    if not _words().continuation.search(text[cs:ce]):
+        return None
+    k = lines.index(line)
+    if k + 1 >= len(lines):
+        return None
+    ns, ne = lines[k + 1]
+    nxt = text[ns:ne]
+    if len(nxt) > 30 or not _is_heading(nxt) or _SUBTITLE.match(nxt) or len(text[cs:ce]) + len(nxt) > 70:
+        return None
+    return _attr(ctx, text[cs:ce] + nxt, cs, ne, "meta.title_two_lines")
 
 
 def _cn_int(s: str) -> int:
