@@ -335,3 +335,12 @@ def test_a_title_broken_over_two_lines_is_joined(nlp):
     # a heading and its slogan line are two lines, not one title
     text = "2023年某省应急管理工作综述\n守牢安全底线 护航高质量发展\n2023年，全省应急管理系统攻坚克难，各项工作取得新成效，安全形势持续稳定。"
     assert run_text(nlp, text).extraction.title.value == "2023年某省应急管理工作综述"
+
+
+def test_a_metadata_table_with_spaced_out_labels(nlp):
+    text = ("某县人民政府\n首页 >> 公开信息内容\n索 引 号: 0000/2021-00001 信息分类:\n发布机构: 生成日期: 2021-05-10 15:03:07\n"
+            "文  号: 是否有效:\n名  称: 关于做好全县汛期安全防范工作的通知\n"
+            "各乡镇人民政府，县直各部门：为切实做好今年汛期安全防范工作，现将有关事项通知如下，请认真贯彻落实。")
+    ex = run_text(nlp, text).extraction
+    assert (ex.title.value, ex.title.prov.rule) == ("关于做好全县汛期安全防范工作的通知", "meta.title_label")
+    assert (ex.date.value, ex.date.prov.rule) == ("2021-05-10", "meta.date_page")

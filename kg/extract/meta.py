@@ -39,7 +39,7 @@ from kg.extract.lexicon import HAN, TITLE
 from kg.models import Attribute, RemovedSpan
 from kg.nlp.context import DocContext
 from kg.text import boilerplate
-from kg.text.boilerplate import strip_site_suffix, words_alt
+from kg.text.boilerplate import spaced_alt, strip_site_suffix, words_alt
 from kg.text.chinese import to_simplified_edits
 from kg.text.offsets import TextBuffer
 from kg.text.pinyin import strip_pinyin_edits
@@ -133,10 +133,10 @@ def _words() -> _Words:
         column_only=re.compile(rf"^[【\[]?{words_alt('columns')}[】\]]?$"),
         column_prefix=re.compile(rf"^{words_alt('columns')}\s*[:：]\s*"),
         column_prefix_bare=re.compile(rf"^[【\[]?{words_alt('columns')}"),
-        meta_row=re.compile(rf"{words_alt('meta_labels')}\s*[:：]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
-        meta_label=re.compile(rf"^[•·\s]*{words_alt('meta_labels')}\s*[:：]"),
-        title_label=re.compile(rf"^{words_alt('title_labels')}{sep}([^|｜\s][^|｜]*?)\s*(?:[|｜].*)?$"),
-        date_label=re.compile(rf"{words_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
+        meta_row=re.compile(rf"{spaced_alt('meta_labels')}\s*[:：]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
+        meta_label=re.compile(rf"^[•·\s]*{spaced_alt('meta_labels')}\s*[:：]"),
+        title_label=re.compile(rf"^{spaced_alt('title_labels')}{sep}([^|｜\s][^|｜]*?)\s*(?:[|｜].*)?$"),
+        date_label=re.compile(rf"{spaced_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
         credit=re.compile(rf"\s+{words_alt('credits')}.*$|\s*[|｜]\s*$"),
         continuation=re.compile(rf"{words_alt('title_continuations')}$"),
         document_title=re.compile(rf"^[{HAN}（）()]{{0,30}}关于[^。；\n]{{2,80}}的{words_alt('document_kinds')}$"),

@@ -42,7 +42,7 @@ from typing import Literal, Optional
 import numpy as np
 
 from kg.io.html import _TOKEN, fallback_text, visible_text
-from kg.text.boilerplate import page_words, strip_site_suffix, words_alt
+from kg.text.boilerplate import page_words, spaced_alt, strip_site_suffix, words_alt
 from kg.text.offsets import TextBuffer
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})(?:\s*日)?")
@@ -96,7 +96,7 @@ def _lists() -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern, re.Pattern]:
     title_meta = tuple(w.lower() for w in page_words("title_meta"))
     date_meta = tuple(w.lower() for w in page_words("date_meta"))
     script = re.compile(rf"\b{words_alt('date_script')}\s*[=:]\s*[\"']([^\"']{{6,40}})[\"']")
-    labelled = re.compile(rf"{words_alt('date_labels')}\s*[:：]\s*[|｜]?\s*" + _DATE.pattern)
+    labelled = re.compile(rf"{spaced_alt('date_labels')}\s*[:：]\s*[|｜]?\s*" + _DATE.pattern)
     return title_meta, date_meta, script, labelled
 
 

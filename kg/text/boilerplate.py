@@ -53,6 +53,11 @@ def words_alt(section: str) -> str:
     return "(?:" + "|".join(re.escape(w) for w in page_words(section)) + ")"
 
 
+def spaced_alt(section: str) -> str:
+    """Like :func:`words_alt`, letting a metadata table space out its labels ("名  称", "标　题")."""
+    return "(?:" + "|".join("[ \u3000]{0,3}".join(re.escape(c) for c in w) for w in page_words(section)) + ")"
+
+
 @lru_cache(maxsize=1)
 def _statement_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     return (re.compile(words_alt("site_statement"), re.I), re.compile(r"^\W{0,3}" + words_alt("chrome_labels")),
