@@ -43,6 +43,8 @@ class DocumentStatus(BaseModel):
     status: str = Field(description="extracted | cached | skipped")
     reason: Optional[str] = None
     kind: Optional[str] = Field(None, description="Category of a skip: empty, binary, encoding, duplicate, ...")
+    html: Optional[str] = Field(None, description="A web page's article: main (extracted) or fallback (no main "
+                                                  "text found: the plain path)")
 
 
 class CorrectionStatus(BaseModel):
@@ -127,6 +129,7 @@ class _Outcome:
     held: bool = False  # its extraction stays in the worker that made it (see kg.workers)
     facts: Any = None  # with ``held``: what resolution reads of it (DocFacts)
     summary: Optional[str] = None  # with ``held``: its summary's text
+    html: Optional[str] = None  # a web page: how its article was found
 
 
 # ----------------------------------------------------------------------------- cache
@@ -176,8 +179,11 @@ def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int
     loaded = load_document(path, meta, max_bytes or MAX_BYTES)
     t1 = time.perf_counter()
     norm = normalise(loaded)
+    if not norm.text.strip():  # every line was page chrome: nothing to extract is no result to report
+        raise SourceError(path, "has no text after removing web page boilerplate", "no-text")
     t2 = time.perf_counter()
     ex = extract_document(norm)
+    ex.html = loaded.html  # (a web page's article found by extraction or by the fallback)
     if seconds is not None:
         seconds["load"] = seconds.get("load", 0.0) + t1 - t0
         seconds["normalise"] = seconds.get("normalise", 0.0) + t2 - t1
@@ -209,7 +215,8 @@ def _work(job: Job) -> _Outcome:
             atomic_write_text(cache_file, ex.model_dump_json())
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
-    return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None)
+    return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None,
+                    html=ex.html)
 
 
 def _work_remote(job: Job) -> _Outcome:
@@ -239,6 +246,15 @@ def _size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+def _previous_html(out_dir: Path) -> dict[str, Optional[str]]:
+    """What the last build's report said of each web page (a kept document is not read again)."""
+    try:
+        docs = json.loads((out_dir / REPORT_NAME).read_text(encoding="utf-8"))["documents"]
+        return {d["file"]: d.get("html") for d in docs}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
@@ -279,7 +295,7 @@ def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
                 if read_cache and cache_file.exists():
                     ex = _read_cache(cache_file, meta)
                     if ex is not None:
-                        outcomes[i] = _Outcome(meta, ex, "cached", cache_name=name)
+                        outcomes[i] = _Outcome(meta, ex, "cached", cache_name=name, html=ex.html)
                         if progress:
                             progress(1)
                         continue
@@ -461,9 +477,11 @@ def build(
         for meta, err in found.skipped:
             report.documents.append(DocumentStatus(id=meta.id, file=meta.file, status="skipped", reason=err.problem,
                                                    kind=err.kind))
+        before = _previous_html(out_dir) if any(o.kept for o in outcomes) else {}
         for o in outcomes:
+            html = o.html if not o.kept else o.extraction.html if o.extraction is not None else before.get(o.meta.file)
             report.documents.append(DocumentStatus(id=o.meta.id, file=o.meta.file, status=o.status,
-                                                   reason=o.reason, kind=o.kind))
+                                                   reason=o.reason, kind=o.kind, html=html))
         report.documents.sort(key=lambda d: d.file)
         _report_corrections(report, stage, curation)
         if cache_dir is not None:

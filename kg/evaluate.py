@@ -44,7 +44,10 @@ from kg.text.pinyin import strip_pinyin_edits
 FIELDS = ("title", "date", "region", "officials", "organizations", "mechanisms", "duty_formulas",
           "duty_pairs", "principle_pairs", "numbered_formulas", "statistics", "events")
 LENIENT_FIELDS = ("organizations", "mechanisms")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "‘": "'", "’": "'", "『": "'", "』": "'"})
+# Quotes count as the same (the guideline), and so do full-width and ASCII marks: normalisation
+# unifies "," beside Han to "，", while gold keeps the mark as the page prints it.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "‘": "'", "’": "'", "『": "'", "』": "'",
+                         "，": ",", "！": "!", "：": ":", "；": ";", "？": "?", "（": "(", "）": ")"})
 _SPACE = re.compile(r"\s+")
 
 

@@ -48,6 +48,11 @@ class LoadedDocument(_Model):
     encoding: str = Field(description="Encoding the bytes were decoded with")
     format: Literal["txt", "md", "html"]
     sha256: str = Field(description="Hash of the raw bytes (cache key)")
+    content: Optional[str] = Field(None, description="A web page's article text (text is then the page's "
+                                                      "source), read by normalisation instead of text")
+    content_map: Optional[OffsetMap] = Field(None, description="Where each character of content is in text")
+    html: Optional[Literal["main", "fallback"]] = Field(
+        None, description="How a web page's article was found: main text extraction, or the plain fallback")
 
 
 class RemovedSpan(_Model):
@@ -216,6 +221,7 @@ class DocumentExtraction(_Model):
 
     doc_id: str
     file: str
+    html: Optional[Literal["main", "fallback"]] = Field(None, description="For a web page: how its article was found")
     title: Optional[Attribute] = None
     date: Optional[Attribute] = None
     region: Optional[DocumentRegion] = None

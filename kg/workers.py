@@ -77,6 +77,7 @@ def _serve(conn: Connection) -> None:
                 out = _work((path, meta, cache_file, max_bytes))
                 ex, out.extraction = out.extraction, None
             if ex is not None:
+                out.html = ex.html
                 ex, out.facts = prepare(ex, meta)  # as the graph is built from it (manifest values win)
                 held[meta.id] = (ex, meta)
                 out.summary = summary_item(summarise(ex))

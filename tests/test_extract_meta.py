@@ -72,7 +72,7 @@ TITLES = [
     # the site's name and its bar menu over the page are no headings
     ("甘肃省应急管理厅\n首页 | 机构概况 | 政务公开 | 安全生产 | 防灾减灾救灾 | 应急救援\n2023年甘肃省应急管理工作综述\n"
      "发布时间：2024-01-10 10:00 来源：甘肃省应急管理厅\n2023年，全省应急管理系统攻坚克难，各项工作取得了新成效。",
-     "2023年甘肃省应急管理工作综述", "meta.title_first_line"),
+     "2023年甘肃省应急管理工作综述", "meta.title_over_meta"),
     ("兰州市应急管理局\n守牢安全底线 护航高质量发展\n——在2023年全市安全生产工作会议上的讲话\n兰州市应急管理局局长 王建华\n"
      "同志们：今天召开全市安全生产工作会议，主要任务是总结去年工作，部署今年任务。",
      "守牢安全底线 护航高质量发展", "meta.title_block"),
@@ -187,3 +187,160 @@ def test_reprint_note_date_wins_over_page_timestamp(nlp):
             "守牢安全底线\n江西省应急管理厅党委书记、厅长 陶泽民\n全省应急管理系统坚持人民至上，取得新成效。")
     date = run_text(nlp, text).extraction.date
     assert (date.value, date.prov.rule) == ("2022-09-14", "meta.date_reprint")
+
+
+# ------------------------------------------------------------------ page heads of real sites (issue 14)
+PAGE_TITLES = [
+    # a metadata table: the title cell ("名称： | … |"), the rows around it are no heading
+    ("发布机构： | 某市应急管理局 | 主题分类： | 其他 |\n名称： | 【政策解读】某市防汛抗旱指挥部2024年工作要点解读 | 文号： | 无\n"
+     "发布机构： | 某市应急管理局 |\n女士们、先生们：欢迎参加今天的新闻发布会，下面介绍全市防汛抗旱工作准备情况。",
+     "【政策解读】某市防汛抗旱指挥部2024年工作要点解读", "meta.title_label"),
+    # an official document under a site headline: its own title under the document number
+    ("某市启动防汛四级应急响应\n某汛发〔2023〕5号\n某市人民政府防汛抗旱指挥部\n关于启动防汛四级应急响应的通知\n"
+     "各区、县（市）人民政府防汛抗旱指挥部：\n据气象部门预报，我市将出现强降雨天气过程，请各地立即做好防范应对工作。",
+     "关于启动防汛四级应急响应的通知", "meta.title_document"),
+    # a menu item right over the page's metadata rows, dropped as a menu, is still the heading
+    ("• 安全生产\n• 发布时间:03-08\n• 来源:\n全区共有安全生产监管人员一千余名，各级监管部门全年开展执法检查，排查治理了一批事故隐患。",
+     "安全生产", "meta.title_over_meta"),
+    # a breadcrumb without ">" over the heading
+    ("当前位置： 某某网首页 地区新闻 某市 正文\n某市政府召开全市森林防灭火工作会议\n"
+     "本报讯 为全力做好冬春森林防灭火工作，近日，某市政府召开会议，安排部署下一阶段重点任务。",
+     "某市政府召开全市森林防灭火工作会议", "meta.title_first_line"),
+    # a heading that exclaims mid-line, with a photo credit glued to another page's heading
+    ("成绩亮眼！某省应急管理事业五年回眸\n会上，省应急管理厅负责人介绍了五年来全省应急管理事业取得的成效，安全形势持续向好。",
+     "成绩亮眼！某省应急管理事业五年回眸", "meta.title_first_line"),
+    ("某市应急管理工作实现整体提升 摄/张某某 |\n全市生产安全事故起数和死亡人数同比实现双下降，连续多年未发生重特大事故。",
+     "某市应急管理工作实现整体提升", "meta.title_first_line"),
+    # a news headline that quotes a speaker keeps the speaker
+    ("某市市长王某某：全市防灾减灾能力稳步提升\n某市市长王某某\n本网讯 5月12日，在防灾减灾论坛上，某市市长王某某表示，全市防灾减灾能力不断提高。",
+     "某市市长王某某：全市防灾减灾能力稳步提升", "meta.title_block"),
+    # a list page: the entry and the heading print the title twice under the column's name
+    ("灾害防治\n• 2023-09-21导出word全州防汛工作总结会议召开\n全州防汛工作总结会议召开\n全州防汛工作总结会议召开\n"
+     "9月20日，全州防汛工作总结会议召开，会议总结了今年汛期工作，部署了下一阶段任务。",
+     "全州防汛工作总结会议召开", "meta.title_repeated"),
+    # a notice that issues a plan: the addressees and the issuer are no heading, nor the bracketed note
+    ("各县（市、区）人民政府，州政府各部门：\n《某州应急体系建设规划》已经州人民政府同意，现印发给你们，请认真贯彻执行。\n"
+     "某州人民政府办公室\n（此件公开发布）\n某州应急体系建设规划\n应急管理是国家治理体系和治理能力的重要组成部分。",
+     "某州应急体系建设规划", "meta.title_first_line"),
+    # a yearbook page of one entry: its topic
+    ("【森林防火】2021年，县应急管理局组织开展森林防火专项检查，全年未发生重大森林火灾，有效保护了森林资源。",
+     "森林防火", "meta.title_entry"),
+]
+
+
+@pytest.mark.parametrize("text,title,rule", PAGE_TITLES, ids=[t[1][:10] for t in PAGE_TITLES])
+def test_title_of_page_heads(nlp, text, title, rule):
+    ctx = run_text(nlp, text)
+    got = ctx.extraction.title
+    assert got is not None and (got.value, got.prov.rule) == (title, rule)
+    p = got.prov
+    assert p.quote == ctx.norm.original[p.orig_start:p.orig_end]
+    assert norm(p.quote) == norm(title)
+
+
+@pytest.mark.parametrize("text", [
+    # a yearbook page of several entries has no one title, even when the last entry is cut short
+    "【应急预案】全年组织修订各级各类应急预案，统筹协调相关部门加快专项预案编制进度，预案体系更加完善。\n"
+    "【应急演练】全年组织开展防汛、森林防火、危险化学品事故等各类应急演练，参演人员数量明显增加。\n"
+    "【信息化建设】建设危险化学品、煤矿、非煤矿山安全风险监测",
+    # a site's welcome bar and name are no title
+    "欢迎访问某某市应急管理局网站 无障碍浏览 长者模式\n某某市应急管理局\n"
+    "全市应急管理系统坚持人民至上、生命至上，统筹发展和安全，各项工作取得新成效，安全形势持续稳定向好。",
+])
+def test_no_title_on_pages_without_a_heading(nlp, text):
+    assert run_text(nlp, text).extraction.title is None
+
+
+PAGE_DATES = [
+    # the metadata table's date cell, dropped with the table, in traditional characters with readings
+    ("索引號(hào): | 1234/202405-00076 |\n發(fā)布日期: | 2024-05-29 |\n名称： | 某市2024年防汛工作新闻发布会\n"
+     "女士们、先生们：欢迎参加今天的新闻发布会，下面介绍全市防汛抗旱工作准备情况。", "2024-05-29", "meta.date_page"),
+    # a timestamp line the normaliser dropped for its site address
+    ("时间:2020-01-06 19:44某某网(www.example.cn)\n某市政府召开全市消防安全委员会会议\n"
+     "本报讯 近日，某市政府召开全市消防安全委员会会议，安排部署冬春火灾防控工作。", "2020-01-06", "meta.date_page"),
+    # the page's list entry for the article, dated
+    ("灾害防治\n• 2023-09-21导出word2023年全州防汛工作总结会议召开\n2023年全州防汛工作总结会议召开\n2023年全州防汛工作总结会议召开\n"
+     "9月20日，全州防汛工作总结会议召开，会议总结了今年汛期工作。", "2023-09-21", "meta.date_listing"),
+    # a slash date and a Chinese-numeral date of their own
+    ("全县召开安全生产工作会议\n2018/11/29\n会议通报了全县安全生产形势，部署了今冬明春安全生产工作，各项任务落实到位。",
+     "2018-11-29", ("meta.date_line", "meta.date_page")),
+    ("关于做好今冬明春安全生产工作的通知\n各乡镇人民政府，县直各部门：\n为切实做好今冬明春安全生产工作，现将有关事项通知如下，请认真贯彻落实。\n"
+     "某县安全生产委员会\n二〇二三年三月八日", "2023-03-08", "meta.date_line"),
+    # a review that opens on its year, also a one-entry yearbook page
+    ("2022年，在市委、市政府的正确领导下，全市应急管理系统坚持安全第一、预防为主，确保了安全生产形势稳定向好。", "2022",
+     "meta.opening_year"),
+    ("【三防工作】2020年，县三防办深入开展汛前检查，有序推进三防应急管理各项工作，全年未发生人员伤亡。", "2020",
+     "meta.opening_year"),
+]
+
+
+@pytest.mark.parametrize("text,date,rule", PAGE_DATES, ids=[d[1] + "-" + str(i) for i, d in enumerate(PAGE_DATES)])
+def test_date_of_page_heads(nlp, text, date, rule):
+    got = run_text(nlp, text).extraction.date
+    assert got is not None and got.value == date
+    assert got.prov.rule in ((rule,) if isinstance(rule, str) else rule)
+
+
+@pytest.mark.parametrize("text", [
+    # an incomplete page date is not completed, and a year deep in the body is no opening year
+    "• 安全生产\n• 发布时间:03-08\n• 来源:\n【概况】某区应急管理局是区政府工作部门。\n2020年，全区安全生产形势保持稳定，事故起数同比下降。",
+])
+def test_no_date_on_page_heads(nlp, text):
+    assert run_text(nlp, text).extraction.date is None
+
+
+def test_adding_a_column_name_to_the_data_file_changes_the_title(nlp, monkeypatch):
+    from kg.text import boilerplate
+
+    text = ("防灾快讯\n全市汛前检查工作全面展开\n"
+            "本报讯 近日，全市汛前检查工作全面展开，各地各部门按照要求排查了一批风险隐患，落实了整改责任。")
+    assert run_text(nlp, text).extraction.title.value == "防灾快讯"
+    sections = dict(boilerplate._page_sections())
+    sections["columns"] = sections["columns"] + ("防灾快讯",)
+    meta.reset_words()
+    monkeypatch.setattr(boilerplate, "_page_sections", lambda resource="page_words.txt": sections)
+    try:
+        assert run_text(nlp, text).extraction.title.value == "全市汛前检查工作全面展开"
+    finally:
+        monkeypatch.undo()
+        meta.reset_words()
+
+
+@pytest.mark.parametrize("text,title", [
+    # the site's name after the page title
+    ("某市应急管理局2022年工作总结及2023年工作安排-某某资讯网\n2022年，在市委、市政府的坚强领导下，市应急管理局统筹发展和安全，各项工作取得新成效。",
+     "某市应急管理局2022年工作总结及2023年工作安排"),
+    # a metadata row that opens with its timestamp under the heading, and the site's menu over it
+    ("EN\n某部就防汛救灾工作情况举行新闻发布会\n2020-08-13 13:20 来源： 新闻办网站\n字号：默认 超大 | 打印 |\n"
+     "新闻办公室于8月13日上午举行新闻发布会，请有关负责同志介绍今年防汛救灾工作情况，并答记者问。",
+     "某部就防汛救灾工作情况举行新闻发布会"),
+    # an interview's heading names the post and the person, and is no byline
+    ("在线访谈\n专访省应急管理厅副厅长李某某\n专访省应急管理厅副厅长李某某\n"
+     "本期访谈中，我们将围绕应急管理机构改革话题，专访省应急管理厅副厅长，一起聊聊改革那些事。",
+     "专访省应急管理厅副厅长李某某"),
+    # a heading that opens with a name in book-title marks keeps them
+    ("《今日说法》专访某部副部长王某：生命至上，安全第一\n发布时间：2020-05-27 08:47:05 来源：\n"
+     "某部是一个年轻的部门，2018年挂牌成立，承接了多个部门的职责，刚刚过了两岁生日。", "《今日说法》专访某部副部长王某：生命至上，安全第一"),
+])
+def test_title_without_site_furniture(nlp, text, title):
+    assert run_text(nlp, text).extraction.title.value == title
+
+
+def test_a_title_broken_over_two_lines_is_joined(nlp):
+    text = ("某省应急管理厅召开全省应急系统“七下八上”防汛关键期抢险救灾和\n安全防范工作会议\n"
+            "7月21日，省应急管理厅组织召开全省应急系统防汛关键期工作会议，部署抢险救灾和安全防范工作。")
+    got = run_text(nlp, text).extraction.title
+    assert (got.value, got.prov.rule) == ("某省应急管理厅召开全省应急系统“七下八上”防汛关键期抢险救灾和安全防范工作会议",
+                                        "meta.title_two_lines")
+    # a heading and its slogan line are two lines, not one title
+    text = "2023年某省应急管理工作综述\n守牢安全底线 护航高质量发展\n2023年，全省应急管理系统攻坚克难，各项工作取得新成效，安全形势持续稳定。"
+    assert run_text(nlp, text).extraction.title.value == "2023年某省应急管理工作综述"
+
+
+def test_a_metadata_table_with_spaced_out_labels(nlp):
+    text = ("某县人民政府\n首页 >> 公开信息内容\n索 引 号: 0000/2021-00001 信息分类:\n发布机构: 生成日期: 2021-05-10 15:03:07\n"
+            "文  号: 是否有效:\n名  称: 关于做好全县汛期安全防范工作的通知\n"
+            "各乡镇人民政府，县直各部门：为切实做好今年汛期安全防范工作，现将有关事项通知如下，请认真贯彻落实。")
+    ex = run_text(nlp, text).extraction
+    assert (ex.title.value, ex.title.prov.rule) == ("关于做好全县汛期安全防范工作的通知", "meta.title_label")
+    assert (ex.date.value, ex.date.prov.rule) == ("2021-05-10", "meta.date_page")

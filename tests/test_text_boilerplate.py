@@ -113,3 +113,84 @@ def test_heading_lines_without_register_words_survive_but_promos_do_not():
             "全省应急管理系统坚持人民至上、生命至上，扎实推进安全生产专项整治，事故起数同比下降。\n")
     dropped = [text[s:e].strip() for s, e, _ in find_boilerplate(text)]
     assert dropped == ["学精益，就上某某精益网", "首页 新闻 视频 图片"]
+
+
+# ------------------------------------------------------------ prose that mentions a chrome phrase (issue 19)
+_PROSE_WITH_PHRASE = [
+    "某省应急管理厅建立“双重预防机制”，完善隐患排查治理体系，要求各单位不得擅自发布免责声明。",
+    "全省开展户外广告设施专项整治，拆除违规设置在桥梁护栏上的广告位120处，消除了一批安全隐患。",
+    "对未按规定取得备案号的危险化学品仓储企业，市应急管理局责令限期整改。",
+    "本条例所称版权所有人，是指依法享有著作权并承担相应安全管理责任的单位。",
+]
+
+
+@pytest.mark.parametrize("line", _PROSE_WITH_PHRASE)
+def test_a_sentence_that_mentions_a_chrome_phrase_is_prose(line):
+    assert classify_line(line) is None
+
+
+def test_the_line_after_a_prose_line_with_a_chrome_phrase_survives():
+    text = _PROSE_WITH_PHRASE[0] + "\n全年查处违法行为789起。\n"
+    assert find_boilerplate(text) == []
+
+
+@pytest.mark.parametrize("line", [
+    "版权所有：某某市应急管理局 地址：某某路1号 邮编：100000",
+    "免责声明：本网站所载文章仅供参考，如有侵权请联系我们删除。",
+    "© 2024 某某网 版权所有，未经授权不得复制。",
+    "本站文章版权所有，转载请注明出处，如有侵权请联系删除。",
+    "广告位招租",
+])
+def test_footer_statements_stay_chrome_however_sentence_like(line):
+    assert classify_line(line) == "chrome"
+
+
+def test_adding_a_site_statement_word_to_the_data_file_changes_the_result(monkeypatch):
+    from kg.text import boilerplate
+
+    line = "市应急管理局要求各网点公示备案号，接受群众监督。"
+    assert classify_line(line) is None
+    sections = dict(boilerplate._page_sections())
+    sections["site_statement"] = sections["site_statement"] + ("群众监督",)
+    boilerplate.reset_words()
+    monkeypatch.setattr(boilerplate, "_page_sections", lambda resource="page_words.txt": sections)
+    try:
+        assert classify_line(line) == "chrome"
+    finally:
+        monkeypatch.undo()
+        boilerplate.reset_words()
+    assert classify_line(line) is None
+
+
+def test_a_document_that_is_all_chrome_is_skipped_as_no_text(tmp_path):
+    from kg.build import process_document
+    from kg.errors import SourceError
+    from kg.models import SourceMeta
+
+    p = tmp_path / "footer.txt"
+    p.write_text("版权所有 © 2024 某某网\n备案号：京ICP备12345678号\n", encoding="utf-8")
+    with pytest.raises(SourceError) as e:
+        process_document(p, SourceMeta(id="footer", file="footer.txt"))
+    assert e.value.kind == "no-text" and "footer.txt" in str(e.value)
+
+
+def test_a_one_line_document_mentioning_a_disclaimer_keeps_its_mechanism(tmp_path):
+    from kg.build import process_document
+    from kg.models import SourceMeta
+
+    p = tmp_path / "one.txt"
+    p.write_text(_PROSE_WITH_PHRASE[0] + "\n", encoding="utf-8")
+    ex = process_document(p, SourceMeta(id="one", file="one.txt"))
+    assert "双重预防机制" in {m.name for m in ex.mechanisms}
+
+
+def test_a_chrome_line_over_a_short_page_does_not_take_the_page_with_it():
+    # no line is long enough to count as prose: the site-address line at the top opens no footer
+    text = ("时间:2020-01-06 19:44某某网(www.example.cn)\n某市政府召开全市消防安全委员会会议\n"
+            "本报讯 近日，某市政府召开会议，安排部署冬春火灾防控工作。\n")
+    assert [r for _, _, r in find_boilerplate(text)] == ["chrome"]
+
+
+def test_a_breadcrumb_written_without_arrows_is_dropped():
+    assert classify_line("当前位置： 某某网首页 地区新闻 某市 正文") == "breadcrumb"
+    assert classify_line("当前位置：全市应急管理系统正处在防汛关键期，各地要严阵以待。") is None

@@ -31,11 +31,19 @@ line "发布时间：2022-03-05") -> the year the title names as the document's 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from kg.extract.lexicon import HAN, TITLE
-from kg.models import Attribute
+from kg.models import Attribute, RemovedSpan
 from kg.nlp.context import DocContext
+from kg.text import boilerplate
+from kg.text.boilerplate import spaced_alt, strip_site_suffix, words_alt
+from kg.text.chinese import to_simplified_edits
+from kg.text.offsets import TextBuffer
+from kg.text.pinyin import strip_pinyin_edits
+from kg.text.punctuation import unify_punctuation
 
 HEAD_LINES = 40  # the title block of a page is near its top
 HEAD_CHARS = 4000
@@ -66,10 +74,17 @@ _ISSUE = re.compile(
     rf"|{_NOT_CLOCK}{_YMD}\s*[（(]?\s*(?:第\s*[0-9０-９一二三四五六七八九十]+\s*版|[0-9一二三四五六七八九十]+\s*版"
     rf"|星期[一二三四五六日天](?!\s*(?:农历|\d{{1,2}}:\d{{2}})))"
 )
+# a date written in Chinese numerals, as under an official document: 二〇二三年三月八日
+_CN_DIGITS = "〇零○一二三四五六七八九"
+_CN_YMD = rf"([{_CN_DIGITS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日"
 _DATE_LINE = re.compile(
-    rf"^\s*[（(]?\s*(?:(?:发布|发表|刊发|更新|印发)?(?:时间|日期)[：:]\s*)?"
-    rf"(?:{_YMD}|((?:19|20)\d{{2}})[-/.](\d{{1,2}})[-/.](\d{{1,2}}))\s*[）)]?\s*$"
+    rf"^\s*[（(]?\s*(?:(?:发布|发表|刊发|更新|印发|成文)?(?:时间|日期)[：:]\s*)?"
+    rf"(?:{_YMD}|((?:19|20)\d{{2}})[-/.](\d{{1,2}})[-/.](\d{{1,2}})|{_CN_YMD})\s*[）)]?\s*$"
 )
+# a complete date of any written form, for a list entry that dates the page
+_ANY_DATE = re.compile(rf"{_YMD}|((?:19|20)\d{{2}})[-/.](\d{{1,2}})[-/.](\d{{1,2}})")
+# a review that opens on its year: "2023年，在市委…" (also after a yearbook entry's topic)
+_OPENING_YEAR = re.compile(r"^[•·\s]*(?:【[^【】\n]{2,20}】)?\s*((?:19|20)\d{2})年[，,]")
 # the reprint statement of an editor's note: "2022年9月14日，《中国应急管理报》第3版刊发了…" or
 # "《中国应急管理报》于2022年9月14日刊发…" (the issue date inside running text)
 _REPRINT_DATE = re.compile(
@@ -87,6 +102,51 @@ _META_DATE = re.compile(
 _YMD_RX = re.compile(_YMD)
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年(?!代|以来|至|到|—|-)")
 _RANGE = re.compile(r"(?:19|20)\d{2}\s*(?:年)?\s*(?:—|-|–|至|到)\s*(?:19|20)?\d{2}")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The rules built from ``kg/data/page_words.txt`` (one compile per process)."""
+
+    site_name: re.Pattern  # a line that is only a site's or body's name
+    site_word: re.Pattern  # a word only a website calls itself (官网, 门户网站, 客户端), not a body
+    welcome: re.Pattern  # a welcome / accessibility bar
+    column_only: re.Pattern  # a line that is only a column name
+    column_prefix: re.Pattern  # "专访：", "一席谈 " before the title
+    column_prefix_bare: re.Pattern  # a line opening with a column word ("专访某某")
+    meta_row: re.Pattern  # a line of the metadata block: "<label>：" anywhere, or a timestamp first
+    meta_label: re.Pattern  # a metadata-block line ("发布时间：…", "来源：…")
+    title_label: re.Pattern  # "名称： | <title> |"
+    date_label: re.Pattern  # "<label>：<date>" anywhere in a line
+    credit: re.Pattern  # a photo credit glued to the heading
+    document_title: re.Pattern  # an official document's own title "…关于…的通知"
+    continuation: re.Pattern  # the end of a heading line the page cut short
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    sep = r"\s*[:：]\s*[|｜]?\s*"
+    return _Words(
+        site_name=boilerplate.site_rules()[0],
+        welcome=re.compile(words_alt("welcome")),
+        site_word=boilerplate.site_rules()[1],
+        column_only=re.compile(rf"^[【\[]?{words_alt('columns')}[】\]]?$"),
+        column_prefix=re.compile(rf"^{words_alt('columns')}\s*[:：]\s*"),
+        column_prefix_bare=re.compile(rf"^[【\[]?{words_alt('columns')}"),
+        meta_row=re.compile(rf"{spaced_alt('meta_labels')}\s*[:：]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
+        meta_label=re.compile(rf"^[•·\s]*{spaced_alt('meta_labels')}\s*[:：]"),
+        title_label=re.compile(rf"^{spaced_alt('title_labels')}{sep}([^|｜\s][^|｜]*?)\s*(?:[|｜].*)?$"),
+        date_label=re.compile(rf"{spaced_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
+        credit=re.compile(rf"\s+{words_alt('credits')}.*$|\s*[|｜]\s*$"),
+        continuation=re.compile(rf"{words_alt('title_continuations')}$"),
+        document_title=re.compile(rf"^[{HAN}（）()]{{0,30}}关于[^。；\n]{{2,80}}的{words_alt('document_kinds')}$"),
+    )
+
+
+def reset_words() -> None:
+    """Forget the word lists and the rules built from them (after editing the data file)."""
+    boilerplate.reset_words()
+    _words.cache_clear()
 
 
 def _lines(text: str, limit: int) -> list[tuple[int, int]]:
@@ -112,8 +172,8 @@ def is_byline(line: str) -> bool:
     (True, False)
     """
     s = _BULLET.sub("", line.strip())
-    if len(s) > 48 or re.search("[。！？；]", s):
-        return False
+    if len(s) > 48 or re.search("[。！？；]", s) or _words().column_prefix_bare.match(s):
+        return False  # (an interview's heading "专访某厅长…" names the post too)
     return bool(_BYLINE.match(s) or _AUTHOR.match(s) or s.startswith(("——访", "--访")))
 
 
@@ -135,40 +195,206 @@ def _is_heading(line: str) -> bool:
     s = line.strip()
     if _is_occasion(s):
         return False
-    if not 4 <= len(s) <= 60 or re.search("[。！？；]", s) or s.count("，") > 1:
+    # a heading may exclaim mid-line ("一起来看！…"), never end a sentence or hold two clauses
+    if not 4 <= len(s) <= 60 or re.search("[。；]|[！？]$", s) or s.count("，") > 1:
         return False
     if s[0] in "■●◆▲★☆□◇•·" or s.endswith(("：", ":")) or is_byline(s) or _is_issue(s):
         return False
     if re.match(r"^(?:编者按|同志们|摘要|导读|来源|作者|[（(]?[一二三四五六七八九十]+[、）)])", s):
         return False
-    if _SITE_NAME.match(s):
-        return False  # the publishing body's name over the page (黑龙江省应急管理厅), not a heading
+    if re.fullmatch(r"[（(][^（）()]*[）)]", s) or s.count(">") >= 2 or _is_entry(s):
+        return False  # a bracketed note ("（此件公开发布）"), a breadcrumb, a yearbook entry
+    w = _words()
+    if _SITE_NAME.match(s) or w.site_name.match(s) or w.welcome.search(s) or w.column_only.match(s) \
+            or w.meta_label.match(s):
+        return False  # the publishing body's or site's name, its welcome bar, a column, a metadata line
     return bool(re.search(f"[{HAN}]{{4}}", s))
 
 
 # A line that is nothing but a body's or site's name
 _SITE_NAME = re.compile(rf"^[{HAN}]{{2,20}}(?:厅|局|部|委员会|委|办公室|人民政府|政府|门户网站|网站|网|中心|报社|报)$")
+# A yearbook entry: a bracketed topic and its running text on one line ("【应急演练】全年组织开展…")
+_ENTRY = re.compile(r"^[•·\s]*【([^【】\n]{2,20})】\s*(\S.{19,})")
+
+
+def _is_entry(line: str) -> bool:
+    """A bracketed topic followed by running text, not a heading with its column ("【专访】…")."""
+    m = _ENTRY.match(line)
+    if not m:
+        return False
+    body = m.group(2)
+    return "。" in body or len(line) > 60 or sum(body.count(c) for c in "、，") >= 3
+
+
+# A document number line of an official document ("某汛发〔2023〕8号")
+_DOC_NUMBER = re.compile(r"^\S{0,20}[〔［\[（(]\s*(?:19|20)\d{2}\s*[〕］\]）)]\s*\d{1,4}\s*号$")
 
 
 def _clean_heading(text: str, s: int, e: int) -> tuple[int, int]:
-    """Span of the heading inside a heading line: no column, byline prefix or subtitle."""
+    """Span of the heading inside a heading line: no column, subtitle or photo credit, and no
+    byline prefix when the page prints the rest again as a heading of its own (a news headline
+    "市长某某：…" keeps its speaker)."""
     line = text[s:e]
-    m = _COLUMN.match(line)
-    if m:
+    m = _COLUMN.match(line) or _words().column_prefix.match(line)
+    if m and len(line) > m.end() + 3:
         s, line = s + m.end(), line[m.end():]
     m = _BYLINE_PREFIX.match(line)
     if m and len(line) > m.end() + 3:
-        s, line = s + m.end(), line[m.end():]
+        rest = line[m.end():].strip()
+        if re.search(rf"(?m)^\s*{re.escape(rest)}\s*$", text[e:e + 400]):
+            s, line = s + m.end(), line[m.end():]
+    m = _words().credit.search(line)
+    if m and m.start() >= 4:
+        line = line[: m.start()]
+    line = strip_site_suffix(line)
     m = _SUBTITLE.search(line)
     if m and m.start() >= 4:
         line = line[: m.start()]
-    line = line.strip().strip("《》")
+    line = line.strip()
+    if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+        line = line[1:-1]  # a heading printed as a book title, not one that opens with a name in 《》
     s = text.index(line, s) if line else s
     return s, s + len(line)
 
 
 def _attr(ctx: DocContext, value: str, start: int, end: int, rule: str) -> Attribute:
     return Attribute(value=value, prov=ctx.prov(start, end, rule))
+
+
+@dataclass
+class _HeadLine:
+    """A line of the page's head in reading order: kept as text, or dropped by normalisation
+    (a menu item, a metadata row) and normalised here the same way for reading."""
+
+    text: str
+    start: Optional[int] = None  # kept: its span in the normalised text
+    removed: Optional[RemovedSpan] = None  # dropped: what normalisation removed
+    buf: Optional[TextBuffer] = None  # dropped: its normalised text with a map into the original line
+
+    def attr(self, ctx: DocContext, a: int, b: int, rule: str, value: Optional[str] = None) -> Attribute:
+        """The attribute for ``[a, b)`` of this line's text, quoted from the original."""
+        value = self.text[a:b] if value is None else value
+        if self.removed is None:
+            return _attr(ctx, value, self.start + a, self.start + b, rule)
+        base = self.removed.orig_start
+        os_, oe = base + int(self.buf.starts[a]), base + int(self.buf.ends[b - 1])
+        return Attribute(value=value, prov=ctx.prov_removed(self.removed, os_, oe, rule))
+
+
+def _normalised_line(line: str) -> TextBuffer:
+    """A dropped line read like body text: readings stripped, simplified, punctuation unified."""
+    buf = TextBuffer(line)
+    for edits in (strip_pinyin_edits, to_simplified_edits):
+        e = edits(buf.text)
+        if e:
+            buf = buf.replace(e)
+    return buf.map_same_length(unify_punctuation(buf.text))
+
+
+def _head(ctx: DocContext) -> list[_HeadLine]:
+    """The first lines of the page, kept and dropped alike, in the order of the original."""
+    text = ctx.text
+    items: list[tuple[int, _HeadLine]] = []
+    kept = _lines(text, HEAD_LINES)
+    for s, e in kept:
+        items.append((ctx.norm.offsets.orig_span(s, e)[0], _HeadLine(text[s:e], start=s)))
+    limit = ctx.norm.offsets.orig_span(kept[-1][0], kept[-1][1])[1] if kept else len(ctx.norm.original)
+    for r in ctx.norm.removed:
+        if r.orig_start > limit or r.reason == "footer":
+            continue
+        raw = ctx.norm.original[r.orig_start:r.orig_end]
+        lead = len(raw) - len(raw.lstrip())
+        raw = raw.strip()
+        if not raw:
+            continue
+        buf = _normalised_line(raw)
+        shifted = RemovedSpan(orig_start=r.orig_start + lead, orig_end=r.orig_start + lead + len(raw),
+                              reason=r.reason, text=r.text)
+        items.append((r.orig_start, _HeadLine(buf.text, removed=shifted, buf=buf)))
+    items.sort(key=lambda it: it[0])
+    return [h for _, h in items][:HEAD_LINES * 2]
+
+
+def _stripped(line: str) -> tuple[int, int]:
+    """``[a, b)`` of a line without its list bullet and blanks."""
+    m = _BULLET.match(line)
+    a = m.end() if m else 0
+    b = len(line.rstrip())
+    return a, max(a, b)
+
+
+def _title_from_head(ctx: DocContext, head: list[_HeadLine]) -> Optional[Attribute]:
+    """Titles the page's furniture names: a metadata table's title cell, an official
+    document's own title under its number."""
+    w = _words()
+    for h in head:  # "名称： | <title> |"
+        m = w.title_label.match(h.text)
+        if m and _is_heading(m.group(1)):
+            return h.attr(ctx, m.start(1), m.end(1), "meta.title_label")
+    for i, h in enumerate(head):  # "某汛发〔2023〕8号" / issuer / "关于…的通知"
+        if h.removed is None and _DOC_NUMBER.match(h.text.strip()):
+            for g in head[i + 1:i + 4]:
+                if g.removed is None and w.document_title.match(g.text.strip()):
+                    a, b = _stripped(g.text)
+                    return g.attr(ctx, a, b, "meta.title_document")
+    return None
+
+
+def _title_near_meta(ctx: DocContext, head: list[_HeadLine]) -> Optional[Attribute]:
+    """Without a heading block: the line right over the page's metadata row, or a heading the
+    page prints twice (its list entry or breadcrumb, then the heading)."""
+    w = _words()
+    for i, h in enumerate(head[:-1]):  # the heading right over the page's metadata row
+        nxt = head[i + 1]
+        if not (w.meta_label.match(nxt.text) or w.date_label.search(nxt.text) or w.meta_row.search(nxt.text)) \
+                or w.meta_row.search(h.text):
+            continue
+        k = i  # over a subtitle ("——…综述", "——访…") or a byline, to the heading it belongs to
+        while k > 0 and head[k].removed is None and (_SUBTITLE.match(head[k].text) or is_byline(head[k].text)):
+            k -= 1
+        h = head[k]
+        a, b = _stripped(h.text)
+        if h.removed is None:  # kept as text: the page's own heading (a slogan may follow the row)
+            cs, ce = _clean_heading(ctx.text, h.start + a, h.start + b)
+            if ce - cs >= 4 and _is_heading(ctx.text[cs:ce]):
+                return _attr(ctx, ctx.text[cs:ce], cs, ce, "meta.title_over_meta")
+            continue
+        # dropped as the site's furniture: a heading under the row is the article's own
+        j = i + 1
+        while j < len(head) and (head[j].removed is not None or w.meta_row.search(head[j].text)):
+            j += 1
+        if j < len(head) and j > i + 1:
+            g = head[j]
+            ga, gb = _stripped(g.text)
+            cs, ce = _clean_heading(ctx.text, g.start + ga, g.start + gb)
+            if ce - cs >= 4 and _is_heading(ctx.text[cs:ce]):
+                return _attr(ctx, ctx.text[cs:ce], cs, ce, "meta.title_under_meta")
+        if _is_heading(h.text[a:b]):
+            return h.attr(ctx, a, b, "meta.title_over_meta")
+    seen: dict[str, _HeadLine] = {}
+    for h in head:  # the page prints its title twice (list entry and heading, breadcrumb and heading)
+        if h.removed is not None:
+            continue
+        t = h.text.strip()
+        if t in seen and _is_heading(t):
+            first = seen[t]
+            a, b = _stripped(first.text)
+            return first.attr(ctx, a, b, "meta.title_repeated")
+        seen.setdefault(t, h)
+    return None
+
+
+def _entry_title(ctx: DocContext) -> Optional[Attribute]:
+    """A yearbook page of one entry: its bracketed topic ("【三防预案编制管理】2020年，…").
+
+    A page of several entries has no one title."""
+    text = ctx.text
+    lines = _lines(text, HEAD_LINES)
+    entries = [(s, _ENTRY.match(text[s:e])) for s, e in lines if _is_entry(text[s:e])]
+    if len(entries) == 1 and entries[0][0] == lines[0][0]:
+        s, m = entries[0]
+        return _attr(ctx, m.group(1), s + m.start(1), s + m.end(1), "meta.title_entry")
+    return None
 
 
 def find_title(ctx: DocContext) -> Optional[Attribute]:
@@ -182,6 +408,10 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
             return _attr(ctx, text[s:e], s, e, rule)
 
     lines = _lines(text, HEAD_LINES)
+    head = _head(ctx)
+    found = _title_from_head(ctx, head)
+    if found is not None:
+        return found
     # heading block: heading lines, then issue lines, then a byline or interview subtitle (the
     # article's own heading beats the title a model-essay site's lead-in gives it)
     for k, (bs, be) in enumerate(lines[:BYLINE_LINES]):
@@ -205,14 +435,53 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
         return _attr(ctx, last, spans[-1][0], spans[-1][1], "meta.title_block")
     if leadin:
         return _attr(ctx, leadin.group(1), leadin.start(1), leadin.end(1), "meta.title_leadin")
+    found = _title_near_meta(ctx, head)
+    if found is not None:
+        return found
+    entry = _entry_title(ctx)
+    if entry is not None:
+        return entry
+    # on a yearbook page of several entries every bracketed line is an entry, even one cut short
+    many_entries = sum(1 for s, e in lines if _is_entry(text[s:e])) >= 2
     for s, e in lines[:6]:
+        if many_entries and _ENTRY.match(text[s:e]):
+            continue
         cs, ce = _clean_heading(text, s, e)
         if ce - cs >= 4 and _is_heading(text[cs:ce]) and not is_byline(text[cs:ce]):
-            return _attr(ctx, text[cs:ce], cs, ce, "meta.title_first_line")
+            broken = _continued(ctx, lines, (s, e), cs, ce)
+            return broken or _attr(ctx, text[cs:ce], cs, ce, "meta.title_first_line")
     return None
 
 
+def _continued(ctx: DocContext, lines: list[tuple[int, int]], line: tuple[int, int], cs: int, ce: int
+               ) -> Optional[Attribute]:
+    """A title the page broke over two lines: the first ends cut short (on 的, 和, 召开 …: the data
+    file), the next is a short heading line that goes on with it."""
+    text = ctx.text
+    if not _words().continuation.search(text[cs:ce]):
+        return None
+    k = lines.index(line)
+    if k + 1 >= len(lines):
+        return None
+    ns, ne = lines[k + 1]
+    nxt = text[ns:ne]
+    if len(nxt) > 30 or not _is_heading(nxt) or _SUBTITLE.match(nxt) or len(text[cs:ce]) + len(nxt) > 70:
+        return None
+    return _attr(ctx, text[cs:ce] + nxt, cs, ne, "meta.title_two_lines")
+
+
+def _cn_int(s: str) -> int:
+    """二〇二三 -> 2023 (digit by digit), 十二 -> 12, 二十八 -> 28."""
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+    if "十" not in s:
+        return int("".join(str(digits[c]) for c in s))
+    tens, _, ones = s.partition("十")
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
 def _ymd(y: str, m: str, d: str) -> Optional[str]:
+    if not y.isdigit():
+        y, m, d = str(_cn_int(y)), str(_cn_int(m)), str(_cn_int(d))
     yy, mm, dd = int(y), int(m), int(d)
     if 1 <= mm <= 12 and 1 <= dd <= 31:
         return f"{yy:04d}-{mm:02d}-{dd:02d}"
@@ -279,6 +548,27 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
             value = _ymd(*m.groups())
             if value:
                 return _attr(ctx, value, m.start(), m.end(), "meta.date_page")
+    # ... or a labelled date in the page's metadata block, kept or dropped ("发布日期： | 2024-05-29 |",
+    # "时间:2020-01-06 19:44 某某网"), or the page's list entry for the article, dated
+    head = _head(ctx)
+    w = _words()
+    for h in head:
+        m = w.date_label.search(h.text)
+        if m:
+            value = _ymd(*m.groups())
+            if value:
+                return h.attr(ctx, m.start(1), m.end(), "meta.date_page", value)
+    if title is not None:
+        for h in head:
+            at = h.text.find(title.value)
+            if at < 0 or h.text.strip() == title.value:
+                continue
+            for m in _ANY_DATE.finditer(h.text):
+                gap = at - m.end() if m.end() <= at else m.start() - (at + len(title.value))
+                if 0 <= gap <= 12:
+                    value = _ymd(*[g for g in m.groups() if g is not None][:3])
+                    if value:
+                        return h.attr(ctx, m.start(), m.end(), "meta.date_listing", value)
     # 3. the year the title names as the document's own
     if title is not None and not _RANGE.search(title.value):
         years = {m.group(1) for m in _TITLE_YEAR.finditer(title.value)}
@@ -287,6 +577,15 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
             pos = text.find(year + "年", title.prov.start, title.prov.end)
             if pos >= 0:
                 return _attr(ctx, year, pos, pos + 5, "meta.title_year")
+    # ... or the year a review opens on, in its first line of running text
+    for s, e in head_lines[:3]:
+        if title is not None and title.prov.end > title.prov.start and title.prov.rule != "meta.title_entry" \
+                and (e <= title.prov.end or s <= title.prov.start < e):
+            continue  # (the heading's own line; a yearbook entry's topic opens its running text)
+        m = _OPENING_YEAR.match(text[s:e])
+        if m:
+            return _attr(ctx, m.group(1), s + m.start(1), s + m.end(1), "meta.opening_year")
+        break  # (only the first line of the body counts)
     return None
 
 

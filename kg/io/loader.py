@@ -12,7 +12,8 @@ from pathlib import Path
 
 from kg.errors import KgError, SourceError
 from kg.io.encoding import decode_bytes
-from kg.io.html import html_to_text, looks_like_html
+from kg.io.html import looks_like_html
+from kg.io.webpage import read_page, redecode
 from kg.io.manifest import MANIFEST_NAME, read_manifest
 from kg.models import LoadedDocument, SourceMeta
 
@@ -80,9 +81,13 @@ def load_document(path: str | Path, meta: SourceMeta | None = None, max_bytes: i
     text, encoding = decode_bytes(data, str(path))
     if fmt != "html" and looks_like_html(text):
         fmt = "html"
-    if fmt == "html":
-        text = html_to_text(text)
-    if not text.strip():
+    page = None
+    if fmt == "html":  # the text stays the page's source; its article is read with a map into it
+        text, encoding = redecode(data, text, encoding)
+        page = read_page(text)
+    if not (page.buffer.text if page else text).strip():
         raise SourceError(path, "has no text" + (" after removing HTML markup" if fmt == "html" else ""), "no-text")
     return LoadedDocument(meta=meta, path=str(path), text=text, encoding=encoding, format=fmt,
-                          sha256=hashlib.sha256(data).hexdigest())
+                          sha256=hashlib.sha256(data).hexdigest(),
+                          content=page.buffer.text if page else None, content_map=page.buffer.freeze() if page else None,
+                          html=page.mode if page else None)

@@ -22,6 +22,85 @@ Page metadata lines (a timestamp with 字号/作者/浏览) are dropped with the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=None)
+def _page_sections(resource: str = "page_words.txt") -> dict[str, tuple[str, ...]]:
+    path = resources.files("kg") / "data" / resource
+    out: dict[str, list[str]] = {}
+    current = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    # longest first, so that alternations take the longest entry
+    return {k: tuple(sorted(set(v), key=lambda w: (-len(w), w))) for k, v in out.items()}
+
+
+def page_words(section: str) -> tuple[str, ...]:
+    """An entry list of ``kg/data/page_words.txt`` (words of a web page's head and foot), longest first."""
+    return _page_sections()[section]
+
+
+def words_alt(section: str) -> str:
+    """A regex alternation of a section's entries."""
+    return "(?:" + "|".join(re.escape(w) for w in page_words(section)) + ")"
+
+
+def spaced_alt(section: str) -> str:
+    """Like :func:`words_alt`, letting a metadata table space out its labels ("名  称", "标　题")."""
+    return "(?:" + "|".join("[ \u3000]{0,3}".join(re.escape(c) for c in w) for w in page_words(section)) + ")"
+
+
+@lru_cache(maxsize=1)
+def _statement_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    return (re.compile(words_alt("site_statement"), re.I), re.compile(r"^\W{0,3}" + words_alt("chrome_labels")),
+            re.compile(words_alt("breadcrumb_labels") + r"\s*[:：]"), re.compile(words_alt("qr_share")))
+
+
+@lru_cache(maxsize=1)
+def site_rules() -> tuple[re.Pattern, re.Pattern]:
+    """``(site_name, site_word)``: a line that is only a site's or body's name ("某市人民政府网",
+    "某省应急管理厅"), and a word only a website calls itself (官网, 门户网站, 客户端), not a body."""
+    name = re.compile(rf"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z（）()]{{2,24}}?{words_alt('site_endings')}(?:首页)?$")
+    word = re.compile("|".join(re.escape(x) for x in page_words("site_endings")
+                               if len(x) >= 2 and ("网" in x or "站" in x or x in ("频道", "客户端", "公众号"))))
+    return name, word
+
+
+_SITE_SEP = re.compile(r"\s*(?:[-_|｜–—]+)\s*([^-_|｜–—]{2,30})$")
+
+
+def strip_site_suffix(line: str) -> str:
+    """A page title without the site's name after it ("…工作总结-某某网", "…_某市人民政府").
+
+    >>> strip_site_suffix("某市应急管理局2022年工作总结_某市人民政府门户网站")
+    '某市应急管理局2022年工作总结'
+    >>> strip_site_suffix("某市召开防汛工作会议--某市人民政府网")
+    '某市召开防汛工作会议'
+    >>> strip_site_suffix("安全生产“十四五”规划—解读")
+    '安全生产“十四五”规划—解读'
+    """
+    m = _SITE_SEP.search(line)
+    if m and m.start() >= 4:
+        name, word = site_rules()
+        tail = m.group(1).strip()
+        if name.match(tail) or word.search(tail):
+            return line[: m.start()]
+    return line
+
+
+def reset_words() -> None:
+    """Forget the loaded word lists and what was compiled from them (after editing the data file)."""
+    _page_sections.cache_clear()
+    _statement_rules.cache_clear()
+    site_rules.cache_clear()
 
 # A line that is nothing but UI chrome.
 _CHROME = re.compile(
@@ -83,6 +162,16 @@ def is_prose(line: str) -> bool:
     return len(s) >= 40 and (bool(_SENT_END.search(s)) or s.count("，") >= 2)
 
 
+def _mentions_chrome_in_prose(s: str) -> bool:
+    """A sentence of running text that only mentions a chrome phrase ("…不得擅自发布免责声明。").
+
+    The footer's own lines either are no sentence ("版权所有：某某网 备案号：…"), open with the
+    phrase as a label ("免责声明：本站…") or speak of the site (本站, 转载, 侵权: the data file).
+    """
+    statement, label, _, _ = _statement_rules()
+    return bool(_SENT_END.search(s)) and len(s) >= 8 and not label.match(s) and not statement.search(s)
+
+
 def classify_line(line: str) -> str | None:
     """The reason a single line is boilerplate wherever it stands, or None."""
     s = line.strip()
@@ -93,9 +182,15 @@ def classify_line(line: str) -> str | None:
     if _CHROME.match(s):
         return "navigation"
     lower = s.lower()
-    if _CHROME_START.match(s) or _CHROME_ALWAYS.search(s) or _CHROME_LATIN.search(lower) \
-            or (_URLISH.search(lower) and not is_prose(s)):
+    if _CHROME_START.match(s) or _CHROME_LATIN.search(lower) or (_URLISH.search(lower) and not is_prose(s)) \
+            or (_CHROME_ALWAYS.search(s) and not _mentions_chrome_in_prose(s)):
         return "chrome"
+    if len(s) < 60 and not _SENT_END.search(s):
+        rules = _statement_rules()
+        if len(s) <= 30 and rules[3].search(s):
+            return "chrome"  # a share or QR-code widget ("长按识别二维码关注我们")
+        if rules[2].match(s):
+            return "breadcrumb"  # a trail written without ">" ("当前位置： 某某网首页 地区新闻 正文")
     if ">" in s and _BREADCRUMB.search(s) and len(s) < 60 and not _SENT_END.search(s):  # (both forms hold a >)
         return "breadcrumb"
     if _PHONE.match(s):
@@ -129,8 +224,12 @@ def find_boilerplate(text: str) -> list[tuple[int, int, str]]:
             reasons[i] = "header"
     # footer: from a closing marker after the last prose line, everything goes
     last = prose[-1] if prose else -1
+    # (a footer closes an article: a chrome line above every line of content opens none)
+    first_content = next((i for i, (_, _, raw) in enumerate(lines) if reasons[i] is None and raw.strip()), len(lines))
     for i in range(last + 1, len(lines)):
         s = lines[i][2].strip()
+        if reasons[i] == "chrome" and first_content > i:
+            continue
         if _FOOTER_MARK.match(s) or reasons[i] in ("chrome",):
             for j in range(i, len(lines)):
                 if lines[j][2].strip() and reasons[j] is None:

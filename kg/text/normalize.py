@@ -25,7 +25,7 @@ import re
 from kg.models import LoadedDocument, NormalisedDocument, RemovedSpan
 from kg.text.boilerplate import find_boilerplate
 from kg.text.chinese import to_simplified_edits
-from kg.text.offsets import TextBuffer, apply_regex_edits
+from kg.text.offsets import TextBuffer, apply_regex_edits, buffer_of
 from kg.text.pinyin import strip_pinyin_edits
 from kg.text.punctuation import unify_punctuation
 from kg.text.variants import fold_variants
@@ -50,11 +50,14 @@ def _whitespace_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def normalise_text(original: str) -> tuple[TextBuffer, list[RemovedSpan]]:
-    """Normalise a raw string; returns the buffer (text + map) and what was removed."""
-    buf = TextBuffer(original)
-    if "\r" in original:  # CRLF / CR become one newline; the map still points into the original
-        buf = buf.replace([(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?", original)])
+def normalise_text(original: str, start: TextBuffer | None = None) -> tuple[TextBuffer, list[RemovedSpan]]:
+    """Normalise a raw string; returns the buffer (text + map) and what was removed.
+
+    ``start``, if given, is the text to normalise already mapped into ``original`` (a web
+    page's article, mapped into the page's source)."""
+    buf = TextBuffer(original) if start is None else start
+    if "\r" in buf.text:  # CRLF / CR become one newline; the map still points into the original
+        buf = buf.replace([(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?", buf.text)])
     buf = apply_regex_edits(buf, [(m.start(), m.end(), "") for m in _CONTROL.finditer(buf.text)])
     buf = apply_regex_edits(buf, strip_pinyin_edits(buf.text))
     buf = buf.map_same_length(fold_variants(buf.text))  # 陜 -> 陕: variants t2s leaves alone
@@ -78,7 +81,8 @@ def normalise_text(original: str) -> tuple[TextBuffer, list[RemovedSpan]]:
 
 def normalise(doc: LoadedDocument) -> NormalisedDocument:
     """Normalise one loaded document."""
-    buf, removed = normalise_text(doc.text)
+    start = buffer_of(doc.content, doc.content_map) if doc.content is not None and doc.content_map else None
+    buf, removed = normalise_text(doc.text, start)
     return NormalisedDocument(
         meta=doc.meta,
         original=doc.text,

@@ -148,6 +148,27 @@ class TextBuffer:
         return OffsetMap(norm_len=n, orig_len=self.orig_len, runs=runs)
 
 
+def buffer_of(text: str, offsets: OffsetMap) -> TextBuffer:
+    """The buffer a frozen map was made from: ``text`` with each character's original span.
+
+    >>> buf = TextBuffer("ab&amp;c").replace([(2, 7, "&")])
+    >>> again = buffer_of(buf.text, buf.freeze())
+    >>> (again.starts.tolist(), again.ends.tolist()) == (buf.starts.tolist(), buf.ends.tolist())
+    True
+    """
+    if len(text) != offsets.norm_len:
+        raise ValueError("buffer_of needs the text the map was made for")
+    if not offsets.runs:
+        empty = np.zeros(0, dtype=np.int64)
+        return TextBuffer(text, empty, empty.copy(), offsets.orig_len)
+    runs = np.array(offsets.runs, dtype=np.int64)
+    lengths = runs[:, 3]
+    k = np.arange(len(text), dtype=np.int64) - np.repeat(runs[:, 0], lengths)
+    starts = np.repeat(runs[:, 1], lengths) + k
+    ends = np.repeat(runs[:, 2], lengths) + k
+    return TextBuffer(text, starts, ends, offsets.orig_len)
+
+
 def apply_regex_edits(buf: TextBuffer, matches: Sequence[tuple[int, int, str]]) -> TextBuffer:
     """Apply edits only if there are any (keeps the common no-op path cheap)."""
     return buf.replace(matches) if matches else buf
