@@ -335,6 +335,10 @@ def _division_named(name: str) -> Optional[Division]:
     return None
 
 
+# Regions a person stated (manifest, corrections) are reported as stated, not as the text writes them.
+_STATED = frozenset({"manifest", "curated"})
+
+
 def written_name(region: Optional[DocumentRegion], mentions) -> Optional[str]:
     """The document region as the text writes it: its full name when written, else the longest form
     written (a page that says only 辽宁, 重庆 or 甘南 is reported by that form; resolution still maps
@@ -347,7 +351,7 @@ def written_name(region: Optional[DocumentRegion], mentions) -> Optional[str]:
     >>> written_name(r, [RegionMention(prov=p, surface="辽宁", name="辽宁省", level="province")])
     '辽宁'
     """
-    if region is None or region.anonymized:
+    if region is None or region.anonymized or region.method in _STATED:
         return region.name if region is not None else None
     forms = {m.surface for m in mentions if m.name == region.name and m.prov.rule != "regions.deictic"}
     if not forms or region.name in forms:
