@@ -42,14 +42,15 @@ def magnitudes() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _magnitude_words() -> tuple[str, ...]:
+def magnitude_words() -> tuple[str, ...]:
+    """The magnitude words, longest first."""
     return tuple(sorted(magnitudes(), key=lambda w: (-len(w), w)))
 
 
 def _strip(unit: str) -> tuple[int, str]:
     """(factor, unit without magnitude and approximation words), reading from the left
     (余万个, 万余人, 亿元) and from the right (人以上, 万元左右)."""
-    approx = words("approximations")
+    approx = words("approximations") + words("approximations_after")
     if unit in words("whole_units"):
         return 1, unit  # 千米, 千克: one unit, not 千 + 米
     factor = 1
@@ -61,7 +62,7 @@ def _strip(unit: str) -> tuple[int, str]:
                 unit, changed = unit[len(w):], True
             elif unit.endswith(w) and len(unit) > len(w):
                 unit, changed = unit[: -len(w)], True
-        for w in _magnitude_words():
+        for w in magnitude_words():
             if unit.startswith(w) and (len(unit) > len(w) or factor == 1):
                 factor *= magnitudes()[w]
                 unit, changed = unit[len(w):], True
@@ -86,7 +87,7 @@ def chinese_value(s: str) -> Optional[int]:
     or None when ``s`` is no well-formed numeral."""
     import cn2an
 
-    if not s or s[0] in _magnitude_words() or s[0] in "百千":
+    if not s or s[0] in magnitude_words() or s[0] in "百千":
         return None  # 万一, 千万(不要): not a numeral that starts a figure
     if len(s) > 1 and not any(c in "十百千万亿" for c in s):
         return None  # 一二三: digits read out one by one are a list or a code, not an amount

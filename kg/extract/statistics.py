@@ -49,7 +49,7 @@ from typing import Iterator, NamedTuple, Optional
 
 from kg.extract.mechanisms import is_governing, pieces, pieces_left, token_starts, units_left, word_tag
 from kg.extract.mechanisms import words as mechanism_words
-from kg.extract.numbers import chinese_value, normalize
+from kg.extract.numbers import chinese_value, magnitude_words, normalize
 from kg.models import Statistic
 from kg.nlp.context import DocContext
 
@@ -57,6 +57,11 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_NUM = "[零〇一二两三四五六七八九十百千]+"
 NUM = r"\d+(?:\.\d+)?"
 _NUMBER = re.compile(NUM)
+# A Chinese numeral with a magnitude word (二十三亿, 三万, 一万二千): an amount, where a bare
+# Chinese numeral (三个方面, 四类问题) mostly structures the text.
+_CN_FIGURE = re.compile(r"(?<![零〇一二两三四五六七八九十百千万亿])[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
+                        r"(?:[万亿][零〇一二两三四五六七八九十百千]*)+")
+_FIGURE = re.compile(f"{NUM}|{_CN_FIGURE.pattern}")
 
 
 @lru_cache(maxsize=None)
@@ -105,16 +110,30 @@ def parse_quantity(s: str) -> Optional[tuple[float, Optional[str], int]]:
     """(value, unit as written, length) of the figure that starts ``s``; None when the figure
     counts nothing (no measure word) and unit None when it is not a count (5.1级, 2019年)."""
     m = _NUMBER.match(s)
-    if not m:
-        return None
-    value = float(m.group(0))
-    pos = m.end()
+    if m:
+        value = float(m.group(0))
+        pos = m.end()
+        if s[pos:pos + 1] == " " and _after_figure_re().match(s, pos + 1):
+            pos += 1  # 1800 余次: a space copied from a web page between figure and unit
+    else:
+        m = _CN_FIGURE.match(s)
+        if not m:
+            return None
+        run = m.group(0)
+        # 二十三亿元 -> 23 亿元, like 23亿元: a trailing magnitude word is written with the unit
+        mag = next((w for w in magnitude_words() if run.endswith(w) and len(run) > len(w)), "")
+        v = chinese_value(run[:len(run) - len(mag)])
+        if v is None:
+            return None
+        value, pos = float(v), m.end() - len(mag)
+    approx_words = words("approximations")
     # 120余万个: 余 may stand before 万 as well as after it (300余人, 1.6万余人)
-    approx_first = s[pos] if s[pos:pos + 1] in ("余", "多") and s[pos + 1:pos + 2] in ("万", "亿") else ""
+    approx_first = next((w for w in approx_words if s.startswith(w, pos)
+                         and any(s.startswith(g, pos + len(w)) for g in magnitude_words())), "")
     pos += len(approx_first)
-    mult = s[pos] if pos < len(s) and s[pos] in "万亿千" else ""
+    mult = next((w for w in magnitude_words() if s.startswith(w, pos)), "")
     pos += len(mult)
-    approx = s[pos] if not approx_first and pos < len(s) and s[pos] in "余多" else ""
+    approx = "" if approx_first else next((w for w in approx_words if s.startswith(w, pos)), "")
     pos += len(approx)
     mm = _measure_re().match(s, pos)
     measure = mm.group(0) if mm else ""
@@ -123,7 +142,20 @@ def parse_quantity(s: str) -> Optional[tuple[float, Optional[str], int]]:
     pos += len(measure)
     if measure in words("not_counts"):
         return value, None, pos
-    return value, approx_first + mult + approx + measure, pos
+    # 3099人(次), 1000家以上: what the text writes after the measure word belongs to the unit
+    # (a duration's 以上 is left to the rules: 30天以上 is no count)
+    tail = next((w for w in words("unit_suffixes") if s.startswith(w, pos)), "")
+    if tail in words("approximations_after") and (not measure or measure.endswith(words("durations"))):
+        tail = ""
+    pos += len(tail)
+    return value, approx_first + mult + approx + measure + tail, pos
+
+
+@lru_cache(maxsize=1)
+def _after_figure_re() -> re.Pattern:
+    """What may follow a figure as its unit (an approximation, a magnitude or a measure word)."""
+    return re.compile("|".join((_alt("approximations"), _alt("measures"),
+                                "(?:" + "|".join(map(re.escape, magnitude_words())) + ")")))
 
 
 @lru_cache(maxsize=1)
@@ -323,7 +355,8 @@ def _strip_quotes(s: str) -> str:
 
 # --------------------------------------------------------------------------- baselines
 _THAN = (r"上年同期|去年同期|上年|去年|同期|近[一二三四五六七八九十\d]+年(?:均值|平均值|平均)?|"
-         r"(?:19|20)\d{2}年(?:同期|底|末)?|[^，。；：、“”]{1,8}?(?:均值|平均值|同期|水平)")
+         r"(?:19|20)\d{2}年(?:同期|底|末)?|[^，。；：、“”]{1,8}?(?:均值|平均值|同期|水平)|"
+         r"“[^“”，。]{1,8}”(?:末|初|期末|期间|时期)")  # 比“十三五”末: a plan period
 _BASELINE = re.compile(rf"与(?P<with>[^，。；：、]{{1,16}}?)相比|同比|环比|较(?P<than>{_THAN})|比(?P<than2>{_THAN})")
 _SINCE = re.compile(r"自[^，。；：]{1,30}?以来")
 
@@ -389,9 +422,16 @@ def _patterns() -> dict[str, re.Pattern]:
     value = rf"{NUM}[万亿千]?[余多]?{measures}?"
     return {
         "distributed": re.compile(
-            rf"(?:，?(?:与[^，。；：]{{1,16}}?相比|同比|环比|较(?:{_THAN}))，?)?[均都]?分别(?:为|是|达到|达)?"
+            rf"(?:，?(?:与[^，。；：]{{1,16}}?相比|同比|环比|[较比](?:{_THAN}))，?)?[均都]?分别"
+            rf"(?:[较比](?:{_THAN}))?(?:为|是|达到|达)?"
             rf"(?P<dir>{directions})?了?"
             rf"(?P<vals>(?:{value}[、，和及]?){{2,}})"),
+        # 受灾人口和直接经济损失同比下降21.3%、18.7%: coordinated values without 分别 (written
+        # with 、/和 between them) distribute over the indicators just as well
+        "coordinated": re.compile(
+            rf"(?:(?:与[^，。；：]{{1,16}}?相比|同比|环比|[较比](?:{_THAN}))，?)?[均都]?"
+            rf"(?P<dir>{directions})了?"
+            rf"(?P<vals>{value}(?:(?:、|和|及)(?:{value}))+)(?![\d.])"),
         "streak": re.compile(
             rf"连续(?:保持|实现)?(?P<n>{NUM}|{CN_NUM})(?P<unit>个月|年|天|个季度|季度|周)(?:以上)?(?:来)?"
             rf"(?P<rest>[^，。；！？\n]{{2,40}})"),
@@ -445,6 +485,8 @@ def _distributed_items(ctx: DocContext, doc, ss: int, end: int, n: int) -> Optio
     同比分别下降10.5%和8.2%)."""
     text = ctx.text
     ss = max(ss, end - LIST_WINDOW)
+    while end > ss and text[end - 1] == "，":
+        end -= 1  # 死亡18人，分别比上年减少…: the counts end before the comma
     raw = _list_bounds(text, ss, end)
     if any(_first_count(text, s, e) is not None for s, e in raw):
         items = _count_items(ctx, doc, raw, n)
@@ -468,7 +510,10 @@ def _distributed_items(ctx: DocContext, doc, ss: int, end: int, n: int) -> Optio
 
 def _distributed(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
     text = ctx.text
-    for m in _patterns()["distributed"].finditer(text, ss, se):
+    pats = _patterns()
+    for m in (*pats["distributed"].finditer(text, ss, se), *pats["coordinated"].finditer(text, ss, se)):
+        if m.start("vals") in taken:
+            continue  # (a 分别 list the first pattern read)
         vals = []
         pos = m.start("vals")
         while pos < m.end("vals"):
@@ -647,7 +692,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
     marks = _Marks(text, ss, se, "，。；：！？")
     last: Optional[str] = None
     last_end = -1
-    for m in _NUMBER.finditer(text, ss, se):
+    for m in _FIGURE.finditer(text, ss, se):
         ns = m.start()
         if ns in taken or _inside(protected, ns):
             continue
@@ -748,7 +793,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
 
 
 # a sentence any rule can fire on (most have no figure: skip them cheaply)
-_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个")
+_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]")
 
 
 def find(ctx: DocContext, doc) -> Iterator[Found]:
