@@ -34,6 +34,7 @@ from kg.extract.lexicon import (
     surname_length,
     token_bounds,
 )
+from kg.extract.spans import last_ending_at
 from kg.models import OfficialMention
 from kg.nlp.context import DocContext
 
@@ -208,21 +209,14 @@ def _name_before(text: str, s: int, starts: set[int], known: set[str]) -> Option
 
 
 def _region_ending_at(ctx: DocContext, pos: int):
-    for r in reversed(ctx.extraction.regions):
-        if r.prov.end == pos:
-            return r
-        if r.prov.end < pos - 40:
-            break
-    return None
+    return last_ending_at(ctx.extraction.regions, pos)  # (an index: a walk from the end is quadratic)
 
 
 def _org_before(ctx: DocContext, pos: int) -> Optional[str]:
     """The body of a post whose titles start at ``pos``: an organization, a region, or a region's 委/政府."""
-    for o in reversed(ctx.extraction.organizations):
-        if o.prov.end == pos:
-            return o.name
-        if o.prov.end < pos - 40:
-            break
+    o = last_ending_at(ctx.extraction.organizations, pos)
+    if o is not None:
+        return o.name
     r = _region_ending_at(ctx, pos)
     if r is not None:
         return r.name  # 江西省省长, 自治区主席
@@ -253,7 +247,7 @@ def _joined_runs(ctx: DocContext, runs: list[tuple[int, int, list[str]]]) -> lis
     text = ctx.text
     out: list[tuple[int, int, list[str], int]] = []
     for rs, re_, titles in runs:
-        body = next((o for o in reversed(ctx.extraction.organizations) if o.prov.end == rs), None)
+        body = last_ending_at(ctx.extraction.organizations, rs)
         if body is not None and out and text[body.prov.start - 1:body.prov.start] == "、" \
                 and out[-1][1] == body.prov.start - 1:
             prev = out.pop()
