@@ -203,7 +203,7 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 # or sentence from its start: a 、-list of 4,000 figures in one clause must cost 4,000 times
 # one figure, not 4,000 times the clause (issue #19).
 WINDOW = 64  # characters left of a figure that its subject, direction and baseline may use
-LIST_WINDOW = 160  # characters left of a 分别/direction claim that its list of indicators may use
+LIST_WINDOW = 100  # characters left of a 分别/direction claim that its list of indicators may use
 
 
 class _Marks:
@@ -511,9 +511,11 @@ def _distributed_items(ctx: DocContext, doc, ss: int, end: int, n: int) -> Optio
 def _distributed(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
     text = ctx.text
     pats = _patterns()
+    tried: set[int] = set()
     for m in (*pats["distributed"].finditer(text, ss, se), *pats["coordinated"].finditer(text, ss, se)):
-        if m.start("vals") in taken:
-            continue  # (a 分别 list the first pattern read)
+        if m.start("vals") in tried:
+            continue  # (a 分别 list the first pattern read already)
+        tried.add(m.start("vals"))
         vals = []
         pos = m.start("vals")
         while pos < m.end("vals"):
