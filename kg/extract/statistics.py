@@ -148,6 +148,7 @@ def parse_quantity(s: str) -> Optional[tuple[float, Optional[str], int]]:
     if tail in words("approximations_after") and (not measure or measure.endswith(words("durations"))):
         tail = ""
     pos += len(tail)
+    tail = tail.replace("（", "(").replace("）", ")")  # (the normalised text writes brackets full width)
     return value, approx_first + mult + approx + measure + tail, pos
 
 
@@ -670,7 +671,10 @@ def _action_lists(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> It
 _SUMMARY = re.compile(r"等$")
 # what a figure may stand before without counting anything (3天时间, 5年左右)
 _NOT_SUBJECTS = frozenset({"时间", "左右", "以上", "以下", "以内", "之内", "多", "来", "之间"})
-_DONE = re.compile(r"了|已|已经|完成|共|累计|成功")
+@lru_cache(maxsize=None)
+def _words_re(section: str) -> re.Pattern:
+    """Any entry of a section of ``kg/data/statistics_words.txt``, longest first."""
+    return re.compile(_alt(section))
 
 
 def _is_hazard(subject: str) -> bool:
@@ -722,8 +726,12 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
         if _PER_UNIT.search(pre):
             continue  # 每户明确1名包保干部: a ratio per unit, not a count
         # "等4项工程": a count summarising a list is a statistic only when the clause says it was done
-        if _SUMMARY.search(pre) and not marks.found_before(_DONE, ns):
+        if _SUMMARY.search(pre) and not marks.found_before(_words_re("done_markers"), ns):
             continue
+        if pre.endswith(words("outside_scope")):
+            continue  # 全国54个重要防洪城市: a national category the region belongs to, not its figure
+        if text.startswith(words("target_after"), ue):
+            continue  # 小于1%的目标值要求: the target compared with, not a result
         direction = baseline = None
         anchor = ns
         d = _patterns()["direction_before"].search(pre)
@@ -786,9 +794,22 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
             continue
         s, e = subject_span
         subject = _strip_quotes(prefix + text[ue:e] if prefix else text[s:e])
-        if not subject or subject in _NOT_SUBJECTS or _is_hazard(subject) \
+        handled = marks.found_before(_words_re("handling_verbs"), ns)  # 成功应对29次强降水: operations
+        if not subject or subject in _NOT_SUBJECTS or (_is_hazard(subject) and not handled) \
                 or subject.endswith(words("background")):
             continue  # 11次强降雨过程, 原煤产量9.6亿吨: the hazard or the economy, not an outcome or work
+        if s >= ue and text[e:e + 1] == "中" and text[e + 1:e + 2] in "，：":
+            continue  # 14个地市中，11个市…: the whole the next figure is part of
+        if s >= ue and ("、" in pre or "和" in pre):
+            verb = _PiecesRight(text, clause_start, ns, doc).get(0)
+            if verb and text[verb[0]:verb[1]] in words("list_verbs"):
+                # 撤销A、B、C3个事业单位: the figure sums up the list; the action is the subject
+                # and the counted noun goes into the unit (as 完成了6个部门…工作)
+                taken.add(ns)
+                last, last_end = subject, ue
+                yield Found(verb[0], e, text[verb[0]:verb[1]], value, unit + subject, None, None,
+                            "statistics.list_sum")
+                continue
         taken.add(ns)
         last, last_end = subject, ue
         yield Found(min(s, ns), max(e, ue), subject, value, unit, direction, baseline, "statistics.count")
