@@ -263,6 +263,8 @@ def _stop_word(w: str, right: bool = False) -> bool:
         return True
     if w in mechanism_words("adverbs") or w in mechanism_words("complements"):
         return True
+    if w in words("baseline_words"):
+        return True  # 同比事故起数和死亡人数分别下降…: the baseline is no part of the indicator
     if w in ("的", "了", "之", "等", "地", "并", "而", "和", "及", "与") or _ENUMERATOR.fullmatch(w):
         return True  # (一是事故总量…: the enumeration marker is no part of the indicator)
     tag = word_tag(w) or ""
@@ -439,7 +441,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "agenda": re.compile(_alt("agenda")),
         "direction_before": re.compile(rf"({directions})(?:到|至)?了?$"),
         "baseline_before": re.compile(rf"(?:同比|环比|与[^，。；：]{{1,16}}?相比，?|[较比](?:{_THAN}))(?:分别|均)?$"),
-        "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)|(?<=[数量])为零(?=[，。；！？]|$)"),
+        "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)|(?<=[数量])为零(?=[，。；！？]|$)|"
+                           rf"无一人(?P<people>[\u4e00-\u9fff]{{0,8}}?{_alt('people_outcomes')})"),
         "rate": re.compile(rf"(?P<ind>[\u4e00-\u9fff]率)(?:由(?P<from>{NUM}))?"
                            rf"(?P<verb>降至|降到|下降到|下降至|升至|上升至|提高到|提高至|为|是)(?P<v>{NUM})(?![\d.])"),
         "change": re.compile(
@@ -466,8 +469,8 @@ def _count_items(ctx: DocContext, doc, spans: list[tuple[int, int]], n: int) -> 
         if len(out) == n:
             break
         c = _first_count(ctx.text, s, e)
-        if c is not None and c > s:
-            out.insert(0, (np_left(ctx, doc, s, c), c))
+        if c is not None and c > s and not _ends_with(_patterns()["direction_before"], ctx.text, s, c):
+            out.insert(0, (np_left(ctx, doc, s, c), c))  # (同比减少3起: a change, not an indicator)
     return out
 
 
@@ -557,6 +560,11 @@ def _zeros(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[
     text = ctx.text
     marks = _Marks(text, ss, se, "，；：")
     for m in _patterns()["zero"].finditer(text, ss, se):
+        if m.group("people"):  # 无一人因洪涝灾害伤亡: nobody, written without 零 or a figure
+            clause = max(marks.start(m.start()), m.start() - WINDOW)
+            yield Found(m.start(), m.end(), m.group("people"), 0.0, None, None,
+                        _baseline(text[clause:m.start()]), "statistics.zero")
+            continue
         left = m.start() - 1 if text[m.start() - 1:m.start()] in ("“", '"') else m.start()  # 事故“零发生”
         s = np_left(ctx, doc, ss, left)
         subject = text[s:left] if s < left else m.group("what")  # (人数为零: the indicator before it)
@@ -569,6 +577,7 @@ def _zeros(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[
 
 _BEFORE_CLAIM = re.compile(r"(?:实现了?|保持|呈现|同比|环比|继续|持续|均|都|也)$")
 _TARGET = re.compile(r"确保(?!了)|力争|争取|努力实现")
+_COUNTED_UNITS = re.compile(rf"{NUM}个")
 
 
 def _is_indicator(s: str) -> bool:
@@ -588,6 +597,8 @@ def _direction_only(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> 
             continue
         if marks.found_before(_TARGET, end):
             continue  # 确保事故起数和死亡人数继续“双下降”: a target, not a result
+        if marks.found_before(_COUNTED_UNITS, end):
+            continue  # 11个市实现事故起数和死亡人数“双下降”: a claim about the units counted, not the region
         bounds = _list_bounds(text, ss, end)
         count = {"双": 2, "两": 2, "三": 3, "四": 4, "五": 5}.get(m.group("n") or "", 0)
         named: list[tuple[int, int]] = []
@@ -798,8 +809,16 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
         if not subject or subject in _NOT_SUBJECTS or (_is_hazard(subject) and not handled) \
                 or subject.endswith(words("background")):
             continue  # 11次强降雨过程, 原煤产量9.6亿吨: the hazard or the economy, not an outcome or work
-        if s >= ue and text[e:e + 1] == "中" and text[e + 1:e + 2] in "，：":
+        if s >= ue and text[e:e + 1] == "中" and text[e + 1:e + 2] in "，：有":
             continue  # 14个地市中，11个市…: the whole the next figure is part of
+        if s >= ue and subject in words("unit_nouns") and text.startswith(words("claim_verbs"), e):
+            # 11个市实现事故起数和死亡人数“双下降”: the units that achieved it are counted; the
+            # achievement is the subject and the counted noun goes into the unit
+            ce = marks.end(e)
+            taken.add(ns)
+            last, last_end = subject, ue
+            yield Found(ns, ce, text[e:ce], value, unit + subject, None, None, "statistics.units_achieving")
+            continue
         if s >= ue and ("、" in pre or "和" in pre):
             verb = _PiecesRight(text, clause_start, ns, doc).get(0)
             if verb and text[verb[0]:verb[1]] in words("list_verbs"):
@@ -816,7 +835,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
 
 
 # a sentence any rule can fire on (most have no figure: skip them cheaply)
-_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]")
+_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]|无一人")
 
 
 def find(ctx: DocContext, doc) -> Iterator[Found]:
