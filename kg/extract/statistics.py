@@ -45,6 +45,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Iterator, NamedTuple, Optional
 
 from kg.extract.mechanisms import is_governing, pieces, pieces_left, token_starts, units_left, word_tag
@@ -64,9 +65,24 @@ _CN_FIGURE = re.compile(r"(?<![零〇一二两三四五六七八九十百千万�
 _FIGURE = re.compile(f"{NUM}|{_CN_FIGURE.pattern}")
 
 
+_WORDS_PATH: Optional[Path] = None  # None: the packaged kg/data/statistics_words.txt
+
+
+def reload_words(path: Optional[str | Path] = None) -> None:
+    """Read the word lists again, from ``path`` or (None) the packaged file, and drop every
+    pattern compiled from them (for trying a changed list without restarting)."""
+    global _WORDS_PATH
+    _WORDS_PATH = None if path is None else Path(path)
+    from kg.extract import numbers
+
+    for f in (_sections, _alt, _patterns, _measure_re, _after_figure_re, _words_re,
+              numbers.magnitudes, numbers.magnitude_words):
+        f.cache_clear()
+
+
 @lru_cache(maxsize=None)
 def _sections() -> dict[str, tuple[str, ...]]:
-    path = resources.files("kg") / "data" / "statistics_words.txt"
+    path = _WORDS_PATH or resources.files("kg") / "data" / "statistics_words.txt"
     out: dict[str, list[str]] = {}
     current = None
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -257,7 +273,7 @@ def _stop_word(w: str, right: bool = False) -> bool:
     right, the governing and counting verbs and the adverbs end it (28个问题全部销号)."""
     if w in words("stat_verbs"):
         return False
-    if w in words("count_verbs") or w in words("connectors"):
+    if w in words("count_verbs") or w in words("connectors") or w in words("handling_verbs"):
         return True
     if is_governing(w) or w in mechanism_words("mostly_governing"):
         return True
