@@ -287,7 +287,8 @@ def title_runs(text: str) -> list[tuple[int, int, list[str]]]:
         if t in ("主席", "书记") and text[e:e + 1] in "台处员":
             continue  # 主席台, 书记处, 书记员
         if runs and (runs[-1][1] == s or (runs[-1][1] == s - 1 and text[s - 1] in "、兼")):
-            runs[-1] = (runs[-1][0], e, runs[-1][2] + [t])
+            runs[-1][2].append(t)  # (in place: a copy per title is quadratic in a long run)
+            runs[-1] = (runs[-1][0], e, runs[-1][2])
         else:
             runs.append((s, e, [t]))
     return runs
