@@ -5,11 +5,17 @@ Output: one :class:`~kg.models.Statistic` per stated quantity, appended to
 ``ctx.extraction.statistics``: ``subject`` (the shortest literal span naming what is
 counted), ``value`` (a number; 0 for 零; None for a direction-only claim), ``unit`` as
 written with 万/余 (``万人次``, ``余名``; ``个部门`` when the subject is an action),
-``direction`` (下降/上升/减少/增长 …) and ``baseline`` (同比, 近五年均值, 自…以来).
+``direction`` (下降/上升/减少/增长 …) and ``baseline`` (同比, 近五年均值, 自…以来), and beside the
+figure as written its value in base units (``normalized_value``/``normalized_unit``: 12.3万人 ->
+123000 人, 二十三亿元 -> 2300000000 元; see :mod:`kg.extract.numbers`). The genre's words
+(measure words, magnitudes, approximation markers, directions …) are in
+``kg/data/statistics_words.txt``.
 
 Rules, sentence by sentence (a figure is used by one rule only):
 
-* 分别: "A、B和C(与X相比，)分别下降1%2%3%" distributes the values over the indicators;
+* 分别: "A、B和C(与X相比，)分别下降1%2%3%" distributes the values over the indicators, as do
+  coordinated values without 分别 ("A和B同比下降1%、2%") and a baseline after 分别
+  ("发生较大事故5起、死亡18人，分别比上年减少2起、9人");
 * changes: "隐患数量由2020年的860项减少至310项" -> value 310, the starting point as baseline;
 * rates without a measure word: "万车死亡率降至1.58" -> value 1.58, unit None;
 * streaks: "连续30个月未发生较大以上事故" -> value 30, unit 个月;
@@ -19,13 +25,21 @@ Rules, sentence by sentence (a figure is used by one rule only):
 * counts: an Arabic number with a measure word, the subject before it (巡查人员3.72万人) or
   after it (86条意见建议), or a second figure about the same subject (队伍12支、480人), or an
   action counted before its verb (3次启动应急响应); Chinese numerals only in fixed frames
-  (五个议事协调机构, 实现两个“全覆盖”) because most of them structure the text (三个方面, 四类问题).
+  (五个议事协调机构, 实现两个“全覆盖”) or with a magnitude word (二十三亿元, 三万余件) because most
+  of them structure the text (三个方面, 四类问题);
+* a count summing up a list takes the action as subject (撤销A、B3个事业单位 -> 撤销, 个事业单位),
+  and so do units counted with what they achieved (11个市实现…“双下降”); nobody hurt is a zero
+  (无一人因灾死亡); hazards handled (成功应对29次强降水) are operations.
+
+Every rule looks at a bounded window around its figure (one clause index per sentence), so the
+cost is linear in the text however long its clauses and lists are.
 
 Not statistics: dates, ordinals (第2版), figures inside titles 《…》 or quoted slogans,
 named sets (6大行动, 60天攻坚战), magnitudes (4.6级), approximations (三、四个部门), bare 万
 (800万群众), hazards (11次强降雨过程), figures in sentences of plans or instructions
-(将/要/力争/预期目标), of meeting procedure (5个单位发言), and "等N项…" summaries of a list not
-marked as done.
+(将/要/力争/预期目标), of meeting procedure (5个单位发言, 22个镇街参加了会议), "等N项…"
+summaries of a list not marked as done, targets compared with (小于1%的目标值), national
+categories (全国54个重要防洪城市) and wholes before their parts (14个地市中，…).
 
 >>> parse_quantity("3.72万人、排查")
 (3.72, '万人', 6)
