@@ -60,6 +60,9 @@ SHAPES = {
     "book titles": lambda n: _repeat("《安全生产法》", n),
     "pinyin readings": lambda n: _repeat("監(jiān)管", n),
     "blank lines": lambda n: _repeat("检查企业5个。\r\n\r\n  \n", n),
+    "event mentions": lambda n: _repeat("应对台风“利奇马”和松原5.1级地震，", n),
+    "official mentions": lambda n: _repeat("湖南省应急管理厅党委书记、厅长王建国，", n),
+    "region runs": lambda n: _repeat("湖南省长沙市岳麓区", n),
 }
 
 

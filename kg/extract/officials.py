@@ -34,7 +34,7 @@ from kg.extract.lexicon import (
     surname_length,
     token_bounds,
 )
-from kg.extract.spans import last_ending_at
+from kg.extract.spans import SpanSet, last_ending_at
 from kg.models import OfficialMention
 from kg.nlp.context import DocContext
 
@@ -336,14 +336,16 @@ def extract(ctx: DocContext, doc) -> None:
         end = max(span[1], re_)
         found.append((start, end, span[0], span[1], titles, org, rule))
     names = {text[a:b] for _, _, a, b, _, _, _ in found}
-    taken = [(s, e) for s, e, *_ in found]
+    taken = SpanSet()  # (overlap tests look at nearby spans only: a scan of all is quadratic)
+    for s, e, *_ in found:
+        taken.add((s, e))
     for name in sorted(names, key=lambda n: (-len(n), n)):
         for m in re.finditer(re.escape(name), text):
             s, e = m.span()
-            overlaps = any(s < te and ts < e for ts, te in taken)
+            overlaps = taken.overlaps(s, e)
             if overlaps or (s not in starts and s > 0 and not _boundary(text, s - 1)):
                 continue  # inside an anchored mention, or inside a word
-            taken.append((s, e))
+            taken.add((s, e))
             found.append((s, e, s, e, [], None, "officials.name_repeat"))
     found.sort(key=lambda f: (f[0], f[1]))
     for start, end, ns, ne, titles, org, rule in found:
