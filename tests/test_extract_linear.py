@@ -109,7 +109,8 @@ def test_adversarial_shape_costs_at_most_three_times_normal_text(shape, normal_c
     assert ratio <= 3.0, f"{shape}: {ratio:.1f}x normal text per MB"
 
 
-@pytest.mark.parametrize("shape", ["figure list", "one long line", "many short lines", "distributed lists"])
+@pytest.mark.parametrize("shape", ["figure list", "one long line", "many short lines", "distributed lists",
+                                   "event mentions", "official mentions", "title run"])
 def test_cost_per_character_does_not_grow_with_size(shape, normal_cost):
     small, large = SHAPES[shape](N // 2), SHAPES[shape](2 * N)
     growth = (_cost(large) / len(large)) / (_cost(small) / len(small))

@@ -97,7 +97,7 @@ def _name_after(text: str, e: int, starts: set[int], known: set[str]) -> Optiona
         return None
     lengths = [sl + 2, sl + 1]
     for n in lengths:
-        if text[i:i + n] in known:
+        if i + n <= len(text) and text[i:i + n] in known:  # (at the text's end a slice is shorter than n)
             return i, i + n
     tags = jieba_tags()
     # 都, 和, 于 … are surnames and function words: "副主任都要参加" has no name "都要"
