@@ -89,7 +89,7 @@ def reload_words(path: Optional[str | Path] = None) -> None:
     _WORDS_PATH = None if path is None else Path(path)
     from kg.extract import numbers
 
-    for f in (_sections, _alt, _patterns, _measure_re, _after_figure_re, _words_re,
+    for f in (_sections, _alt, _patterns, _measure_re, _after_figure_re, _words_re, _rate_verbs,
               numbers.magnitudes, numbers.magnitude_words):
         f.cache_clear()
 
@@ -449,6 +449,16 @@ def _list_bounds(text: str, lo: int, end: int) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- rules
 @lru_cache(maxsize=1)
+def _rate_verbs() -> dict[str, Optional[str]]:
+    """Verb before a rate's value -> the direction it states (降至 -> 下降; 为 -> None), longest first."""
+    out: dict[str, Optional[str]] = {}
+    for line in words("rate_verbs"):
+        verb, *direction = line.split()
+        out[verb] = direction[0] if direction else None
+    return out
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     directions = _alt("directions")
     measures = _alt("measures")
@@ -466,7 +476,7 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"(?P<dir>{directions})了?"
             rf"(?P<vals>{value}(?:(?:、|和|及)(?:{value}))+)(?![\d.])"),
         "streak": re.compile(
-            rf"连续(?:保持|实现)?(?P<n>{NUM}|{CN_NUM})(?P<unit>个月|年|天|个季度|季度|周)(?:以上)?(?:来)?"
+            rf"连续(?:保持|实现)?(?P<n>{NUM}|{CN_NUM})(?P<unit>{_alt('streak_units')})(?:以上)?(?:来)?"
             rf"(?P<rest>[^，。；！？\n]{{2,40}})"),
         "agenda": re.compile(_alt("agenda")),
         "direction_before": re.compile(rf"({directions})(?:到|至)?了?$"),
@@ -474,7 +484,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "zero": re.compile(r"零(?P<what>发生|死亡|伤亡|事故|失误|投诉|事件)|(?<=[数量])为零(?=[，。；！？]|$)|"
                            rf"无一人(?P<people>[\u4e00-\u9fff]{{0,8}}?{_alt('people_outcomes')})"),
         "rate": re.compile(rf"(?P<ind>[\u4e00-\u9fff]率)(?:由(?P<from>{NUM}))?"
-                           rf"(?P<verb>降至|降到|下降到|下降至|升至|上升至|提高到|提高至|为|是)(?P<v>{NUM})(?![\d.])"),
+                           rf"(?P<verb>{'|'.join(map(re.escape, _rate_verbs()))})(?P<v>{NUM})(?![\d.])"),
         "change": re.compile(
             rf"[由从](?P<from>[^，。；：、]{{0,12}}?)(?P<from_value>{NUM})[万亿千]?[余多]?{measures}"
             rf"(?P<dir>{directions}|降|升|减)(?:至|到|为)(?P<to>{NUM})"),
@@ -673,8 +683,7 @@ def _rates(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[
         if s >= m.end("ind"):
             continue
         taken.add(m.start("v"))
-        direction = "下降" if m.group("verb").startswith(("降", "下降")) else \
-            "上升" if m.group("verb").startswith(("升", "上升", "提高")) else None
+        direction = _rate_verbs()[m.group("verb")]
         if m.group("from"):
             taken.add(m.start("from"))  # 死亡率由0.0112降至0.0097: the starting value is the baseline
         yield Found(s, m.end("v"), text[s:m.end("ind")], float(m.group("v")), None, direction, m.group("from"),
@@ -755,7 +764,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
             continue  # 6大行动, 60天攻坚战, dates
         if unit.endswith(words("length_measures")) and re.match(r"[\u4e00-\u9fff]", nxt):
             continue  # 8公里火线: a length describing what follows
-        if unit.endswith(("天", "个月")) and re.match(r"内|后|前|以内|以上", nxt):
+        if unit.endswith(words("durations")) and re.match(r"内|后|前|以内|以上", nxt):
             continue
         clause_start = marks.start(ns)
         pre_start = max(clause_start, ns - WINDOW)  # the anchored tests read the window before the figure
