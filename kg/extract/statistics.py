@@ -760,18 +760,22 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
         value, unit, length = q
         ue = ns + length
         nxt = text[ue:ue + 1]
+        tail = next((w for w in words("approximations_after") if unit.endswith(w)), "")
+        if tail and re.match(r"[\u4e00-\u9fff]", nxt):
+            continue  # 30万吨以下小煤矿: a threshold naming a class of what follows, not a count
+        core = unit[:len(unit) - len(tail)]  # (the measure word without 以上: 海拔4000米以上 is a length)
         if nxt in ("大", "·") or text[m.end():m.end() + 1] in ("年", "月", "日", "时", "号", "·", "版"):
             continue  # 6大行动, 60天攻坚战, dates
-        if unit.endswith(words("length_measures")) and re.match(r"[\u4e00-\u9fff]", nxt):
+        if core.endswith(words("length_measures")) and re.match(r"[\u4e00-\u9fff]", nxt):
             continue  # 8公里火线: a length describing what follows
-        if unit.endswith(words("durations")) and re.match(r"内|后|前|以内|以上", nxt):
+        if core.endswith(words("durations")) and re.match(r"内|后|前|以内|以上", nxt):
             continue
         clause_start = marks.start(ns)
         pre_start = max(clause_start, ns - WINDOW)  # the anchored tests read the window before the figure
         pre = text[pre_start:ns]
         if _STRUCTURE_BEFORE.search(pre) or _LABEL_AFTER.match(text, ue, se):
             continue  # 以下10项工作：document structure
-        if unit.endswith(words("length_measures")) and not marks.found_before(_WORK_DONE, ns):
+        if core.endswith(words("length_measures")) and not marks.found_before(_WORK_DONE, ns):
             continue  # 震源深度10公里: a length describes, it counts no work done
         if _PER_UNIT.search(pre):
             continue  # 每户明确1名包保干部: a ratio per unit, not a count
