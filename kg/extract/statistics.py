@@ -89,7 +89,7 @@ def reload_words(path: Optional[str | Path] = None) -> None:
     _WORDS_PATH = None if path is None else Path(path)
     from kg.extract import numbers
 
-    for f in (_sections, _alt, _patterns, _measure_re, _after_figure_re, _words_re, _rate_verbs,
+    for f in (_sections, _alt, _patterns, _measure_re, _after_figure_re, _words_re, _rate_verbs, _first_chars,
               numbers.magnitudes, numbers.magnitude_words):
         f.cache_clear()
 
@@ -157,13 +157,17 @@ def parse_quantity(s: str) -> Optional[tuple[float, Optional[str], int]]:
             return None
         value, pos = float(v), m.end() - len(mag)
     approx_words = words("approximations")
+    starts = _first_chars()  # (most figures have none of these words: test their first character)
     # 120余万个: 余 may stand before 万 as well as after it (300余人, 1.6万余人)
-    approx_first = next((w for w in approx_words if s.startswith(w, pos)
-                         and any(s.startswith(g, pos + len(w)) for g in magnitude_words())), "")
+    approx_first = "" if s[pos:pos + 1] not in starts["approximations"] else \
+        next((w for w in approx_words if s.startswith(w, pos)
+              and any(s.startswith(g, pos + len(w)) for g in magnitude_words())), "")
     pos += len(approx_first)
-    mult = next((w for w in magnitude_words() if s.startswith(w, pos)), "")
+    mult = "" if s[pos:pos + 1] not in starts["magnitudes"] else \
+        next((w for w in magnitude_words() if s.startswith(w, pos)), "")
     pos += len(mult)
-    approx = "" if approx_first else next((w for w in approx_words if s.startswith(w, pos)), "")
+    approx = "" if approx_first or s[pos:pos + 1] not in starts["approximations"] else \
+        next((w for w in approx_words if s.startswith(w, pos)), "")
     pos += len(approx)
     mm = _measure_re().match(s, pos)
     measure = mm.group(0) if mm else ""
@@ -174,12 +178,21 @@ def parse_quantity(s: str) -> Optional[tuple[float, Optional[str], int]]:
         return value, None, pos
     # 3099人(次), 1000家以上: what the text writes after the measure word belongs to the unit
     # (a duration's 以上 is left to the rules: 30天以上 is no count)
-    tail = next((w for w in words("unit_suffixes") if s.startswith(w, pos)), "")
+    tail = "" if s[pos:pos + 1] not in starts["unit_suffixes"] else \
+        next((w for w in words("unit_suffixes") if s.startswith(w, pos)), "")
     if tail in words("approximations_after") and (not measure or measure.endswith(words("durations"))):
         tail = ""
     pos += len(tail)
     tail = tail.replace("（", "(").replace("）", ")")  # (the normalised text writes brackets full width)
     return value, approx_first + mult + approx + measure + tail, pos
+
+
+@lru_cache(maxsize=1)
+def _first_chars() -> dict[str, frozenset[str]]:
+    """First characters of the words :func:`parse_quantity` looks for after a figure."""
+    return {"approximations": frozenset(w[0] for w in words("approximations")),
+            "magnitudes": frozenset(w[0] for w in magnitude_words()),
+            "unit_suffixes": frozenset(w[0] for w in words("unit_suffixes"))}
 
 
 @lru_cache(maxsize=1)
@@ -540,7 +553,8 @@ def _distributed_items(ctx: DocContext, doc, ss: int, end: int, n: int) -> Optio
                 spans.append((pos, ss + m.start()))
                 pos = ss + m.end()
             spans.append((pos, end))
-            items = _count_items(ctx, doc, spans, n)
+            if [sp for sp in spans if sp[1] > sp[0]] != raw:  # (the same items again find nothing new)
+                items = _count_items(ctx, doc, spans, n)
     else:
         items = []
         for s, e in reversed(raw):
