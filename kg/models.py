@@ -198,11 +198,16 @@ class NumberedFormula(Item):
 
 
 class Statistic(Item):
+    """A stated quantity: the figure as written (``value`` + ``unit``: 12.3 万人) and the same
+    figure in base units (``normalized_value`` + ``normalized_unit``: 123000 人)."""
+
     subject: str
     value: Optional[float] = None
     unit: Optional[str] = None
     direction: Optional[str] = None
     baseline: Optional[str] = None
+    normalized_value: Optional[float] = None
+    normalized_unit: Optional[str] = None
 
 
 class Event(Item):
@@ -272,6 +277,8 @@ class SummaryStatistic(_Model):
     unit: Optional[str]
     direction: Optional[str]
     baseline: Optional[str]
+    normalized_value: Optional[float] = None  # (not in the gold files: derived from value and unit)
+    normalized_unit: Optional[str] = None
 
 
 class SummaryEvent(_Model):

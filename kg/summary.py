@@ -92,7 +92,8 @@ def summarise(ex: DocumentExtraction) -> DocumentSummary:
                     for p in _unique(ex.duty_pairs, lambda p: (p.phase, p.lead, p.support))],
         principle_pairs=[SummaryPrinciplePair(a=p.a, b=p.b) for p in _unique(ex.principle_pairs, lambda p: (p.a, p.b))],
         numbered_formulas=[n.name for n in _unique(ex.numbered_formulas, lambda n: n.name)],
-        statistics=[SummaryStatistic(subject=s.subject, value=s.value, unit=s.unit, direction=s.direction, baseline=s.baseline)
+        statistics=[SummaryStatistic(subject=s.subject, value=s.value, unit=s.unit, direction=s.direction, baseline=s.baseline,
+                                     normalized_value=s.normalized_value, normalized_unit=s.normalized_unit)
                     for s in _unique(ex.statistics, lambda s: (s.subject, s.value, s.unit, s.direction, s.baseline))],
         events=[SummaryEvent(name=e.name, type=e.type) for e in _unique(ex.events, lambda e: (e.name, e.type))],
         notes=_notes(ex),
@@ -103,9 +104,10 @@ def summary_dict(summary: DocumentSummary) -> dict:
     """Plain dict in gold key order; whole-number values stay ints like in the gold files."""
     d = summary.model_dump(mode="json")
     for st in d["statistics"]:
-        v = st["value"]
-        if isinstance(v, float) and v.is_integer():
-            st["value"] = int(v)
+        for key in ("value", "normalized_value"):
+            v = st[key]
+            if isinstance(v, float) and v.is_integer():
+                st[key] = int(v)
     return d
 
 

@@ -24,7 +24,8 @@ SHAPES = {
     "duty_formulas": {"holder", "items"},
     "duty_pairs": {"phase", "lead", "support"},
     "principle_pairs": {"a", "b"},
-    "statistics": {"subject", "value", "unit", "direction", "baseline"},
+    # the gold keys, and beside every figure its value in base units (derived, not annotated)
+    "statistics": {"subject", "value", "unit", "direction", "baseline", "normalized_value", "normalized_unit"},
 }
 
 

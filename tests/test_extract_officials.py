@@ -181,3 +181,9 @@ def test_seeds_against_gold(nlp):
             if g is not None:
                 assert o.org == g["org"] and set(o.titles) == set(g["titles"])
     assert total.f1 >= 0.95, (total.missed, total.extra)
+
+
+def test_a_name_cut_off_by_the_end_of_the_text_stays_inside_it(nlp):
+    # a known two-character name must not be read as a three-character one past the text's end
+    ctx = run_text(nlp, "厅长王建")
+    assert [(o.name, o.prov.end) for o in ctx.extraction.officials] == [("王建", 4)]

@@ -176,3 +176,129 @@ def test_seeds_against_gold():
                 tp += 1
         npred, ngold = npred + len(pred), ngold + len(want)
     assert f1(tp, npred, ngold) >= 0.8
+
+
+# --------------------------------------------------------------------------- issue #14: figures of real pages
+COORDINATED = [
+    # coordinated values without 分别, over a list of indicators
+    ("受灾人口和直接经济损失同比下降21.3%、18.7%。",
+     [("受灾人口", 21.3, "%", "下降", "同比"), ("直接经济损失", 18.7, "%", "下降", "同比")]),
+    # the baseline after 分别, over counts stated before
+    ("全年发生较大事故5起、死亡18人，分别比上年减少2起、9人。",
+     [("较大事故", 5, "起", None, None), ("较大事故", 2, "起", "减少", "上年"),
+      ("死亡", 18, "人", None, None), ("死亡", 9, "人", "减少", "上年")]),
+    # a change stated between the counts and the 分别 list is no indicator of it
+    ("全市发生较大事故12起，死亡40人，同比减少3起、9人，分别下降20%和18.4%。",
+     [("较大事故", 12, "起", None, None), ("较大事故", 3, "起", "减少", "同比"), ("较大事故", 20, "%", "下降", "同比"),
+      ("死亡", 40, "人", None, None), ("死亡", 9, "人", "减少", "同比"), ("死亡", 18.4, "%", "下降", "同比")]),
+    # the baseline written before the list, and a plan period as baseline
+    ("同比事故起数和死亡人数分别下降21.5%、17.2%。",
+     [("事故起数", 21.5, "%", "下降", "同比"), ("死亡人数", 17.2, "%", "下降", "同比")]),
+    ("事故起数和死亡人数比“十三五”末分别下降40.1%和35.2%。",
+     [("事故起数", 40.1, "%", "下降", "“十三五”末"), ("死亡人数", 35.2, "%", "下降", "“十三五”末")]),
+    ("全年共发生各类事故210起、死亡198人、受伤85人，同比分别下降11.2%、5.1%、13.0%。",
+     [("事故", 210, "起", None, None), ("事故", 11.2, "%", "下降", "同比"), ("死亡", 198, "人", None, None),
+      ("死亡", 5.1, "%", "下降", "同比"), ("受伤", 85, "人", None, None), ("受伤", 13.0, "%", "下降", "同比")]),
+    # units with 余/以上 and a count type in brackets; a space before the unit; Chinese numerals with 万/亿
+    ("今年以来共发生火灾1.2万余起、死亡30余人。", [("火灾", 1.2, "万余起", None, None), ("死亡", 30, "余人", None, None)]),
+    ("检查企业1000家以上，排查隐患近3000项。", [("企业", 1000, "家以上", None, None), ("隐患", 3000, "项", None, None)]),
+    ("指导各地开展应急演练1800 余次，转移安置人口3099人(次)。",
+     [("应急演练", 1800, "余次", None, None), ("安置人口", 3099, "人(次)", None, None)]),
+    ("争取并下拨中央救灾资金二十三亿元，调拨物资三万余件。",
+     [("中央救灾资金", 23, "亿元", None, None), ("物资", 3, "万余件", None, None)]),
+    # hazards handled are operations; nobody hurt is a zero; units achieving a claim are counted with it
+    ("汛期成功应对强降雨过程6次、台风影响2次。", [("强降雨过程", 6, "次", None, None), ("台风影响", 2, "次", None, None)]),
+    ("全县无一人因灾死亡，未发生群死群伤事件。", [("因灾死亡", 0, None, None, None)]),
+    ("全省14个市中，11个市实现事故起数和死亡人数“双下降”，重点行业平稳。",
+     [("实现事故起数和死亡人数“双下降”", 11, "个市", None, None)]),
+    # a count summing up a list: the action is the subject, the counted noun goes into the unit
+    ("撤销市安全生产监察支队、市减灾中心2个事业单位。", [("撤销", 2, "个事业单位", None, None)]),
+]
+
+NOT_FIGURES = [
+    "全市12个县区全部参加了会议，5个部门作了交流发言。",  # attendance is meeting procedure
+    "因灾死亡人数0.3人，远低于1人的目标值要求。",  # (the 0.3 is kept; the target is not)
+    "我市是全国54个重要防洪城市之一。",  # a national category
+    "年产9万吨以下小煤矿全部关闭退出。",  # a threshold naming a class
+    "全县平均海拔3500米以上，灾种多。",  # a length with 以上 still describes
+]
+
+
+@pytest.mark.parametrize("text,expected", COORDINATED)
+def test_statistics_of_real_page_constructions(text, expected):
+    ctx = extract(statistics, text)
+    assert [_tuple(s) for s in ctx.extraction.statistics] == expected
+
+
+def test_targets_categories_and_attendance_are_no_figures():
+    values = [[s.value for s in extract(statistics, t).extraction.statistics] for t in NOT_FIGURES]
+    assert values == [[], [0.3], [], [], []]
+
+
+@pytest.mark.parametrize("text,normalized", [
+    ("转移受威胁群众12.3万人。", (123000, "人")),
+    ("下拨救灾资金二十三亿元。", (2300000000, "元")),
+    ("紧急转移安置群众3.5万余人。", (35000, "人")),
+    ("较大事故起数同比下降15%。", (15, "%")),
+    ("农作物受灾面积2.6万亩。", (26000, "亩")),
+    ("森林受害面积320公顷。", (320, "公顷")),
+    ("检查企业1000家以上。", (1000, "家")),
+    ("安置人口3099人(次)。", (3099, "人次")),
+    ("道路交通万车死亡率降至1.58。", (1.58, None)),
+    ("事故起数和死亡人数实现“双下降”。", (None, None)),
+])
+def test_every_statistic_carries_its_value_in_base_units(text, normalized):
+    st = extract(statistics, text).extraction.statistics[0]
+    assert (st.normalized_value, st.normalized_unit) == normalized
+
+
+def test_a_unit_word_added_to_the_data_file_is_extracted(tmp_path):
+    from importlib import resources
+
+    text = "配备应急广播终端860盏。"
+    assert extract(statistics, text).extraction.statistics == []
+    words_file = tmp_path / "statistics_words.txt"
+    packaged = (resources.files("kg") / "data" / "statistics_words.txt").read_text(encoding="utf-8")
+    words_file.write_text(packaged.replace("[measures]\n", "[measures]\n盏\n", 1), encoding="utf-8")
+    try:
+        statistics.reload_words(words_file)
+        assert [_tuple(s) for s in extract(statistics, text).extraction.statistics] == \
+            [("应急广播终端", 860, "盏", None, None)]
+    finally:
+        statistics.reload_words()
+    assert extract(statistics, text).extraction.statistics == []
+
+
+def test_a_long_list_of_figures_in_one_clause_is_extracted_whole():
+    text = "某市应急管理局2023年检查情况：" + "检查企业5个、" * 400 + "检查企业5个。"
+    stats = extract(statistics, text).extraction.statistics
+    assert len(stats) == 401 and {(s.subject, s.value, s.unit) for s in stats} == {("企业", 5, "个")}
+
+
+def test_normalised_values_reach_the_graph_and_every_export(tmp_path):
+    """The figure as written and in base units, side by side, in graph.json, GraphML and nodes.csv."""
+    import csv
+    import json
+
+    import networkx as nx
+
+    from kg.build import build
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("某省应急管理厅2023年工作总结\n全年紧急转移安置受灾群众12.3万人，下拨救灾资金二十三亿元。\n",
+                               encoding="utf-8")
+    build(src, tmp_path / "out")
+    out = tmp_path / "out"
+    expected = {("受灾群众", "万人"): (123000, "人"), ("救灾资金", "亿元"): (2300000000, "元")}
+
+    nodes = [n for n in json.loads((out / "graph.json").read_text(encoding="utf-8"))["nodes"] if n["type"] == "Statistic"]
+    assert {(n["subject"], n["unit"]): (n["normalized_value"], n["normalized_unit"]) for n in nodes} == expected
+    g = nx.read_graphml(out / "graph.graphml")
+    stats = [a for _, a in g.nodes(data=True) if a.get("type") == "Statistic"]
+    assert {(a["subject"], a["unit"]): (a["normalized_value"], a["normalized_unit"]) for a in stats} == expected
+    with open(out / "nodes.csv", encoding="utf-8-sig", newline="") as f:  # (Neo4j headers: name:type)
+        rows = [{k.split(":")[0]: v for k, v in r.items()} for r in csv.DictReader(f) if r[":LABEL"] == "Statistic"]
+    assert {(r["subject"], r["unit"]): (float(r["normalized_value"]), r["normalized_unit"]) for r in rows} == expected
+    summary = json.loads((out / "summaries.json").read_text(encoding="utf-8"))[0]
+    assert {(s["subject"], s["unit"]): (s["normalized_value"], s["normalized_unit"]) for s in summary["statistics"]} == expected

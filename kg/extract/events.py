@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.lexicon import HAN, divisions_by_name
+from kg.extract.spans import SpanSet
 from kg.models import Event
 from kg.nlp.context import DocContext
 
@@ -199,8 +200,17 @@ def _merge_surfaces(ctx: DocContext) -> None:
         return i
 
     info = [(e.type, _code_of(e.name), _SURFACE_NOISE.sub("", e.name)) for e in events]
-    for i in range(len(events)):
-        for j in range(i):
+    # mentions of one surface are compared once: pairs of distinct surfaces, not of mentions
+    # (a long document names its events hundreds of times)
+    first: dict[tuple[str, str, str], int] = {}
+    for i, key in enumerate(info):
+        if key in first:
+            group[find(i)] = find(first[key])
+        else:
+            first[key] = i
+    distinct = list(first.values())
+    for a, i in enumerate(distinct):
+        for j in distinct[:a]:
             (ti, ci, ki), (tj, cj, kj) = info[i], info[j]
             if ti != tj or ci and cj and ci != cj:
                 continue
@@ -218,7 +228,7 @@ def _merge_surfaces(ctx: DocContext) -> None:
 def extract(ctx: DocContext, doc) -> None:
     """Append one Event per named event mentioned."""
     text = ctx.text
-    seen: set = set()
+    seen = SpanSet()  # (the containment tests below look at nearby spans only)
     for t in _TYPHOON.finditer(text):
         after = _TYPHOON_AFTER.match(text, t.end())  # 台风“海葵”“苏拉”
         if after is not None:
@@ -236,7 +246,7 @@ def extract(ctx: DocContext, doc) -> None:
         if r.prov.rule == "regions.deictic":
             continue
         m = _PLACE_EVENT.match(text, r.prov.end)
-        if m is None or any(s < r.prov.start < e for s, e in seen):
+        if m is None or seen.holds(r.prov.start):
             continue  # 顺德区 inside 佛山市顺德区火灾 is not a second event
         desc, type_ = m.group("desc"), m.group("type")
         if type_ in ("台风", "疫情") or _GENERIC_DESC.search(desc):
@@ -258,7 +268,7 @@ def extract(ctx: DocContext, doc) -> None:
     # quakes named by a place the region rules do not take (a county of another province, or
     # a place jieba glued to the size word)
     for m in _QUAKE.finditer(text):
-        if m.group(0) == "地震" or any(s < m.end() <= e for s, e in seen):
+        if m.group(0) == "地震" or seen.holds(m.end(), closed_end=True):
             continue
         start = _division_before(text, m.start())
         if start < m.start():
@@ -272,7 +282,7 @@ def extract(ctx: DocContext, doc) -> None:
         if c.start() - q > 0 and text[c.start() - q - 1] in "0123456789.":
             continue
         m = _CODE_EVENT.match(text, c.start() - q)
-        if m is None or any(s <= m.start() < e for s, e in seen):  # the code of a place-named event
+        if m is None or seen.holds(m.start(), closed_start=True):  # the code of a place-named event
             continue
         if _CODE_GENERIC.search(m.group("desc")):
             continue

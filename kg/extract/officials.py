@@ -35,6 +35,7 @@ from kg.extract.lexicon import (
     surname_length,
     token_bounds,
 )
+from kg.extract.spans import SpanSet, last_ending_at
 from kg.models import OfficialMention
 from kg.nlp.context import DocContext
 
@@ -97,7 +98,7 @@ def _name_after(text: str, e: int, starts: set[int], known: set[str]) -> Optiona
         return None
     lengths = [sl + 2, sl + 1]
     for n in lengths:
-        if text[i:i + n] in known:
+        if i + n <= len(text) and text[i:i + n] in known:  # (at the text's end a slice is shorter than n)
             return i, i + n
     tags = jieba_tags()
     # 都, 和, 于 … are surnames and function words: "副主任都要参加" has no name "都要"
@@ -209,21 +210,14 @@ def _name_before(text: str, s: int, starts: set[int], known: set[str]) -> Option
 
 
 def _region_ending_at(ctx: DocContext, pos: int):
-    for r in reversed(ctx.extraction.regions):
-        if r.prov.end == pos:
-            return r
-        if r.prov.end < pos - 40:
-            break
-    return None
+    return last_ending_at(ctx.extraction.regions, pos)  # (an index: a walk from the end is quadratic)
 
 
 def _org_before(ctx: DocContext, pos: int) -> Optional[str]:
     """The body of a post whose titles start at ``pos``: an organization, a region, or a region's 委/政府."""
-    for o in reversed(ctx.extraction.organizations):
-        if o.prov.end == pos:
-            return o.name
-        if o.prov.end < pos - 40:
-            break
+    o = last_ending_at(ctx.extraction.organizations, pos)
+    if o is not None:
+        return o.name
     r = _region_ending_at(ctx, pos)
     if r is not None:
         return r.name  # 江西省省长, 自治区主席
@@ -254,7 +248,7 @@ def _joined_runs(ctx: DocContext, runs: list[tuple[int, int, list[str]]]) -> lis
     text = ctx.text
     out: list[tuple[int, int, list[str], int]] = []
     for rs, re_, titles in runs:
-        body = next((o for o in reversed(ctx.extraction.organizations) if o.prov.end == rs), None)
+        body = last_ending_at(ctx.extraction.organizations, rs)
         if body is not None and out and text[body.prov.start - 1:body.prov.start] == "、" \
                 and out[-1][1] == body.prov.start - 1:
             prev = out.pop()
@@ -294,7 +288,8 @@ def title_runs(text: str) -> list[tuple[int, int, list[str]]]:
         if t in ("主席", "书记") and text[e:e + 1] in "台处员":
             continue  # 主席台, 书记处, 书记员
         if runs and (runs[-1][1] == s or (runs[-1][1] == s - 1 and text[s - 1] in "、兼")):
-            runs[-1] = (runs[-1][0], e, runs[-1][2] + [t])
+            runs[-1][2].append(t)  # (in place: a copy per title is quadratic in a long run)
+            runs[-1] = (runs[-1][0], e, runs[-1][2])
         else:
             runs.append((s, e, [t]))
     return runs
@@ -353,14 +348,16 @@ def extract(ctx: DocContext, doc) -> None:
         end = max(span[1], re_)
         found.append((start, end, span[0], span[1], titles, org, rule))
     names = {text[a:b] for _, _, a, b, _, _, _ in found}
-    taken = [(s, e) for s, e, *_ in found]
+    taken = SpanSet()  # (overlap tests look at nearby spans only: a scan of all is quadratic)
+    for s, e, *_ in found:
+        taken.add((s, e))
     for name in sorted(names, key=lambda n: (-len(n), n)):
         for m in re.finditer(re.escape(name), text):
             s, e = m.span()
-            overlaps = any(s < te and ts < e for ts, te in taken)
+            overlaps = taken.overlaps(s, e)
             if overlaps or (s not in starts and s > 0 and not _boundary(text, s - 1)):
                 continue  # inside an anchored mention, or inside a word
-            taken.append((s, e))
+            taken.add((s, e))
             found.append((s, e, s, e, [], None, "officials.name_repeat"))
     attending = {text[a:b] for _, _, a, b, *_ in found if _attends(ctx, b)}
     present_only = {n for n in attending if all(_attends(ctx, b) for _, _, a, b, *_ in found if text[a:b] == n)}

@@ -46,6 +46,7 @@ Not extracted: leadership organs (党中央, 国务院, 省委/省政府), relat
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Optional
@@ -66,6 +67,7 @@ from kg.extract.lexicon import (
     level_rank,
     token_bounds,
 )
+from kg.extract.spans import last_ending_at
 from kg.models import OrganizationMention
 from kg.nlp.context import DocContext
 
@@ -148,12 +150,7 @@ class _Org:
 
 
 def _region_ending_at(ctx: DocContext, pos: int):
-    for m in reversed(ctx.extraction.regions):
-        if m.prov.end == pos:
-            return m
-        if m.prov.end < pos - 12:
-            break
-    return None
+    return last_ending_at(ctx.extraction.regions, pos)  # (an index: a walk from the end is quadratic)
 
 
 class _Prefix(NamedTuple):
@@ -294,9 +291,11 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
 def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
     text = ctx.text
     books = [m.span() for m in _BOOK.finditer(text)]
+    book_starts = [bs for bs, _ in books]
 
     def in_book(s: int, e: int) -> bool:
-        return any(bs < s and e < be for bs, be in books)
+        i = bisect_left(book_starts, s) - 1  # the titles do not overlap: only the last one opened before s can hold it
+        return i >= 0 and e < books[i][1]
 
     out: list[_Org] = []
 

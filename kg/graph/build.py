@@ -198,7 +198,8 @@ def _add_document(b: _Builder, res: Resolver, ex: DocumentExtraction, meta: Sour
         label = " ".join(x for x in (subject_text, baseline, direction, amount) if x)
         nid = b.node("Statistic", Resolved(canonical, label, (label,), "statistic.same_fact"), [s.prov], doc)
         b.nodes[nid].fix(subject=subject_text, value=value, unit=unit, direction=direction, baseline=baseline,
-              region=dr.name if dr else None)
+                         normalized_value=s.normalized_value, normalized_unit=_opt(s.normalized_unit),
+                         region=dr.name if dr else None)
         state("reports", nid, s.prov)
 
     for e in ex.events:

@@ -153,6 +153,8 @@ class StatisticNode(NodeBase):
     unit: Optional[str] = Field(description="Measure word as written (%, 起, 万人次, 个月)")
     direction: Optional[str] = Field(description="下降 | 上升 | 减少 | 增长 …")
     baseline: Optional[str] = Field(description="同比, 近五年均值 …")
+    normalized_value: Optional[float] = Field(description="The value in base units (12.3万人 -> 123000)")
+    normalized_unit: Optional[str] = Field(description="The base unit (人, 元, %, 亩), without 万/亿 and 余/多")
     region: Optional[str] = Field(description="Name of the region it is about")
 
 
