@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -278,14 +279,20 @@ def extract_all(
     """
     from kg.graph.build import paused_gc
 
+    from kg.portable import can_fork
+
     outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes)
     if jobs > 1 and len(todo) > 1:
-        _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
+        if can_fork():
+            _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
+        # (spawned ones, where there is no fork, load it themselves: the initializer)
+        context = mp.get_context("fork" if can_fork() else "spawn")
         # the largest documents first, one at a time: no worker is left with a long tail alone
         by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
         # the extractions received are long-lived and cycle-free (see _work); frozen at the end,
         # as _warm_worker does with the pipeline: else the first collection scans them all
-        with paused_gc(freeze=True), ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
+        with paused_gc(freeze=True), ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                                         initializer=_warm_worker) as pool:
             futures = {pool.submit(_work_remote, job): i for i, job in by_size}
             for future in as_completed(futures):
                 out = future.result()

@@ -30,6 +30,7 @@ from typing import Optional
 from kg.export.records import ExportIndex, FileIndex, KeyOrder
 from kg.graph.update import GraphState
 from kg.models import SourceMeta
+from kg.portable import O_BINARY
 
 STATE_NAME = "build-state.pickle"
 
@@ -67,7 +68,7 @@ class BuildState:
             return None
         size, mtime, index = recorded
         try:
-            fd = os.open(out_dir / name, os.O_RDONLY)
+            fd = os.open(out_dir / name, os.O_RDONLY | O_BINARY)
         except OSError:
             return None
         try:

@@ -39,14 +39,16 @@ from typing import Any, Callable, Optional
 from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work
 from kg.graph.build import paused_gc
 from kg.models import DocumentExtraction, SourceMeta
+from kg.portable import can_fork
 
 ATTEMPTS = 2  # a document that kills this many workers is skipped
 IN_FLIGHT = 2  # documents sent to a worker ahead: it never waits for its next one
 
 
 def available() -> bool:
-    """Whether workers can be forked here (they inherit the loaded pipeline)."""
-    return "fork" in mp.get_all_start_methods()
+    """Whether workers can be forked here (they inherit the loaded pipeline); elsewhere a
+    build extracts in spawned processes (:func:`kg.build.extract_all`) or in one."""
+    return can_fork()
 
 
 # ----------------------------------------------------------------------------- in a worker

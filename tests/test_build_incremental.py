@@ -196,3 +196,43 @@ def test_a_state_the_workers_built_serves_the_next_update(tmp_path):
     again = build(src, out, views=False)
     assert again.updated
     assert _same(out, _fresh(src, tmp_path)) == []
+
+
+@pytest.mark.parametrize("missing", [("copy_file_range",), ("copy_file_range", "pread")])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_without_linux_only_calls_rebuilds_are_the_same(corpus, tmp_path, monkeypatch, missing, jobs):
+    """Where ``os.copy_file_range`` (macOS, Windows) or ``os.pread`` (Windows) does not exist,
+    the records kept from the last build are copied through the process instead."""
+    import os
+
+    for name in missing:
+        monkeypatch.delattr(os, name, raising=False)  # forked writers inherit the loss
+    src, out = corpus
+    _append(sorted(src.glob("*.txt"))[2], "\n全市生产安全事故起数同比下降12.5%。\n")
+    assert build(src, out, views=False, jobs=jobs).updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+    assert build(src, out, views=False, jobs=jobs).updated  # and an unchanged one copies it all
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_without_fork_builds_and_rebuilds_are_the_same(tmp_path, monkeypatch):
+    """Where processes cannot be forked (Windows, and macOS where it is unsafe), ``--jobs``
+    extracts in spawned processes and writes the exports in one: the same bytes."""
+    import multiprocessing
+    import os
+
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    reference = _fresh(src, tmp_path)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.delattr(os, "fork")  # as on Windows: a fork would fail
+    out = tmp_path / "out"
+    first = build(src, out, views=False, jobs=2)
+    assert not first.updated and {d.status for d in first.documents} == {"extracted"}
+    assert _same(out, reference) == []
+    docs = sorted(src.glob("*.txt"))
+    _append(docs[1], "\n全市生产安全事故起数同比下降12.5%。\n")
+    _append(docs[3], "\n全省森林火灾受害面积为零。\n")
+    again = build(src, out, views=False, jobs=2)
+    assert again.updated
+    assert _same(out, _fresh(src, tmp_path)) == []
