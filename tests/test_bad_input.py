@@ -207,3 +207,20 @@ def test_bad_output_directory_fails_before_any_work(tmp_path, make):
     result = _run_cli("build", str(SEEDS[0].parent), "--out", str(target))
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: [E030] {target}: {problem}")
+
+
+def test_control_characters_of_a_source_reach_no_csv(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_bytes("湖南省应急管理厅\x1b[31m建立健全\x00双重预防机制\x07，落实\x7f安全生产责任制。\x0c\n"
+                                "全省生产安全事故起数同比下降12.5%。\n".encode("utf-8"))
+    for jobs, out in ((1, tmp_path / "one"), (2, tmp_path / "two")):
+        report = build(src, out, views=False, jobs=jobs, cache=False)
+        assert report.skipped == []
+        for name in ("evidence.csv", "provenance.csv", "nodes.csv", "edges.csv", "merges.csv"):
+            text = (out / name).read_bytes().decode("utf-8-sig")
+            assert not {ch for ch in text if ch < " " and ch not in "\t\r\n" or ch == "\x7f"}, name
+        assert "建立健全双重预防机制" in (out / "provenance.csv").read_text(encoding="utf-8-sig")
+        # graph.json keeps the quote exactly as written (escaped, as JSON escapes it)
+        assert "\\u001b[31m" in (out / "graph.json").read_text(encoding="utf-8")
+    assert (tmp_path / "one" / "provenance.csv").read_bytes() == (tmp_path / "two" / "provenance.csv").read_bytes()
