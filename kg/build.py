@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, Optional
 from pydantic import BaseModel, Field
 
 from kg import __version__
-from kg.errors import KgError, OutputError, SourceError
+from kg.errors import KgError, OutputError, SourceError, shown
 from kg.models import DocumentExtraction, SourceMeta
 
 CACHE_DIR = ".kgcache"
@@ -81,7 +81,7 @@ class BuildReport(BaseModel):
             extra = f", {len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
         cached = sum(1 for d in self.documents if d.status == "cached")
         cache = f" ({cached} from cache{', graph updated' if self.updated else ''})" if cached else ""
-        return (f"Built {self.out}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
+        return (f"Built {shown(self.out)}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
                 f"{self.edges} edges in {total:.1f} s")
 
 
@@ -236,7 +236,7 @@ def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
         cache_file = None
         sha = _file_sha(path)
         if sha and sha in first_with:
-            outcomes[i] = _Outcome(meta, None, "skipped", f"same content as {first_with[sha]}", "duplicate")
+            outcomes[i] = _Outcome(meta, None, "skipped", f"same content as {shown(first_with[sha])}", "duplicate")
             if progress:
                 progress(1)
             continue
@@ -638,10 +638,11 @@ class ProgressLike:  # pragma: no cover - typing aid only
 
 
 def iter_problem_lines(report: BuildReport) -> Iterable[str]:
-    """One line per problem and per skipped document, for the terminal."""
+    """One line per problem and per skipped document, for the terminal (names quoted where
+    they hold characters that do not print as themselves, see :func:`kg.errors.shown`)."""
     yield from report.problems
     for d in report.skipped:
-        yield f"skipped {d.file}: {d.reason}"
+        yield f"skipped {shown(d.file)}: {d.reason}"
 
 
 def report_json(report: BuildReport) -> str:

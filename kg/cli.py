@@ -19,8 +19,15 @@ EXIT_ERROR = 1
 EXIT_SKIPPED = 3
 
 
+def _say(line: str, err: bool = False) -> None:
+    """Print one message as one line: whatever a file name holds cannot start another."""
+    from kg.errors import one_line
+
+    click.echo(one_line(line), err=err)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    _say(f"Error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -86,9 +93,9 @@ def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, a
     except KgError as e:
         _fail(str(e))
     for line in iter_problem_lines(report):
-        click.echo(line, err=True)
+        _say(line, err=True)
     if not quiet:
-        click.echo(report.summary_line())
+        _say(report.summary_line())
     if report.skipped and not allow_skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -114,7 +121,7 @@ def extract(files: tuple[Path, ...], output: Path | None) -> None:
 
     summaries, problems = summarise_files(files)
     for p in problems:
-        click.echo(p, err=True)
+        _say(p, err=True)
     text = summary_json(summaries) + "\n"
     if output:
         from kg.io.atomic import atomic_write_text
@@ -167,7 +174,7 @@ def eval_(gold_dir: Path, files: tuple[Path, ...], as_json: bool, details: bool)
             predicted += data if isinstance(data, list) else [data]
     summaries, problems = summarise_files(sources)
     for p in problems:
-        click.echo(p, err=True)
+        _say(p, err=True)
     predicted += [summary_dict(s) for s in summaries]
     result = evaluate(predicted, gold)
     if as_json:
@@ -177,11 +184,11 @@ def eval_(gold_dir: Path, files: tuple[Path, ...], as_json: bool, details: bool)
         if details:
             for f, s in list(result.strict.items()):
                 for m in s.missed:
-                    click.echo(f"missed  {f:<18} {m}")
+                    _say(f"missed  {f:<18} {m}")
                 for x in s.extra:
-                    click.echo(f"extra   {f:<18} {x}")
+                    _say(f"extra   {f:<18} {x}")
     for name in result.unmatched_predictions:
-        click.echo(f"no gold file for {name}", err=True)
+        _say(f"no gold file for {name}", err=True)
 
 
 def main() -> None:

@@ -224,3 +224,36 @@ def test_control_characters_of_a_source_reach_no_csv(tmp_path):
         # graph.json keeps the quote exactly as written (escaped, as JSON escapes it)
         assert "\\u001b[31m" in (out / "graph.json").read_text(encoding="utf-8")
     assert (tmp_path / "one" / "provenance.csv").read_bytes() == (tmp_path / "two" / "provenance.csv").read_bytes()
+
+
+FORGED = "x\nBuilt out: 99 documents, 0 skipped.txt"
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a.txt")
+    (src / FORGED).write_bytes(b"")  # skipped (empty): its name is printed
+    (src / "b\x1b[2J\u202e.txt").write_bytes(PNG)  # an escape sequence, a right-to-left override
+    out = tmp_path / "o\nBuilt fake"
+    result = _run_cli("build", str(src), "--out", str(out), "--no-views")
+    assert result.returncode == 3
+    lines = result.stdout.splitlines() + result.stderr.splitlines()
+    assert not [ln for ln in lines if ln.startswith("Built out") or ln.startswith("Built fake")], lines
+    assert not [ch for ch in result.stdout + result.stderr if ch in "\x1b\u202e"]
+    assert f"skipped {FORGED!r}: is empty" in result.stderr.splitlines()
+    assert "skipped 'b\\x1b[2J\\u202e.txt': not a text file: looks like a PNG image" in result.stderr.splitlines()
+    (closing,) = result.stdout.splitlines()
+    assert closing.startswith(f"Built {str(out)!r}: 1 documents, 2 skipped")
+    # the report is JSON: the names there are the names, escaped as JSON escapes
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    assert {d["file"] for d in report["documents"]} == {"a.txt", FORGED, "b\x1b[2J\u202e.txt"}
+
+
+def test_a_name_in_a_reason_is_quoted_too(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a\nb.txt")
+    shutil.copy(seed("000"), src / "c.txt")
+    result = _run_cli("build", str(src), "--out", str(tmp_path / "out"), "--no-views", "-q")
+    assert result.stderr.splitlines() == ["skipped c.txt: same content as 'a\\nb.txt'"]

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import KgError, SourceError
+from kg.errors import KgError, SourceError, shown
 from kg.io.encoding import decode_bytes
 from kg.io.html import html_to_text, looks_like_html
 from kg.io.manifest import MANIFEST_NAME, read_manifest
@@ -49,7 +49,7 @@ def discover(sources_dir: str | Path) -> Discovery:
         rel = path.relative_to(root).as_posix()
         meta = rows.pop(rel, None) or SourceMeta(id=path.stem if "/" not in rel else rel.rsplit(".", 1)[0].replace("/", "__"), file=rel)
         if meta.id in seen_ids:
-            found.skipped.append((meta, SourceError(path, f"document id {meta.id!r} is already used by {seen_ids[meta.id]}", "id-clash")))
+            found.skipped.append((meta, SourceError(path, f"document id {meta.id!r} is already used by {shown(seen_ids[meta.id])}", "id-clash")))
             continue
         seen_ids[meta.id] = rel
         found.documents.append((path, meta))
