@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def shown(name: object) -> str:
-    """A name (file, folder, document id) as a message prints it: as it is when every
+    r"""A name (file, folder, document id) as a message prints it: as it is when every
     character prints as itself, else quoted with escapes, so that a newline, an escape
     sequence or a bidirectional override in a file name cannot forge or hide a line.
 
@@ -24,7 +24,7 @@ def shown(name: object) -> str:
 
 
 def one_line(text: str) -> str:
-    """``text`` with every character that does not print as itself escaped (``\n``, ``\x1b``,
+    r"""``text`` with every character that does not print as itself escaped (``\n``, ``\x1b``,
     ``\u202e``): what the command line prints is one line per message, whatever a source held.
 
     >>> one_line("skipped a\x1b[2J.txt: is empty")
