@@ -46,12 +46,24 @@ class DocumentStatus(BaseModel):
     kind: Optional[str] = Field(None, description="Category of a skip: empty, binary, encoding, duplicate, ...")
 
 
+class OtherFile(BaseModel):
+    """An entry of the sources folder that is not a document (see kg.io.loader.NOT_DOCUMENTS)."""
+
+    file: str = Field(description="Path relative to the sources folder ('/' ends a folder, not entered)")
+    role: str = Field(description="manifest | corrections | hidden | output")
+
+
 class BuildReport(BaseModel):
     """What a build did; written as build-report.json and printed as the closing line."""
 
     sources: str
     out: str
-    documents: list[DocumentStatus] = Field(default_factory=list)
+    documents: list[DocumentStatus] = Field(default_factory=list,
+                                            description="Every file of the sources folder that could be a "
+                                                        "document (and every manifest row), with its status")
+    other_files: list[OtherFile] = Field(default_factory=list,
+                                         description="The other entries of the sources folder: the manifest, "
+                                                     "hidden files and folders, the output folder")
     problems: list[str] = Field(default_factory=list, description="Manifest and source problems, one line each")
     nodes: int = 0
     edges: int = 0
@@ -79,6 +91,11 @@ class BuildReport(BaseModel):
             for d in skipped:
                 kinds[d.kind or "error"] = kinds.get(d.kind or "error", 0) + 1
             extra = f", {len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
+        if self.other_files:
+            roles: dict[str, int] = {}
+            for f in self.other_files:
+                roles[f.role] = roles.get(f.role, 0) + 1
+            extra += ", not documents: " + ", ".join(f"{n} {k}" for k, n in sorted(roles.items()))
         cached = sum(1 for d in self.documents if d.status == "cached")
         cache = f" ({cached} from cache{', graph updated' if self.updated else ''})" if cached else ""
         return (f"Built {shown(self.out)}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
@@ -361,16 +378,23 @@ def build(
     cache: bool = True,
     progress_factory: Optional[Callable[[int], "ProgressLike"]] = None,
     max_doc_bytes: Optional[int] = None,
+    follow_symlinks: bool = False,
 ) -> BuildReport:
-    """Build the graph of ``sources`` into ``out`` and return what happened."""
+    """Build the graph of ``sources`` into ``out`` and return what happened.
+
+    Symbolic links leading out of ``sources`` (and links to folders) are skipped unless
+    ``follow_symlinks``."""
     from kg.io.atomic import atomic_write_text
     from kg.io.loader import discover
 
     t0 = time.perf_counter()
     out_dir = prepare_output_dir(out)
-    found = discover(sources)
+    if Path(sources).is_dir() and out_dir.resolve() == Path(sources).resolve():
+        raise OutputError(out_dir, "is the sources folder: the exports would be read as sources by the next build")
+    found = discover(sources, follow_symlinks=follow_symlinks, exclude=[out_dir])
     report = BuildReport(sources=str(sources), out=str(out_dir))
     report.problems = [p.message for p in found.problems]
+    report.other_files = [OtherFile(file=rel, role=role) for rel, role in found.other]
     cache_dir = None
     if cache:
         cache_dir = out_dir / CACHE_DIR

@@ -55,15 +55,20 @@ def cli() -> None:
 @click.option("--allow-skipped", is_flag=True, help="Exit 0 even if some documents were skipped.")
 @click.option("--max-doc-mb", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Skip any single document larger than this.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Read symbolic links that lead out of SOURCES (and enter linked folders); by default "
+                   "they are skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")
 def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, allow_skipped: bool,
-          max_doc_mb: float, quiet: bool) -> None:
+          max_doc_mb: float, follow_symlinks: bool, quiet: bool) -> None:
     """Build the graph, exports and views of SOURCES (default: sources/) into --out.
 
     Loads every .txt/.md/.html file (with sources/manifest.csv metadata where given),
     normalises and extracts it, builds one graph across documents and writes
     graph.graphml, graph.json, nodes/edges/evidence CSV, summaries.json, the HTML
-    views (index.html) and build-report.json.
+    views (index.html) and build-report.json. Every other file is reported: skipped
+    with its reason (other formats, symbolic links out of SOURCES) or, for the
+    manifest and hidden files, counted as not documents.
 
     \b
     Example:
@@ -89,7 +94,8 @@ def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, a
 
     try:
         report = run_build(sources, out, jobs=jobs, views=not no_views, cache=not no_cache,
-                           progress_factory=progress_factory, max_doc_bytes=int(max_doc_mb * 2**20))
+                           progress_factory=progress_factory, max_doc_bytes=int(max_doc_mb * 2**20),
+                           follow_symlinks=follow_symlinks)
     except KgError as e:
         _fail(str(e))
     for line in iter_problem_lines(report):

@@ -114,7 +114,7 @@ def test_encodings_give_the_same_extraction_as_utf8(bad_build):
 def test_summary_line_counts_skips_by_reason(bad_build):
     _, _, report = bad_build
     line = report.summary_line()
-    assert "6 skipped (1 binary, 1 duplicate, 2 empty, 1 encoding, 1 not-found)" in line
+    assert "6 skipped (1 binary, 1 duplicate, 2 empty, 1 encoding, 1 not-found), not documents: 1 manifest," in line
 
 
 def test_markup_in_a_source_is_text_not_markup(bad_build):
@@ -257,3 +257,49 @@ def test_a_name_in_a_reason_is_quoted_too(tmp_path):
     shutil.copy(seed("000"), src / "c.txt")
     result = _run_cli("build", str(src), "--out", str(tmp_path / "out"), "--no-views", "-q")
     assert result.stderr.splitlines() == ["skipped c.txt: same content as 'a\\nb.txt'"]
+
+
+def test_every_file_is_in_the_closing_line_and_the_report(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a.txt")
+    for name, data in {"b.docx": b"PK\x03\x04", "c.pdf": b"%PDF-1.7", "d.jpg": b"\xff\xd8\xff", "e.doc": b"x",
+                       ".DS_Store": b"x", "manifest.csv": b"id,file\n"}.items():
+        (src / name).write_bytes(data)
+    report = build(src, tmp_path / "out", views=False)
+    assert {d.file: d.kind for d in report.skipped} == {"b.docx": "unsupported", "c.pdf": "unsupported",
+                                                        "d.jpg": "unsupported", "e.doc": "unsupported"}
+    assert {(f.file, f.role) for f in report.other_files} == {(".DS_Store", "hidden"), ("manifest.csv", "manifest")}
+    line = report.summary_line()
+    assert "1 documents, 4 skipped (4 unsupported), not documents: 1 hidden, 1 manifest, " in line
+    saved = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
+    listed = {d["file"] for d in saved["documents"]} | {f["file"] for f in saved["other_files"]}
+    assert listed == {p.name for p in src.iterdir()}
+    assert "a Word document (.docx)" in {d["file"]: d["reason"] for d in saved["documents"]}["b.docx"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_symbolic_link_out_of_the_sources_is_not_read(tmp_path):
+    secret = tmp_path / "home" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("浙江省应急管理厅厅长王秘密表示，要建立健全隐秘预警机制。\n", encoding="utf-8")
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a.txt")
+    (src / "notes.txt").symlink_to(secret)
+    result = _run_cli("build", str(src), "--out", str(tmp_path / "out"), "--no-views")
+    assert result.returncode == 3
+    assert "skipped notes.txt: is a symbolic link to a file outside the sources folder: not followed " \
+           "(--follow-symlinks reads it)" in result.stderr.splitlines()
+    assert "1 skipped (1 symlink)" in result.stdout
+    for name in ("graph.json", "provenance.csv", "summaries.json"):
+        assert "王秘密" not in (tmp_path / "out" / name).read_text(encoding="utf-8-sig"), name
+    followed = _run_cli("build", str(src), "--out", str(tmp_path / "out"), "--no-views", "--follow-symlinks")
+    assert followed.returncode == 0, followed.stderr
+    assert "王秘密" in (tmp_path / "out" / "graph.json").read_text(encoding="utf-8")
+
+
+def test_the_sources_folder_cannot_be_the_output_folder(tmp_path):
+    shutil.copy(seed("000"), tmp_path / "a.txt")
+    with pytest.raises(OutputError, match="is the sources folder"):
+        build(tmp_path, tmp_path)
