@@ -195,12 +195,7 @@ def _work(job: Job) -> _Outcome:
     except KgError as e:  # an extractor bug on this document: reported, the others go on
         return _Outcome(meta, None, "skipped", e.message, "error")
     if cache_file:
-        from kg.io.atomic import atomic_write_text
-
-        try:
-            atomic_write_text(cache_file, ex.model_dump_json())
-        except OSError:
-            pass  # a cache that cannot be written only costs speed next time
+        _write_cache(Path(cache_file), ex)
     return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None)
 
 
@@ -233,9 +228,35 @@ def _size(path: str) -> int:
         return 0
 
 
-def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
+def _write_cache(cache_file: Path, ex: DocumentExtraction) -> None:
+    """Keep ``ex`` in the cache, signed with the user's key (:mod:`kg.signing`)."""
+    from kg.io.atomic import atomic_write_bytes
+    from kg.signing import key, seal_entry
+
+    secret = key()
+    if secret is None:
+        return  # unsigned, it would never be read back
     try:
-        ex = DocumentExtraction.model_validate_json(cache_file.read_bytes())
+        atomic_write_bytes(cache_file, seal_entry(cache_file.name, ex.model_dump_json().encode("utf-8"), secret),
+                           durable=False)  # (an entry lost to a power cut is made again)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed next time
+
+
+def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
+    """The cached extraction of ``meta`` if the entry is whole and signed with the user's key
+    for this very name (document, content, extractor): anything else is extracted again, so
+    no text but the source's reaches the exports."""
+    from kg.signing import key, open_entry
+
+    secret = key()
+    if secret is None:
+        return None
+    try:
+        body = open_entry(cache_file.name, cache_file.read_bytes(), secret)
+        if body is None:
+            return None
+        ex = DocumentExtraction.model_validate_json(body)
     except (OSError, ValueError):
         return None
     return ex if ex.doc_id == meta.id and ex.file == meta.file else None
