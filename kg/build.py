@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Optional
 from pydantic import BaseModel, Field
 
 from kg import __version__
+from kg.budget import DOC_TIMEOUT
 from kg.errors import KgError, OutputError, SourceError, shown
 from kg.models import DocumentExtraction, SourceMeta
 
@@ -102,7 +103,8 @@ class BuildReport(BaseModel):
                 f"{self.edges} edges in {total:.1f} s")
 
 
-Job = tuple[str, SourceMeta, Optional[str], Optional[int]]  # path, meta, cache file, max bytes
+Job = tuple[str, SourceMeta, Optional[str], Optional[int], Optional[float]]  # path, meta, cache file, max bytes,
+# seconds per MB (kg.budget.allowance)
 
 
 @dataclass
@@ -177,19 +179,30 @@ def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int
     return ex
 
 
+def timeout_reason(limit: float) -> str:
+    return (f"took longer than {limit:g} s, its time budget (--doc-timeout: seconds per MB, at least that "
+            "many): stopped")
+
+
 def _work(job: Job) -> _Outcome:
-    path, meta, cache_file, max_bytes = job
+    from kg.budget import OverBudget, allowance, budget
+
+    path, meta, cache_file, max_bytes, timeout = job
     seconds: dict[str, float] = {}
+    limit = allowance(timeout, _size(path))
     try:
         # an extraction makes no reference cycles (reference counting frees it all), so the
         # collector's passes over the growing heap during one would only cost time
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            ex = process_document(path, meta, max_bytes, seconds)
+            with budget(limit):
+                ex = process_document(path, meta, max_bytes, seconds)
         finally:
             if was_enabled:
                 gc.enable()
+    except OverBudget:
+        return _Outcome(meta, None, "skipped", timeout_reason(limit or 0), "timeout")
     except SourceError as e:
         return _Outcome(meta, None, "skipped", e.problem, e.kind)
     except KgError as e:  # an extractor bug on this document: reported, the others go on
@@ -264,7 +277,8 @@ def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtracti
 
 def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
           progress: Optional[Callable[[int], None]], keep: Optional[Callable[[SourceMeta, str], bool]],
-          max_bytes: Optional[int], read_cache: bool = True) -> tuple[list[Optional[_Outcome]], list[tuple[int, Job]]]:
+          max_bytes: Optional[int], read_cache: bool = True,
+          timeout: Optional[float] = None) -> tuple[list[Optional[_Outcome]], list[tuple[int, Job]]]:
     """The outcomes known without extracting (duplicates, kept documents and, with
     ``read_cache``, cached ones), and the jobs left to do with their positions."""
     outcomes: list[Optional[_Outcome]] = [None] * len(documents)
@@ -296,7 +310,7 @@ def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
                         if progress:
                             progress(1)
                         continue
-        todo.append((i, (str(path), meta, str(cache_file) if cache_file else None, max_bytes)))
+        todo.append((i, (str(path), meta, str(cache_file) if cache_file else None, max_bytes, timeout)))
     return outcomes, todo
 
 
@@ -307,6 +321,7 @@ def extract_all(
     progress: Optional[Callable[[int], None]] = None,
     max_bytes: Optional[int] = None,
     keep: Optional[Callable[[SourceMeta, str], bool]] = None,
+    timeout: Optional[float] = None,
 ) -> list[_Outcome]:
     """Extract every document (cached ones are read back), preserving input order.
 
@@ -319,7 +334,7 @@ def extract_all(
 
     from kg.portable import can_fork
 
-    outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes)
+    outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes, timeout=timeout)
     if jobs > 1 and len(todo) > 1:
         if can_fork():
             _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
@@ -350,12 +365,13 @@ def extract_all(
 
 
 def _extract_and_build(documents: list[tuple[Path, SourceMeta]], jobs: int, cache_dir: Optional[Path],
-                       progress: Optional[Callable[[int], None]], max_bytes: Optional[int], views: bool):
+                       progress: Optional[Callable[[int], None]], max_bytes: Optional[int], views: bool,
+                       timeout: Optional[float] = None):
     """A fresh build's documents extracted and their graph built in ``jobs`` workers
     (:mod:`kg.workers`): the outcomes, in input order, and the merged builder and facts."""
     from kg.workers import extract_and_build
 
-    outcomes, todo = _plan(documents, cache_dir, progress, None, max_bytes, read_cache=False)
+    outcomes, todo = _plan(documents, cache_dir, progress, None, max_bytes, read_cache=False, timeout=timeout)
     # the graph the views need, or only what the exports need, made while the workers render mentions
     prepare = (lambda builder: builder.finish()) if views else (lambda builder: builder.snapshot())
     result = extract_and_build([job for _, job in todo], jobs, [_size(job[0]) for _, job in todo], progress,
@@ -400,8 +416,12 @@ def build(
     progress_factory: Optional[Callable[[int], "ProgressLike"]] = None,
     max_doc_bytes: Optional[int] = None,
     follow_symlinks: bool = False,
+    doc_timeout: Optional[float] = DOC_TIMEOUT,
 ) -> BuildReport:
     """Build the graph of ``sources`` into ``out`` and return what happened.
+
+    A document whose extraction takes longer than ``doc_timeout`` seconds per MB (at least
+    ``doc_timeout``; None or 0: no limit) is stopped and skipped (``timeout``).
 
     Symbolic links leading out of ``sources`` (and links to folders) are skipped unless
     ``follow_symlinks``."""
@@ -444,10 +464,10 @@ def build(
         if jobs > 1 and state is None and len(found.documents) > 1 and workers.available():
             # a fresh build: the workers keep what they extract and build the graph of it too
             outcomes, built_by_workers = _extract_and_build(found.documents, jobs, cache_dir, progress, max_doc_bytes,
-                                                            views)
+                                                            views, doc_timeout)
         else:
             outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir, progress=progress,
-                                   max_bytes=max_doc_bytes, keep=keep)
+                                   max_bytes=max_doc_bytes, keep=keep, timeout=doc_timeout)
     finally:
         if bar:
             bar.close()
@@ -468,7 +488,7 @@ def build(
     with paused_gc(freeze=True):
         t = time.perf_counter()
         stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views,
-                             built_by_workers)
+                             built_by_workers, doc_timeout)
         report.updated = stage.updated
         report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
         report.seconds["graph"] = time.perf_counter() - t
@@ -538,7 +558,7 @@ class _Stage:
 
 def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
                  cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool,
-                 by_workers=None) -> _Stage:
+                 by_workers=None, timeout: Optional[float] = None) -> _Stage:
     """Update the last build's graph for what changed, or build it afresh (or take the
     graph the workers built, ``by_workers``: a :class:`kg.workers.Result`)."""
     from kg.export import FILES, key_order
@@ -565,7 +585,7 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
             items = {o.meta.id: (o.meta.file, o.summary) for o in built}
             graph = by_workers.prepared
         else:
-            _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
+            _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes, timeout)
             built = [o for o in built if o.extraction is not None]
             graph_state = build_state([o.extraction for o in built], [o.meta for o in built])  # type: ignore[misc]
             items = {o.meta.id: (o.meta.file, summary_item(summarise(o.extraction))) for o in built}  # type: ignore[arg-type]
@@ -612,7 +632,7 @@ def _kept_extraction(o: _Outcome, cache_dir: Optional[Path]) -> Optional[Documen
 
 
 def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Optional[Path], jobs: int,
-               max_bytes: Optional[int]) -> None:
+               max_bytes: Optional[int], timeout: Optional[float] = None) -> None:
     """Give every kept outcome its extraction (from the cache, or extracted again if it is gone)."""
     again = []
     for o in outcomes:
@@ -623,7 +643,7 @@ def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Opti
             o.extraction = ex
     if again:
         redo = extract_all([(paths[o.meta.id], o.meta) for o in again], jobs=jobs, cache_dir=cache_dir,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, timeout=timeout)
         for o, new in zip(again, redo):
             o.extraction, o.status, o.reason, o.kind = new.extraction, new.status, new.reason, new.kind
 

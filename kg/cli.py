@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from kg.budget import DOC_TIMEOUT
+
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
 
@@ -55,12 +57,16 @@ def cli() -> None:
 @click.option("--allow-skipped", is_flag=True, help="Exit 0 even if some documents were skipped.")
 @click.option("--max-doc-mb", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Skip any single document larger than this.")
+@click.option("--doc-timeout", default=DOC_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
+              metavar="SECONDS",
+              help="Time budget of one document: SECONDS per MB of its file, at least SECONDS. A document "
+                   "past it is stopped and skipped (timeout); 0: no limit.")
 @click.option("--follow-symlinks", is_flag=True,
               help="Read symbolic links that lead out of SOURCES (and enter linked folders); by default "
                    "they are skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")
 def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, allow_skipped: bool,
-          max_doc_mb: float, follow_symlinks: bool, quiet: bool) -> None:
+          max_doc_mb: float, doc_timeout: float, follow_symlinks: bool, quiet: bool) -> None:
     """Build the graph, exports and views of SOURCES (default: sources/) into --out.
 
     Loads every .txt/.md/.html file (with sources/manifest.csv metadata where given),
@@ -95,7 +101,7 @@ def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, a
     try:
         report = run_build(sources, out, jobs=jobs, views=not no_views, cache=not no_cache,
                            progress_factory=progress_factory, max_doc_bytes=int(max_doc_mb * 2**20),
-                           follow_symlinks=follow_symlinks)
+                           follow_symlinks=follow_symlinks, doc_timeout=doc_timeout or None)
     except KgError as e:
         _fail(str(e))
     for line in iter_problem_lines(report):

@@ -36,7 +36,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work
+from kg.budget import GRACE, allowance
+from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work, timeout_reason
 from kg.graph.build import paused_gc
 from kg.models import DocumentExtraction, SourceMeta
 from kg.portable import can_fork
@@ -53,7 +54,7 @@ def available() -> bool:
 
 # ----------------------------------------------------------------------------- in a worker
 def _serve(conn: Connection) -> None:
-    """A worker's loop: ``("doc", i, job)`` -> ``("doc", i, outcome)``; ``("build", facts)``
+    """A worker's loop: ``("doc", i, job)`` -> ``("start", i)``, then ``("doc", i, outcome)``; ``("build", facts)``
     -> ``("builder", pickled builder)``, then ``("mentions", records)``; ``("stop",)`` ends it."""
     from kg.graph.build import _add_document
     from kg.graph.resolve import DocFacts, Resolver
@@ -70,12 +71,14 @@ def _serve(conn: Connection) -> None:
         except EOFError:  # the parent is gone
             return
         if message[0] == "doc":
-            _, i, (path, meta, cache_file, max_bytes) = message
+            _, i, job = message
+            path, meta, cache_file = job[:3]
+            conn.send(("start", i))  # the parent times the document from here (see kg.budget)
             ex = _read_cache(Path(cache_file), meta) if cache_file and Path(cache_file).exists() else None
             if ex is not None:
                 out = _Outcome(meta, None, "cached", cache_name=Path(cache_file).name)  # type: ignore[arg-type]
             else:
-                out = _work((path, meta, cache_file, max_bytes))
+                out = _work(job)
                 ex, out.extraction = out.extraction, None
             if ex is not None:
                 held[meta.id] = (ex, meta)
@@ -106,6 +109,7 @@ class _Worker:
     process: Any
     conn: Connection
     doing: list[int] = field(default_factory=list)  # the documents sent to it, in order (indexes)
+    started: Optional[tuple[int, float]] = None  # the document it is working on, and since when (monotonic)
     held: list[int] = field(default_factory=list)  # indexes of the documents it keeps
     builder: Any = None  # the _Builder of what it holds, once built
 
@@ -167,6 +171,8 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
     queue = deque(sorted(range(len(jobs)), key=lambda i: (-(sizes[i] if sizes else 0), i)))
     outcomes: list[Any] = [None] * len(jobs)
     attempts = [0] * len(jobs)
+    # each document's budget (kg.budget), past which (and GRACE) its worker is killed
+    limits = [allowance(job[4] if len(job) > 4 else None, sizes[i] if sizes else 0) for i, job in enumerate(jobs)]
     counted: set[int] = set()
     solo: set[int] = set()  # in flight when a worker died: from then on sent alone, so a death is its own
     pool: list[_Worker] = []
@@ -185,13 +191,19 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
             w.doing.append(i)
             w.conn.send(("doc", i, jobs[i]))
 
-    def lost(w: _Worker) -> None:
-        """``w`` died: retry or skip what it was doing, extract again what it held, replace it."""
+    def lost(w: _Worker, overran: Optional[int] = None) -> None:
+        """``w`` died (or was killed for overrunning its document ``overran``'s budget): skip
+        that one, retry or skip what else it was doing, extract again what it held, replace it."""
         why = _died(w)
         pool.remove(w)
         retry = []
         for i in w.doing:
-            attempts[i] += 1
+            if i == overran:
+                outcomes[i] = _Outcome(jobs[i][1], None, "skipped", timeout_reason(limits[i] or 0), "timeout")
+                done(i)
+                continue
+            if overran is None:  # (a worker killed for another's overrun is no fault of these)
+                attempts[i] += 1
             if attempts[i] < ATTEMPTS:
                 retry.append(i)
                 solo.add(i)
@@ -204,6 +216,21 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
         pool.append(replacement)
         give(replacement)
 
+    def overdue(now: float) -> Optional[float]:
+        """Kill every worker past its document's budget and :data:`GRACE` (still at it although
+        told to stop: in one long call into C, say); the seconds to the next such deadline."""
+        soonest = None
+        for w in list(pool):
+            if w.started is None or limits[w.started[0]] is None:
+                continue
+            left = w.started[1] + limits[w.started[0]] + GRACE - now  # type: ignore[operator]
+            if left <= 0:
+                w.process.kill()
+                lost(w, overran=w.started[0])
+            elif soonest is None or left < soonest:
+                soonest = left
+        return soonest
+
     # the outcomes received and the graph live on, without cycles: frozen at the end, so the
     # next collection need not scan them all
     with paused_gc(freeze=True):
@@ -215,13 +242,20 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                 # phase 1: every document extracted (or read from the cache) by some worker
                 while any(w.doing for w in pool):
                     busy = {w.conn: w for w in pool if w.doing}
-                    for conn in wait(list(busy)):
+                    for conn in wait(list(busy), timeout=overdue(time.monotonic())):
                         w = busy[conn]
+                        if w not in pool:  # (killed just now for overrunning)
+                            continue
                         try:
-                            _, i, out = conn.recv()
+                            message = conn.recv()
                         except (EOFError, OSError):
                             lost(w)
                             continue
+                        if message[0] == "start":
+                            w.started = (message[1], time.monotonic())
+                            continue
+                        _, i, out = message
+                        w.started = None
                         outcomes[i] = out
                         w.doing.remove(i)
                         if out.held:
