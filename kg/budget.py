@@ -84,7 +84,8 @@ class _Watchdog:
                 self.thread = threading.Thread(target=self._run, name="kg-budget", daemon=True)
                 self.thread.start()
             heapq.heappush(self.heap, (time.monotonic() + seconds, next(self.seq), token))
-            self.cond.notify()
+            if self.heap[0][2] is token:  # the watchdog sleeps to the earliest deadline: this one now
+                self.cond.notify()
         return token
 
     @staticmethod
