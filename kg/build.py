@@ -224,12 +224,22 @@ def _work_remote(job: Job) -> _Outcome:
     return out
 
 
+def _quiet_libraries() -> None:
+    """jieba announces its dictionary on stderr ("Building prefix dict ...") wherever a build
+    first touches it (the pipeline, or entity resolution in an update that extracts nothing):
+    never wanted, least of all under ``-q``. Its logger is set silent before anything does."""
+    import jieba
+
+    jieba.setLogLevel(60)  # above CRITICAL: nothing of jieba's is printed
+
+
 def _warm_worker() -> None:
     """Load the pipeline, then move everything alive into the collector's permanent
     generation: the dictionaries and gazetteers live as long as the process, and
     rescanning them on every collection costs more than the extraction of small texts."""
     from kg.nlp.pipeline import warm_up
 
+    _quiet_libraries()  # (a spawned worker starts without the parent's setting)
     warm_up()
     gc.freeze()
 
@@ -429,6 +439,7 @@ def build(
     from kg.io.loader import discover
 
     t0 = time.perf_counter()
+    _quiet_libraries()
     out_dir = prepare_output_dir(out)
     if Path(sources).is_dir() and out_dir.resolve() == Path(sources).resolve():
         raise OutputError(out_dir, "is the sources folder: the exports would be read as sources by the next build")

@@ -48,3 +48,27 @@ def test_extract_reports_unreadable_file_and_exits_3(tmp_path):
     assert result.exit_code == 3
     assert f"{bad}: is empty" in result.output
     assert json.loads(result.stdout) == []
+
+
+def test_jiebas_banner_never_reaches_stderr(tmp_path):
+    """jieba announces its dictionary ("Building prefix dict ...") when a build first touches
+    it; an update that only re-resolves (a document removed) touched it before the pipeline
+    had silenced it."""
+    import shutil
+
+    from tests.paths import SOURCES
+
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    run = [sys.executable, "-m", "kg.cli", "build", str(src), "--out", str(tmp_path / "out"), "--no-views"]
+    first = subprocess.run(run + ["-q"], capture_output=True, text=True)
+    assert first.returncode == 0 and first.stderr == "", first.stderr
+    gone = sorted(src.glob("*.txt"))[1]
+    gone.unlink()
+    manifest = src / "manifest.csv"
+    manifest.write_text("".join(ln for ln in manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if gone.name not in ln), encoding="utf-8")
+    for flags in (["-q"], []):
+        again = subprocess.run(run + flags, capture_output=True, text=True)
+        assert again.returncode == 0 and again.stderr == "", again.stderr
+        assert ("graph updated" in again.stdout) == (not flags)
