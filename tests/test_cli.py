@@ -72,3 +72,20 @@ def test_jiebas_banner_never_reaches_stderr(tmp_path):
         again = subprocess.run(run + flags, capture_output=True, text=True)
         assert again.returncode == 0 and again.stderr == "", again.stderr
         assert ("graph updated" in again.stdout) == (not flags)
+
+
+@pytest.mark.parametrize("how", ["parent", "safe-path", "inside"])
+def test_where_import_kg_finds_the_package(tmp_path, how):
+    """README: Python started in the folder holding a clone named kg (installed editable, as
+    the README installs it) takes the clone for a namespace package (no kg.load); -P, or
+    starting anywhere else, finds kg itself."""
+    clone = tmp_path / "kg"
+    clone.mkdir()
+    (clone / "README.md").write_text("a clone\n", encoding="utf-8")
+    code = "import kg; print(kg.__file__ is not None and hasattr(kg, 'load'))"
+    flags, cwd = {"parent": ([], tmp_path), "safe-path": (["-P"], tmp_path), "inside": ([], clone)}[how]
+    out = subprocess.run([sys.executable, *flags, "-c", code], cwd=cwd, capture_output=True, text=True, check=True)
+    import kg
+
+    editable = "site-packages" not in kg.__file__  # (an install into site-packages wins over a namespace)
+    assert out.stdout.strip() == ("False" if how == "parent" and editable else "True")
