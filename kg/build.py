@@ -345,11 +345,21 @@ def extract_all(
     from kg.portable import can_fork
 
     outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes, timeout=timeout)
-    if jobs > 1 and len(todo) > 1:
-        if can_fork():
-            _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
-        # (spawned ones, where there is no fork, load it themselves: the initializer)
-        context = mp.get_context("fork" if can_fork() else "spawn")
+    if jobs > 1 and len(todo) > 1 and can_fork():
+        from kg.workers import extract_and_build
+
+        # forked workers (kg.workers: a worker that dies or overruns costs only its document),
+        # sending each extraction back as plain data; received long-lived and cycle-free
+        with paused_gc(freeze=True):
+            result = extract_and_build([job for _, job in todo], jobs, [_size(job[0]) for _, job in todo],
+                                       progress, hold=False)
+            for (i, _), out in zip(todo, result.outcomes):
+                if out.data is not None:
+                    out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
+                outcomes[i] = out
+    elif jobs > 1 and len(todo) > 1:
+        # no fork here: spawned workers, each loading the pipeline itself (the initializer)
+        context = mp.get_context("spawn")
         # the largest documents first, one at a time: no worker is left with a long tail alone
         by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
         # the extractions received are long-lived and cycle-free (see _work); frozen at the end,

@@ -71,7 +71,7 @@ def _serve(conn: Connection) -> None:
         except EOFError:  # the parent is gone
             return
         if message[0] == "doc":
-            _, i, job = message
+            _, i, job, hold = message
             path, meta, cache_file = job[:3]
             conn.send(("start", i))  # the parent times the document from here (see kg.budget)
             ex = _read_cache(Path(cache_file), meta) if cache_file and Path(cache_file).exists() else None
@@ -80,7 +80,9 @@ def _serve(conn: Connection) -> None:
             else:
                 out = _work(job)
                 ex, out.extraction = out.extraction, None
-            if ex is not None:
+            if ex is not None and not hold:  # sent back, as plain data (see kg.build._work_remote)
+                out.data = ex.model_dump()
+            elif ex is not None:
                 held[meta.id] = (ex, meta)
                 out.facts = DocFacts.of(ex, meta)
                 out.summary = summary_item(summarise(ex))
@@ -159,11 +161,15 @@ def _mentions(building: list[_Worker]) -> Optional[list[dict]]:
 
 def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] = None,
                       progress: Optional[Callable[[int], None]] = None,
-                      prepare: Optional[Callable[[Any], Any]] = None) -> Result:
+                      prepare: Optional[Callable[[Any], Any]] = None, hold: bool = True) -> Result:
     """Extract ``jobs`` in ``workers`` forked processes, then build the graph of what was
     extracted; see the module docstring. ``sizes`` (bytes per job) sets the order: largest
     first. ``prepare(builder)`` runs on the merged builder while the workers render the
-    records of their mentions (its result is ``Result.prepared``)."""
+    records of their mentions (its result is ``Result.prepared``).
+
+    ``hold=False`` only extracts: each outcome comes back with its extraction as plain data
+    (``_Outcome.data``), and no graph is built (an update's changed documents, see
+    :func:`kg.build.extract_all`). Deaths and time budgets are handled the same way."""
     from kg.graph.accumulate import _Builder
 
     _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
@@ -189,7 +195,7 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                 break
             i = queue.popleft()
             w.doing.append(i)
-            w.conn.send(("doc", i, jobs[i]))
+            w.conn.send(("doc", i, jobs[i], hold))
 
     def lost(w: _Worker, overran: Optional[int] = None) -> None:
         """``w`` died (or was killed for overrunning its document ``overran``'s budget): skip
@@ -262,6 +268,8 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                             w.held.append(i)
                         done(i)
                         give(w)
+                if not hold:
+                    return Result(outcomes, None, {})
                 # phase 2: each worker builds the graph of what it holds, with the corpus's resolver
                 t = time.perf_counter()
                 facts = {outcomes[i].meta.id: outcomes[i].facts for w in pool for i in w.held}

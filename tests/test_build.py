@@ -148,10 +148,10 @@ def _slow(monkeypatch, victim: str, how: str = "python", seconds: float = 40.0) 
     monkeypatch.setattr(kg.build, "process_document", process)  # forked workers inherit it
 
 
-def _without(tmp_path: Path, victim: str) -> Path:
+def _without(tmp_path: Path, victim: str, sources: Path = SOURCES) -> Path:
     src = tmp_path / "without"
     src.mkdir()
-    for p in SEEDS:
+    for p in sorted(sources.glob("*.txt")):
         if p.name != victim:
             shutil.copy(p, src / p.name)
     out = tmp_path / "ref"
@@ -226,3 +226,44 @@ def test_the_command_line_takes_a_budget(tmp_path, monkeypatch):
     assert f"skipped {SEEDS[0].name}: took longer than 2 s" in result.output
     help_text = CliRunner().invoke(cli, ["build", "--help"]).output
     assert "--doc-timeout SECONDS" in help_text and "[default: 60.0; x>=0]" in help_text
+
+
+@pytest.mark.parametrize("how", ["dies", "stuck"])
+def test_a_parallel_rebuild_survives_a_worker_that_dies_or_is_stuck(tmp_path, monkeypatch, how):
+    """An update's changed documents are extracted by kg.workers too: a death or an overrun
+    costs that document only (a process pool would have broken, or waited for ever)."""
+    import os
+
+    import kg.build
+    import kg.workers
+
+    if not kg.workers.available():
+        pytest.skip("workers are forked")
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    out = tmp_path / "out"
+    build(src, out, views=False)
+    docs = sorted(src.glob("*.txt"))
+    for p in docs[:3]:
+        p.write_text(p.read_text(encoding="utf-8") + "\n全市森林火灾受害面积同比下降12.5%。\n", encoding="utf-8")
+    victim = docs[1].name
+    if how == "dies":
+        real = kg.build.process_document
+
+        def process(path, meta, *args, **kwargs):
+            if Path(path).name == victim:
+                os._exit(9)
+            return real(path, meta, *args, **kwargs)
+
+        monkeypatch.setattr(kg.build, "process_document", process)
+    else:
+        monkeypatch.setattr(kg.workers, "GRACE", 1.0)
+        _slow(monkeypatch, victim, how="c")
+    t = time.monotonic()
+    report = build(src, out, views=False, jobs=2, doc_timeout=2)
+    assert time.monotonic() - t < 35
+    assert [(d.file, d.kind) for d in report.skipped] == [(victim, "crash" if how == "dies" else "timeout")]
+    assert sorted(d.status for d in report.documents) == ["cached", "cached", "extracted", "extracted", "skipped"]
+    reference = _without(tmp_path, victim, src)
+    for name in EXPORTS:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
