@@ -152,3 +152,16 @@ def test_the_output_folder_inside_the_sources_is_not_entered(tmp_path):
     _tree(tmp_path, {"a.txt": "某省应急管理厅召开会议。".encode("utf-8"), "out/index.html": b"<html></html>"})
     found = discover(tmp_path, exclude=[tmp_path / "out"])
     assert [m.file for _, m in found.documents] == ["a.txt"] and found.other == [("out/", "output")]
+
+
+@needs_links
+def test_a_manifest_linked_from_outside_is_not_read(tmp_path):
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("id,file,title\na,a.txt,Planted title\n", encoding="utf-8")
+    src = tmp_path / "src"
+    _tree(src, {"a.txt": "某省应急管理厅召开会议。".encode("utf-8")})
+    (src / "manifest.csv").symlink_to(outside)
+    found = discover(src)
+    assert [m.title for _, m in found.documents] == [None]
+    assert "is a symbolic link out of the sources folder: ignored" in str(found.problems[0])
+    assert [m.title for _, m in discover(src, follow_symlinks=True).documents] == ["Planted title"]

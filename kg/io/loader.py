@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from kg.errors import KgError, SourceError, shown
+from kg.errors import KgError, ManifestError, SourceError, shown
 from kg.io.encoding import decode_bytes
 from kg.io.html import html_to_text, looks_like_html
 from kg.io.manifest import CORRECTIONS_NAME, MANIFEST_NAME, read_manifest
@@ -160,7 +160,11 @@ def discover(sources_dir: str | Path, follow_symlinks: bool = False, exclude: It
     found = Discovery(root)
     rows: dict[str, SourceMeta] = {}
     manifest = root / MANIFEST_NAME
-    if manifest.is_file():
+    if manifest.is_symlink() and not follow_symlinks and not _inside(manifest.resolve(), root.resolve()):
+        # its titles and dates would reach the exports: the rule of every other link
+        found.problems.append(ManifestError(manifest, "is a symbolic link out of the sources folder: ignored "
+                                                      "(--follow-symlinks reads it)"))
+    elif manifest.is_file():
         rows, found.problems[:0] = read_manifest(manifest)
     files = _walk(root, follow_symlinks, [Path(x).resolve() for x in exclude], found)
     files.sort(key=lambda item: item[1])  # the order documents have always been listed in
