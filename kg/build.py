@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -29,7 +30,8 @@ from typing import Any, Callable, Iterable, Optional
 from pydantic import BaseModel, Field
 
 from kg import __version__
-from kg.errors import KgError, OutputError, SourceError
+from kg.budget import DOC_TIMEOUT
+from kg.errors import KgError, OutputError, SourceError, shown
 from kg.models import DocumentExtraction, SourceMeta
 
 CACHE_DIR = ".kgcache"
@@ -65,12 +67,24 @@ class Disagreement(BaseModel):
     text: str
 
 
+class OtherFile(BaseModel):
+    """An entry of the sources folder that is not a document (see kg.io.loader.NOT_DOCUMENTS)."""
+
+    file: str = Field(description="Path relative to the sources folder ('/' ends a folder, not entered)")
+    role: str = Field(description="manifest | corrections | hidden | output")
+
+
 class BuildReport(BaseModel):
     """What a build did; written as build-report.json and printed as the closing line."""
 
     sources: str
     out: str
-    documents: list[DocumentStatus] = Field(default_factory=list)
+    documents: list[DocumentStatus] = Field(default_factory=list,
+                                            description="Every file of the sources folder that could be a "
+                                                        "document (and every manifest row), with its status")
+    other_files: list[OtherFile] = Field(default_factory=list,
+                                         description="The other entries of the sources folder: the manifest, "
+                                                     "hidden files and folders, the output folder")
     problems: list[str] = Field(default_factory=list, description="Manifest and source problems, one line each")
     nodes: int = 0
     edges: int = 0
@@ -102,17 +116,23 @@ class BuildReport(BaseModel):
             for d in skipped:
                 kinds[d.kind or "error"] = kinds.get(d.kind or "error", 0) + 1
             extra = f", {len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
+        if self.other_files:
+            roles: dict[str, int] = {}
+            for f in self.other_files:
+                roles[f.role] = roles.get(f.role, 0) + 1
+            extra += ", not documents: " + ", ".join(f"{n} {k}" for k, n in sorted(roles.items()))
         cached = sum(1 for d in self.documents if d.status == "cached")
         cache = f" ({cached} from cache{', graph updated' if self.updated else ''})" if cached else ""
         fixes = ""
         if self.corrections:
             stale = sum(1 for c in self.corrections if not c.applied)
             fixes = f", {len(self.corrections)} correction{'s' * (len(self.corrections) != 1)} ({stale} stale)"
-        return (f"Built {self.out}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
+        return (f"Built {shown(self.out)}: {self.built} documents{cache}{extra}, {self.nodes} nodes, "
                 f"{self.edges} edges{fixes} in {total:.1f} s")
 
 
-Job = tuple[str, SourceMeta, Optional[str], Optional[int]]  # path, meta, cache file, max bytes
+Job = tuple[str, SourceMeta, Optional[str], Optional[int], Optional[float]]  # path, meta, cache file, max bytes,
+# seconds per MB (kg.budget.allowance)
 
 
 @dataclass
@@ -191,30 +211,36 @@ def process_document(path: str | Path, meta: SourceMeta, max_bytes: Optional[int
     return ex
 
 
+def timeout_reason(limit: float) -> str:
+    return (f"took longer than {limit:g} s, its time budget (--doc-timeout: seconds per MB, at least that "
+            "many): stopped")
+
+
 def _work(job: Job) -> _Outcome:
-    path, meta, cache_file, max_bytes = job
+    from kg.budget import OverBudget, allowance, budget
+
+    path, meta, cache_file, max_bytes, timeout = job
     seconds: dict[str, float] = {}
+    limit = allowance(timeout, _size(path))
     try:
         # an extraction makes no reference cycles (reference counting frees it all), so the
         # collector's passes over the growing heap during one would only cost time
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            ex = process_document(path, meta, max_bytes, seconds)
+            with budget(limit):
+                ex = process_document(path, meta, max_bytes, seconds)
         finally:
             if was_enabled:
                 gc.enable()
+    except OverBudget:
+        return _Outcome(meta, None, "skipped", timeout_reason(limit or 0), "timeout")
     except SourceError as e:
         return _Outcome(meta, None, "skipped", e.problem, e.kind)
     except KgError as e:  # an extractor bug on this document: reported, the others go on
         return _Outcome(meta, None, "skipped", e.message, "error")
     if cache_file:
-        from kg.io.atomic import atomic_write_text
-
-        try:
-            atomic_write_text(cache_file, ex.model_dump_json())
-        except OSError:
-            pass  # a cache that cannot be written only costs speed next time
+        _write_cache(Path(cache_file), ex)
     return _Outcome(meta, ex, "extracted", seconds=seconds, cache_name=Path(cache_file).name if cache_file else None,
                     html=ex.html)
 
@@ -231,12 +257,22 @@ def _work_remote(job: Job) -> _Outcome:
     return out
 
 
+def _quiet_libraries() -> None:
+    """jieba announces its dictionary on stderr ("Building prefix dict ...") wherever a build
+    first touches it (the pipeline, or entity resolution in an update that extracts nothing):
+    never wanted, least of all under ``-q``. Its logger is set silent before anything does."""
+    import jieba
+
+    jieba.setLogLevel(60)  # above CRITICAL: nothing of jieba's is printed
+
+
 def _warm_worker() -> None:
     """Load the pipeline, then move everything alive into the collector's permanent
     generation: the dictionaries and gazetteers live as long as the process, and
     rescanning them on every collection costs more than the extraction of small texts."""
     from kg.nlp.pipeline import warm_up
 
+    _quiet_libraries()  # (a spawned worker starts without the parent's setting)
     warm_up()
     gc.freeze()
 
@@ -257,9 +293,35 @@ def _previous_html(out_dir: Path) -> dict[str, Optional[str]]:
         return {}
 
 
-def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
+def _write_cache(cache_file: Path, ex: DocumentExtraction) -> None:
+    """Keep ``ex`` in the cache, signed with the user's key (:mod:`kg.signing`)."""
+    from kg.io.atomic import atomic_write_bytes
+    from kg.signing import key, seal_entry
+
+    secret = key()
+    if secret is None:
+        return  # unsigned, it would never be read back
     try:
-        ex = DocumentExtraction.model_validate_json(cache_file.read_bytes())
+        atomic_write_bytes(cache_file, seal_entry(cache_file.name, ex.model_dump_json().encode("utf-8"), secret),
+                           durable=False)  # (an entry lost to a power cut is made again)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed next time
+
+
+def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtraction]:
+    """The cached extraction of ``meta`` if the entry is whole and signed with the user's key
+    for this very name (document, content, extractor): anything else is extracted again, so
+    no text but the source's reaches the exports."""
+    from kg.signing import key, open_entry
+
+    secret = key()
+    if secret is None:
+        return None
+    try:
+        body = open_entry(cache_file.name, cache_file.read_bytes(), secret)
+        if body is None:
+            return None
+        ex = DocumentExtraction.model_validate_json(body)
     except (OSError, ValueError):
         return None
     return ex if ex.doc_id == meta.id and ex.file == meta.file else None
@@ -267,7 +329,8 @@ def _read_cache(cache_file: Path, meta: SourceMeta) -> Optional[DocumentExtracti
 
 def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
           progress: Optional[Callable[[int], None]], keep: Optional[Callable[[SourceMeta, str], bool]],
-          max_bytes: Optional[int], read_cache: bool = True) -> tuple[list[Optional[_Outcome]], list[tuple[int, Job]]]:
+          max_bytes: Optional[int], read_cache: bool = True,
+          timeout: Optional[float] = None) -> tuple[list[Optional[_Outcome]], list[tuple[int, Job]]]:
     """The outcomes known without extracting (duplicates, kept documents and, with
     ``read_cache``, cached ones), and the jobs left to do with their positions."""
     outcomes: list[Optional[_Outcome]] = [None] * len(documents)
@@ -277,7 +340,7 @@ def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
         cache_file = None
         sha = _file_sha(path)
         if sha and sha in first_with:
-            outcomes[i] = _Outcome(meta, None, "skipped", f"same content as {first_with[sha]}", "duplicate")
+            outcomes[i] = _Outcome(meta, None, "skipped", f"same content as {shown(first_with[sha])}", "duplicate")
             if progress:
                 progress(1)
             continue
@@ -299,7 +362,7 @@ def _plan(documents: list[tuple[Path, SourceMeta]], cache_dir: Optional[Path],
                         if progress:
                             progress(1)
                         continue
-        todo.append((i, (str(path), meta, str(cache_file) if cache_file else None, max_bytes)))
+        todo.append((i, (str(path), meta, str(cache_file) if cache_file else None, max_bytes, timeout)))
     return outcomes, todo
 
 
@@ -310,6 +373,7 @@ def extract_all(
     progress: Optional[Callable[[int], None]] = None,
     max_bytes: Optional[int] = None,
     keep: Optional[Callable[[SourceMeta, str], bool]] = None,
+    timeout: Optional[float] = None,
 ) -> list[_Outcome]:
     """Extract every document (cached ones are read back), preserving input order.
 
@@ -320,14 +384,30 @@ def extract_all(
     """
     from kg.graph.build import paused_gc
 
-    outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes)
-    if jobs > 1 and len(todo) > 1:
-        _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
+    from kg.portable import can_fork
+
+    outcomes, todo = _plan(documents, cache_dir, progress, keep, max_bytes, timeout=timeout)
+    if jobs > 1 and len(todo) > 1 and can_fork():
+        from kg.workers import extract_and_build
+
+        # forked workers (kg.workers: a worker that dies or overruns costs only its document),
+        # sending each extraction back as plain data; received long-lived and cycle-free
+        with paused_gc(freeze=True):
+            result = extract_and_build([job for _, job in todo], jobs, [_size(job[0]) for _, job in todo],
+                                       progress, hold=False)
+            for (i, _), out in zip(todo, result.outcomes):
+                if out.data is not None:
+                    out.extraction, out.data = DocumentExtraction.model_validate(out.data), None
+                outcomes[i] = out
+    elif jobs > 1 and len(todo) > 1:
+        # no fork here: spawned workers, each loading the pipeline itself (the initializer)
+        context = mp.get_context("spawn")
         # the largest documents first, one at a time: no worker is left with a long tail alone
         by_size = sorted(todo, key=lambda item: (-_size(item[1][0]), item[0]))
         # the extractions received are long-lived and cycle-free (see _work); frozen at the end,
         # as _warm_worker does with the pipeline: else the first collection scans them all
-        with paused_gc(freeze=True), ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker) as pool:
+        with paused_gc(freeze=True), ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                                         initializer=_warm_worker) as pool:
             futures = {pool.submit(_work_remote, job): i for i, job in by_size}
             for future in as_completed(futures):
                 out = future.result()
@@ -347,12 +427,13 @@ def extract_all(
 
 
 def _extract_and_build(documents: list[tuple[Path, SourceMeta]], jobs: int, cache_dir: Optional[Path],
-                       progress: Optional[Callable[[int], None]], max_bytes: Optional[int], views: bool):
+                       progress: Optional[Callable[[int], None]], max_bytes: Optional[int], views: bool,
+                       timeout: Optional[float] = None):
     """A fresh build's documents extracted and their graph built in ``jobs`` workers
     (:mod:`kg.workers`): the outcomes, in input order, and the merged builder and facts."""
     from kg.workers import extract_and_build
 
-    outcomes, todo = _plan(documents, cache_dir, progress, None, max_bytes, read_cache=False)
+    outcomes, todo = _plan(documents, cache_dir, progress, None, max_bytes, read_cache=False, timeout=timeout)
     # the graph the views need, or only what the exports need, made while the workers render mentions
     prepare = (lambda builder: builder.finish()) if views else (lambda builder: builder.snapshot())
     result = extract_and_build([job for _, job in todo], jobs, [_size(job[0]) for _, job in todo], progress,
@@ -396,18 +477,30 @@ def build(
     cache: bool = True,
     progress_factory: Optional[Callable[[int], "ProgressLike"]] = None,
     max_doc_bytes: Optional[int] = None,
+    follow_symlinks: bool = False,
+    doc_timeout: Optional[float] = DOC_TIMEOUT,
 ) -> BuildReport:
-    """Build the graph of ``sources`` into ``out`` and return what happened."""
+    """Build the graph of ``sources`` into ``out`` and return what happened.
+
+    A document whose extraction takes longer than ``doc_timeout`` seconds per MB (at least
+    ``doc_timeout``; None or 0: no limit) is stopped and skipped (``timeout``).
+
+    Symbolic links leading out of ``sources`` (and links to folders) are skipped unless
+    ``follow_symlinks``."""
     from kg.io.atomic import atomic_write_text
     from kg.io.corrections import read_corrections
     from kg.io.loader import discover
 
     t0 = time.perf_counter()
     corrections = read_corrections(sources)  # a malformed file stops the build before any work
+    _quiet_libraries()
     out_dir = prepare_output_dir(out)
-    found = discover(sources)
+    if Path(sources).is_dir() and out_dir.resolve() == Path(sources).resolve():
+        raise OutputError(out_dir, "is the sources folder: the exports would be read as sources by the next build")
+    found = discover(sources, follow_symlinks=follow_symlinks, exclude=[out_dir])
     report = BuildReport(sources=str(sources), out=str(out_dir))
     report.problems = [p.message for p in found.problems]
+    report.other_files = [OtherFile(file=rel, role=role) for rel, role in found.other]
     cache_dir = None
     if cache:
         cache_dir = out_dir / CACHE_DIR
@@ -436,10 +529,10 @@ def build(
         if jobs > 1 and state is None and len(found.documents) > 1 and workers.available() and not corrections:
             # a fresh build: the workers keep what they extract and build the graph of it too
             outcomes, built_by_workers = _extract_and_build(found.documents, jobs, cache_dir, progress, max_doc_bytes,
-                                                            views)
+                                                            views, doc_timeout)
         else:
             outcomes = extract_all(found.documents, jobs=jobs, cache_dir=cache_dir, progress=progress,
-                                   max_bytes=max_doc_bytes, keep=keep)
+                                   max_bytes=max_doc_bytes, keep=keep, timeout=doc_timeout)
     finally:
         if bar:
             bar.close()
@@ -468,7 +561,7 @@ def build(
     with paused_gc(freeze=True):
         t = time.perf_counter()
         stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views,
-                             built_by_workers, curation, corrections)
+                             built_by_workers, curation, corrections, doc_timeout)
         report.updated = stage.updated
         report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
         report.seconds["graph"] = time.perf_counter() - t
@@ -543,7 +636,7 @@ class _Stage:
 
 def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
                  cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool,
-                 by_workers=None, curation=None, corrections=None) -> _Stage:
+                 by_workers=None, curation=None, corrections=None, timeout: Optional[float] = None) -> _Stage:
     """Update the last build's graph for what changed, or build it afresh (or take the
     graph the workers built, ``by_workers``: a :class:`kg.workers.Result`), applying the
     corrections (``curation``, see :mod:`kg.graph.corrections`)."""
@@ -576,7 +669,7 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
             items = {o.meta.id: (o.meta.file, o.summary) for o in built}
             graph = by_workers.prepared
         else:
-            _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes)
+            _read_kept(built, {m.id: p for p, m in documents}, cache_dir, jobs, max_bytes, timeout)
             built = [o for o in built if o.extraction is not None]
             graph_state = build_state([o.extraction for o in built], [o.meta for o in built],  # type: ignore[misc]
                                       curation)
@@ -626,7 +719,7 @@ def _kept_extraction(o: _Outcome, cache_dir: Optional[Path]) -> Optional[Documen
 
 
 def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Optional[Path], jobs: int,
-               max_bytes: Optional[int]) -> None:
+               max_bytes: Optional[int], timeout: Optional[float] = None) -> None:
     """Give every kept outcome its extraction (from the cache, or extracted again if it is gone)."""
     again = []
     for o in outcomes:
@@ -637,7 +730,7 @@ def _read_kept(outcomes: list[_Outcome], paths: dict[str, Path], cache_dir: Opti
             o.extraction = ex
     if again:
         redo = extract_all([(paths[o.meta.id], o.meta) for o in again], jobs=jobs, cache_dir=cache_dir,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, timeout=timeout)
         for o, new in zip(again, redo):
             o.extraction, o.status, o.reason, o.kind = new.extraction, new.status, new.reason, new.kind
 
@@ -715,13 +808,14 @@ class ProgressLike:  # pragma: no cover - typing aid only
 
 
 def iter_problem_lines(report: BuildReport) -> Iterable[str]:
-    """One line per problem and per skipped document, for the terminal."""
+    """One line per problem and per skipped document, for the terminal (names quoted where
+    they hold characters that do not print as themselves, see :func:`kg.errors.shown`)."""
     yield from report.problems
     for d in report.skipped:
-        yield f"skipped {d.file}: {d.reason}"
+        yield f"skipped {shown(d.file)}: {d.reason}"
     for c in report.corrections:
         if not c.applied:
-            yield f"stale correction {Path(report.sources) / 'corrections.toml'}:{c.line} ({c.op}): {c.reason}"
+            yield f"stale correction {shown(str(Path(report.sources) / 'corrections.toml'))}:{c.line} ({c.op}): {c.reason}"
 
 
 def report_json(report: BuildReport) -> str:

@@ -15,12 +15,21 @@ from pathlib import Path
 
 import click
 
+from kg.budget import DOC_TIMEOUT
+
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
 
 
+def _say(line: str, err: bool = False) -> None:
+    """Print one message as one line: whatever a file name holds cannot start another."""
+    from kg.errors import one_line
+
+    click.echo(one_line(line), err=err)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    _say(f"Error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -48,15 +57,24 @@ def cli() -> None:
 @click.option("--allow-skipped", is_flag=True, help="Exit 0 even if some documents were skipped.")
 @click.option("--max-doc-mb", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Skip any single document larger than this.")
+@click.option("--doc-timeout", default=DOC_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
+              metavar="SECONDS",
+              help="Time budget of one document: SECONDS per MB of its file, at least SECONDS. A document "
+                   "past it is stopped and skipped (timeout); 0: no limit.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Read symbolic links that lead out of SOURCES (and enter linked folders); by default "
+                   "they are skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")
 def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, allow_skipped: bool,
-          max_doc_mb: float, quiet: bool) -> None:
+          max_doc_mb: float, doc_timeout: float, follow_symlinks: bool, quiet: bool) -> None:
     """Build the graph, exports and views of SOURCES (default: sources/) into --out.
 
     Loads every .txt/.md/.html file (with sources/manifest.csv metadata where given),
     normalises and extracts it, builds one graph across documents and writes
     graph.graphml, graph.json, nodes/edges/evidence CSV, summaries.json, the HTML
-    views (index.html) and build-report.json.
+    views (index.html) and build-report.json. Every other file is reported: skipped
+    with its reason (other formats, symbolic links out of SOURCES) or, for the
+    manifest and hidden files, counted as not documents.
 
     \b
     Example:
@@ -82,13 +100,14 @@ def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, a
 
     try:
         report = run_build(sources, out, jobs=jobs, views=not no_views, cache=not no_cache,
-                           progress_factory=progress_factory, max_doc_bytes=int(max_doc_mb * 2**20))
+                           progress_factory=progress_factory, max_doc_bytes=int(max_doc_mb * 2**20),
+                           follow_symlinks=follow_symlinks, doc_timeout=doc_timeout or None)
     except KgError as e:
         _fail(str(e))
     for line in iter_problem_lines(report):
-        click.echo(line, err=True)
+        _say(line, err=True)
     if not quiet:
-        click.echo(report.summary_line())
+        _say(report.summary_line())
     if report.skipped and not allow_skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -114,7 +133,7 @@ def extract(files: tuple[Path, ...], output: Path | None) -> None:
 
     summaries, problems = summarise_files(files)
     for p in problems:
-        click.echo(p, err=True)
+        _say(p, err=True)
     text = summary_json(summaries) + "\n"
     if output:
         from kg.io.atomic import atomic_write_text
@@ -167,7 +186,7 @@ def eval_(gold_dir: Path, files: tuple[Path, ...], as_json: bool, details: bool)
             predicted += data if isinstance(data, list) else [data]
     summaries, problems = summarise_files(sources)
     for p in problems:
-        click.echo(p, err=True)
+        _say(p, err=True)
     predicted += [summary_dict(s) for s in summaries]
     result = evaluate(predicted, gold)
     if as_json:
@@ -177,11 +196,11 @@ def eval_(gold_dir: Path, files: tuple[Path, ...], as_json: bool, details: bool)
         if details:
             for f, s in list(result.strict.items()):
                 for m in s.missed:
-                    click.echo(f"missed  {f:<18} {m}")
+                    _say(f"missed  {f:<18} {m}")
                 for x in s.extra:
-                    click.echo(f"extra   {f:<18} {x}")
+                    _say(f"extra   {f:<18} {x}")
     for name in result.unmatched_predictions:
-        click.echo(f"no gold file for {name}", err=True)
+        _say(f"no gold file for {name}", err=True)
 
 
 # ----------------------------------------------------------------------------- kg correct

@@ -9,6 +9,32 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def shown(name: object) -> str:
+    r"""A name (file, folder, document id) as a message prints it: as it is when every
+    character prints as itself, else quoted with escapes, so that a newline, an escape
+    sequence or a bidirectional override in a file name cannot forge or hide a line.
+
+    >>> shown("湖南 2023.txt")
+    '湖南 2023.txt'
+    >>> print(shown("x\nBuilt out: 99 documents.txt"))
+    'x\nBuilt out: 99 documents.txt'
+    """
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every character that does not print as itself escaped (``\n``, ``\x1b``,
+    ``\u202e``): what the command line prints is one line per message, whatever a source held.
+
+    >>> one_line("skipped a\x1b[2J.txt: is empty")
+    'skipped a\\x1b[2J.txt: is empty'
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class KgError(Exception):
     """Root of every error kg raises on purpose."""
 
@@ -27,8 +53,8 @@ class SourceError(KgError):
 
     code = "E010"
     #: the categories a build report counts skipped documents by
-    KINDS = ("empty", "binary", "encoding", "too-large", "unreadable", "unsupported", "no-text", "duplicate",
-             "id-clash", "not-found")
+    KINDS = ("empty", "binary", "encoding", "too-large", "unreadable", "unsupported", "symlink", "no-text",
+             "duplicate", "id-clash", "not-found", "timeout")
 
     def __init__(self, path: str | Path, problem: str, kind: str = "unreadable"):
         if kind not in self.KINDS:
@@ -36,7 +62,7 @@ class SourceError(KgError):
         self.path = str(path)
         self.problem = problem
         self.kind = kind
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(f"{shown(self.path)}: {problem}")
 
 
 class ManifestError(KgError):
@@ -48,7 +74,7 @@ class ManifestError(KgError):
         self.path = str(path)
         self.problem = problem
         self.line = line
-        where = f"{self.path}:{line}" if line is not None else self.path
+        where = f"{shown(self.path)}:{line}" if line is not None else shown(self.path)
         super().__init__(f"{where}: {problem}")
 
 
@@ -60,7 +86,7 @@ class OutputError(KgError):
     def __init__(self, path: str | Path, problem: str):
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(f"{shown(self.path)}: {problem}")
 
 
 class OntologyError(KgError):
@@ -83,7 +109,7 @@ class ExtractionError(KgError):
     def __init__(self, doc_id: str, component: str, detail: str):
         self.doc_id = doc_id
         self.component = component
-        super().__init__(f"{doc_id}: extractor {component!r} failed: {detail}")
+        super().__init__(f"{shown(doc_id)}: extractor {component!r} failed: {detail}")
 
 
 class GoldError(KgError):
@@ -93,7 +119,7 @@ class GoldError(KgError):
 
     def __init__(self, path: str | Path, problem: str):
         self.path = str(path)
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(f"{shown(self.path)}: {problem}")
 
 
 class QueryError(KgError):

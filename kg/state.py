@@ -30,6 +30,8 @@ from typing import Optional
 from kg.export.records import ExportIndex, FileIndex, KeyOrder
 from kg.graph.update import GraphState
 from kg.models import SourceMeta
+from kg.portable import O_BINARY
+from kg.signing import MAC_BYTES, key
 
 STATE_NAME = "build-state.pickle"
 
@@ -67,7 +69,7 @@ class BuildState:
             return None
         size, mtime, index = recorded
         try:
-            fd = os.open(out_dir / name, os.O_RDONLY)
+            fd = os.open(out_dir / name, os.O_RDONLY | O_BINARY)
         except OSError:
             return None
         try:
@@ -90,35 +92,18 @@ class BuildState:
             self.exports[name] = (st.st_size, st.st_mtime_ns, file_index)
 
 
-_MAC = 32  # bytes of HMAC-SHA256 in front of the pickle
+_MAC = MAC_BYTES  # bytes of HMAC-SHA256 in front of the pickle
 
 
 def _key() -> Optional[bytes]:
-    """This user's secret for signing build states (made on first use, readable by the user only).
+    """This user's secret for signing build states (see :mod:`kg.signing`).
 
     A state is a pickle, and unpickling runs code: an output directory copied from someone
     else (``.kgcache`` included) must not be able to run theirs. A state is therefore only
     read back if it carries the HMAC of this user's key; without a key (an unwritable home)
     no state is kept, and every build starts afresh.
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kg"
-    path = base / "state.key"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(os.urandom(32))
-        return path.read_bytes()
-    except FileExistsError:  # another build made it meanwhile
-        return path.read_bytes()
-    except OSError:
-        return None
+    return key()
 
 
 def load_state(cache_dir: Path, fingerprint: str) -> Optional[BuildState]:

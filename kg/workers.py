@@ -36,22 +36,25 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work
+from kg.budget import GRACE, allowance
+from kg.build import Job, _Outcome, _read_cache, _warm_worker, _work, timeout_reason
 from kg.graph.build import paused_gc
 from kg.models import DocumentExtraction, SourceMeta
+from kg.portable import can_fork
 
 ATTEMPTS = 2  # a document that kills this many workers is skipped
 IN_FLIGHT = 2  # documents sent to a worker ahead: it never waits for its next one
 
 
 def available() -> bool:
-    """Whether workers can be forked here (they inherit the loaded pipeline)."""
-    return "fork" in mp.get_all_start_methods()
+    """Whether workers can be forked here (they inherit the loaded pipeline); elsewhere a
+    build extracts in spawned processes (:func:`kg.build.extract_all`) or in one."""
+    return can_fork()
 
 
 # ----------------------------------------------------------------------------- in a worker
 def _serve(conn: Connection) -> None:
-    """A worker's loop: ``("doc", i, job)`` -> ``("doc", i, outcome)``; ``("build", facts)``
+    """A worker's loop: ``("doc", i, job)`` -> ``("start", i)``, then ``("doc", i, outcome)``; ``("build", facts)``
     -> ``("builder", pickled builder)``, then ``("mentions", records)``; ``("stop",)`` ends it."""
     from kg.graph.build import _add_document
     from kg.graph.corrections import prepare
@@ -69,15 +72,20 @@ def _serve(conn: Connection) -> None:
         except EOFError:  # the parent is gone
             return
         if message[0] == "doc":
-            _, i, (path, meta, cache_file, max_bytes) = message
+            _, i, job, hold = message
+            path, meta, cache_file = job[:3]
+            conn.send(("start", i))  # the parent times the document from here (see kg.budget)
             ex = _read_cache(Path(cache_file), meta) if cache_file and Path(cache_file).exists() else None
             if ex is not None:
                 out = _Outcome(meta, None, "cached", cache_name=Path(cache_file).name)  # type: ignore[arg-type]
             else:
-                out = _work((path, meta, cache_file, max_bytes))
+                out = _work(job)
                 ex, out.extraction = out.extraction, None
             if ex is not None:
                 out.html = ex.html
+            if ex is not None and not hold:  # sent back, as plain data (see kg.build._work_remote)
+                out.data = ex.model_dump()
+            elif ex is not None:
                 ex, out.facts = prepare(ex, meta)  # as the graph is built from it (manifest values win)
                 held[meta.id] = (ex, meta)
                 out.summary = summary_item(summarise(ex))
@@ -106,6 +114,7 @@ class _Worker:
     process: Any
     conn: Connection
     doing: list[int] = field(default_factory=list)  # the documents sent to it, in order (indexes)
+    started: Optional[tuple[int, float]] = None  # the document it is working on, and since when (monotonic)
     held: list[int] = field(default_factory=list)  # indexes of the documents it keeps
     builder: Any = None  # the _Builder of what it holds, once built
 
@@ -155,11 +164,15 @@ def _mentions(building: list[_Worker]) -> Optional[list[dict]]:
 
 def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] = None,
                       progress: Optional[Callable[[int], None]] = None,
-                      prepare: Optional[Callable[[Any], Any]] = None) -> Result:
+                      prepare: Optional[Callable[[Any], Any]] = None, hold: bool = True) -> Result:
     """Extract ``jobs`` in ``workers`` forked processes, then build the graph of what was
     extracted; see the module docstring. ``sizes`` (bytes per job) sets the order: largest
     first. ``prepare(builder)`` runs on the merged builder while the workers render the
-    records of their mentions (its result is ``Result.prepared``)."""
+    records of their mentions (its result is ``Result.prepared``).
+
+    ``hold=False`` only extracts: each outcome comes back with its extraction as plain data
+    (``_Outcome.data``), and no graph is built (an update's changed documents, see
+    :func:`kg.build.extract_all`). Deaths and time budgets are handled the same way."""
     from kg.graph.accumulate import _Builder
 
     _warm_worker()  # forked workers inherit the loaded pipeline, frozen: their collectors never scan it
@@ -167,6 +180,8 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
     queue = deque(sorted(range(len(jobs)), key=lambda i: (-(sizes[i] if sizes else 0), i)))
     outcomes: list[Any] = [None] * len(jobs)
     attempts = [0] * len(jobs)
+    # each document's budget (kg.budget), past which (and GRACE) its worker is killed
+    limits = [allowance(job[4] if len(job) > 4 else None, sizes[i] if sizes else 0) for i, job in enumerate(jobs)]
     counted: set[int] = set()
     solo: set[int] = set()  # in flight when a worker died: from then on sent alone, so a death is its own
     pool: list[_Worker] = []
@@ -183,15 +198,21 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                 break
             i = queue.popleft()
             w.doing.append(i)
-            w.conn.send(("doc", i, jobs[i]))
+            w.conn.send(("doc", i, jobs[i], hold))
 
-    def lost(w: _Worker) -> None:
-        """``w`` died: retry or skip what it was doing, extract again what it held, replace it."""
+    def lost(w: _Worker, overran: Optional[int] = None) -> None:
+        """``w`` died (or was killed for overrunning its document ``overran``'s budget): skip
+        that one, retry or skip what else it was doing, extract again what it held, replace it."""
         why = _died(w)
         pool.remove(w)
         retry = []
         for i in w.doing:
-            attempts[i] += 1
+            if i == overran:
+                outcomes[i] = _Outcome(jobs[i][1], None, "skipped", timeout_reason(limits[i] or 0), "timeout")
+                done(i)
+                continue
+            if overran is None:  # (a worker killed for another's overrun is no fault of these)
+                attempts[i] += 1
             if attempts[i] < ATTEMPTS:
                 retry.append(i)
                 solo.add(i)
@@ -204,6 +225,21 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
         pool.append(replacement)
         give(replacement)
 
+    def overdue(now: float) -> Optional[float]:
+        """Kill every worker past its document's budget and :data:`GRACE` (still at it although
+        told to stop: in one long call into C, say); the seconds to the next such deadline."""
+        soonest = None
+        for w in list(pool):
+            if w.started is None or limits[w.started[0]] is None:
+                continue
+            left = w.started[1] + limits[w.started[0]] + GRACE - now  # type: ignore[operator]
+            if left <= 0:
+                w.process.kill()
+                lost(w, overran=w.started[0])
+            elif soonest is None or left < soonest:
+                soonest = left
+        return soonest
+
     # the outcomes received and the graph live on, without cycles: frozen at the end, so the
     # next collection need not scan them all
     with paused_gc(freeze=True):
@@ -215,19 +251,28 @@ def extract_and_build(jobs: list[Job], workers: int, sizes: Optional[list[int]] 
                 # phase 1: every document extracted (or read from the cache) by some worker
                 while any(w.doing for w in pool):
                     busy = {w.conn: w for w in pool if w.doing}
-                    for conn in wait(list(busy)):
+                    for conn in wait(list(busy), timeout=overdue(time.monotonic())):
                         w = busy[conn]
+                        if w not in pool:  # (killed just now for overrunning)
+                            continue
                         try:
-                            _, i, out = conn.recv()
+                            message = conn.recv()
                         except (EOFError, OSError):
                             lost(w)
                             continue
+                        if message[0] == "start":
+                            w.started = (message[1], time.monotonic())
+                            continue
+                        _, i, out = message
+                        w.started = None
                         outcomes[i] = out
                         w.doing.remove(i)
                         if out.held:
                             w.held.append(i)
                         done(i)
                         give(w)
+                if not hold:
+                    return Result(outcomes, None, {})
                 # phase 2: each worker builds the graph of what it holds, with the corpus's resolver
                 t = time.perf_counter()
                 facts = {outcomes[i].meta.id: outcomes[i].facts for w in pool for i in w.held}

@@ -114,7 +114,7 @@ def test_encodings_give_the_same_extraction_as_utf8(bad_build):
 def test_summary_line_counts_skips_by_reason(bad_build):
     _, _, report = bad_build
     line = report.summary_line()
-    assert "6 skipped (1 binary, 1 duplicate, 2 empty, 1 encoding, 1 not-found)" in line
+    assert "6 skipped (1 binary, 1 duplicate, 2 empty, 1 encoding, 1 not-found), not documents: 1 manifest," in line
 
 
 def test_markup_in_a_source_is_text_not_markup(bad_build):
@@ -207,3 +207,99 @@ def test_bad_output_directory_fails_before_any_work(tmp_path, make):
     result = _run_cli("build", str(SEEDS[0].parent), "--out", str(target))
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: [E030] {target}: {problem}")
+
+
+def test_control_characters_of_a_source_reach_no_csv(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_bytes("湖南省应急管理厅\x1b[31m建立健全\x00双重预防机制\x07，落实\x7f安全生产责任制。\x0c\n"
+                                "全省生产安全事故起数同比下降12.5%。\n".encode("utf-8"))
+    for jobs, out in ((1, tmp_path / "one"), (2, tmp_path / "two")):
+        report = build(src, out, views=False, jobs=jobs, cache=False)
+        assert report.skipped == []
+        for name in ("evidence.csv", "provenance.csv", "nodes.csv", "edges.csv", "merges.csv"):
+            text = (out / name).read_bytes().decode("utf-8-sig")
+            assert not {ch for ch in text if ch < " " and ch not in "\t\r\n" or ch == "\x7f"}, name
+        assert "建立健全双重预防机制" in (out / "provenance.csv").read_text(encoding="utf-8-sig")
+        # graph.json keeps the quote exactly as written (escaped, as JSON escapes it)
+        assert "\\u001b[31m" in (out / "graph.json").read_text(encoding="utf-8")
+    assert (tmp_path / "one" / "provenance.csv").read_bytes() == (tmp_path / "two" / "provenance.csv").read_bytes()
+
+
+FORGED = "x\nBuilt out: 99 documents, 0 skipped.txt"
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_line(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a.txt")
+    (src / FORGED).write_bytes(b"")  # skipped (empty): its name is printed
+    (src / "b\x1b[2J\u202e.txt").write_bytes(PNG)  # an escape sequence, a right-to-left override
+    out = tmp_path / "o\nBuilt fake"
+    result = _run_cli("build", str(src), "--out", str(out), "--no-views")
+    assert result.returncode == 3
+    lines = result.stdout.splitlines() + result.stderr.splitlines()
+    assert not [ln for ln in lines if ln.startswith("Built out") or ln.startswith("Built fake")], lines
+    assert not [ch for ch in result.stdout + result.stderr if ch in "\x1b\u202e"]
+    assert f"skipped {FORGED!r}: is empty" in result.stderr.splitlines()
+    assert "skipped 'b\\x1b[2J\\u202e.txt': not a text file: looks like a PNG image" in result.stderr.splitlines()
+    (closing,) = result.stdout.splitlines()
+    assert closing.startswith(f"Built {str(out)!r}: 1 documents, 2 skipped")
+    # the report is JSON: the names there are the names, escaped as JSON escapes
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    assert {d["file"] for d in report["documents"]} == {"a.txt", FORGED, "b\x1b[2J\u202e.txt"}
+
+
+def test_a_name_in_a_reason_is_quoted_too(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a\nb.txt")
+    shutil.copy(seed("000"), src / "c.txt")
+    result = _run_cli("build", str(src), "--out", str(tmp_path / "out"), "--no-views", "-q")
+    assert result.stderr.splitlines() == ["skipped c.txt: same content as 'a\\nb.txt'"]
+
+
+def test_every_file_is_in_the_closing_line_and_the_report(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a.txt")
+    for name, data in {"b.docx": b"PK\x03\x04", "c.pdf": b"%PDF-1.7", "d.jpg": b"\xff\xd8\xff", "e.doc": b"x",
+                       ".DS_Store": b"x", "manifest.csv": b"id,file\n"}.items():
+        (src / name).write_bytes(data)
+    report = build(src, tmp_path / "out", views=False)
+    assert {d.file: d.kind for d in report.skipped} == {"b.docx": "unsupported", "c.pdf": "unsupported",
+                                                        "d.jpg": "unsupported", "e.doc": "unsupported"}
+    assert {(f.file, f.role) for f in report.other_files} == {(".DS_Store", "hidden"), ("manifest.csv", "manifest")}
+    line = report.summary_line()
+    assert "1 documents, 4 skipped (4 unsupported), not documents: 1 hidden, 1 manifest, " in line
+    saved = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
+    listed = {d["file"] for d in saved["documents"]} | {f["file"] for f in saved["other_files"]}
+    assert listed == {p.name for p in src.iterdir()}
+    assert "a Word document (.docx)" in {d["file"]: d["reason"] for d in saved["documents"]}["b.docx"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_symbolic_link_out_of_the_sources_is_not_read(tmp_path):
+    secret = tmp_path / "home" / "notes.txt"
+    secret.parent.mkdir()
+    secret.write_text("浙江省应急管理厅厅长王秘密表示，要建立健全隐秘预警机制。\n", encoding="utf-8")
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(seed("000"), src / "a.txt")
+    (src / "notes.txt").symlink_to(secret)
+    result = _run_cli("build", str(src), "--out", str(tmp_path / "out"), "--no-views")
+    assert result.returncode == 3
+    assert "skipped notes.txt: is a symbolic link to a file outside the sources folder: not followed " \
+           "(--follow-symlinks reads it)" in result.stderr.splitlines()
+    assert "1 skipped (1 symlink)" in result.stdout
+    for name in ("graph.json", "provenance.csv", "summaries.json"):
+        assert "王秘密" not in (tmp_path / "out" / name).read_text(encoding="utf-8-sig"), name
+    followed = _run_cli("build", str(src), "--out", str(tmp_path / "out"), "--no-views", "--follow-symlinks")
+    assert followed.returncode == 0, followed.stderr
+    assert "王秘密" in (tmp_path / "out" / "graph.json").read_text(encoding="utf-8")
+
+
+def test_the_sources_folder_cannot_be_the_output_folder(tmp_path):
+    shutil.copy(seed("000"), tmp_path / "a.txt")
+    with pytest.raises(OutputError, match="is the sources folder"):
+        build(tmp_path, tmp_path)

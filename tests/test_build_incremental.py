@@ -356,3 +356,123 @@ def test_an_update_under_corrections_renders_the_views_a_fresh_build_renders(cor
     views = sorted(p.name for p in fresh.glob("*.html"))
     assert views and _same(out, fresh, OUTPUTS + tuple(views)) == []
     assert "curated-legend" in (out / "overview.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("missing", [("copy_file_range",), ("copy_file_range", "pread")])
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_without_linux_only_calls_rebuilds_are_the_same(corpus, tmp_path, monkeypatch, missing, jobs):
+    """Where ``os.copy_file_range`` (macOS, Windows) or ``os.pread`` (Windows) does not exist,
+    the records kept from the last build are copied through the process instead."""
+    import os
+
+    for name in missing:
+        monkeypatch.delattr(os, name, raising=False)  # forked writers inherit the loss
+    src, out = corpus
+    _append(sorted(src.glob("*.txt"))[2], "\n全市生产安全事故起数同比下降12.5%。\n")
+    assert build(src, out, views=False, jobs=jobs).updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+    assert build(src, out, views=False, jobs=jobs).updated  # and an unchanged one copies it all
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_without_fork_builds_and_rebuilds_are_the_same(tmp_path, monkeypatch):
+    """Where processes cannot be forked (Windows, and macOS where it is unsafe), ``--jobs``
+    extracts in spawned processes and writes the exports in one: the same bytes."""
+    import multiprocessing
+    import os
+
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    reference = _fresh(src, tmp_path)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.delattr(os, "fork")  # as on Windows: a fork would fail
+    out = tmp_path / "out"
+    first = build(src, out, views=False, jobs=2)
+    assert not first.updated and {d.status for d in first.documents} == {"extracted"}
+    assert _same(out, reference) == []
+    docs = sorted(src.glob("*.txt"))
+    _append(docs[1], "\n全市生产安全事故起数同比下降12.5%。\n")
+    _append(docs[3], "\n全省森林火灾受害面积为零。\n")
+    again = build(src, out, views=False, jobs=2)
+    assert again.updated
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def _entries(out: Path) -> list[Path]:
+    return sorted((out / CACHE_DIR).glob("*.json"))
+
+
+def _alter(entry: Path, old: str, new: str) -> None:
+    data = entry.read_bytes()
+    assert old.encode("utf-8") in data
+    entry.write_bytes(data.replace(old.encode("utf-8"), new.encode("utf-8")))
+
+
+def test_an_altered_cache_entry_is_extracted_again(corpus, tmp_path):
+    """One character changed in the entry of a document that is then edited: the update must
+    not take out of the graph what that document never gave (the exports would differ)."""
+    src, out = corpus
+    docs = sorted(src.glob("*.txt"))
+    (entry,) = [e for e in _entries(out) if docs[1].stem[:3] in _doc_of(e)]
+    _alter(entry, "机制", "机滞")
+    _append(docs[1], "\n全市生产安全事故起数同比下降12.5%，森林火灾受害面积为零。\n")
+    again = build(src, out, views=False)
+    assert _same(out, _fresh(src, tmp_path)) == []
+    # and an altered entry of a document left as it was is not trusted either
+    _alter(_entries(out)[3], "机制", "机滞")
+    _append(docs[0], "\n全省森林火灾受害面积为零。\n")
+    build(src, out, views=False)
+    assert _same(out, _fresh(src, tmp_path)) == []
+    assert again.built == 5
+
+
+def test_an_altered_entry_of_a_kept_document_is_extracted_again_when_much_changed(corpus, tmp_path):
+    """Many documents added: the rebuild builds the graph afresh, from the cache entries of
+    the documents that did not change; an altered one is extracted again instead."""
+    src, out = corpus
+    for entry in _entries(out):
+        if "双重预防机制".encode("utf-8") in entry.read_bytes():
+            _alter(entry, "双重预防机制", "伪造的机制")
+    base = sorted(src.glob("*.txt"))[0].read_text(encoding="utf-8")
+    for i in range(9):
+        (src / f"new_{i}.txt").write_text(base + f"\n第{i}次会议强调，全市生产安全事故起数同比下降。\n", encoding="utf-8")
+    again = build(src, out, views=False)
+    assert not again.updated
+    for name in OUTPUTS:
+        assert "伪造" not in (out / name).read_text(encoding="utf-8-sig"), name
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def _doc_of(entry: Path) -> str:
+    import json
+
+    data = entry.read_bytes()
+    return json.loads(data if data.startswith(b"{") else data.partition(b"\n")[2])["file"]
+
+
+def test_text_planted_in_the_cache_never_reaches_the_exports(corpus, tmp_path):
+    src, out = corpus
+    (out / CACHE_DIR / STATE_NAME).unlink()  # no state: the build reads every entry
+    planted = 0
+    for entry in _entries(out):
+        data = entry.read_bytes()
+        if "双重预防机制".encode("utf-8") in data:
+            _alter(entry, "双重预防机制", "伪造的机制")
+            planted += 1
+    assert planted
+    again = build(src, out, views=False)
+    for name in OUTPUTS:
+        assert "伪造" not in (out / name).read_text(encoding="utf-8-sig"), name
+    assert _same(out, _fresh(src, tmp_path)) == []
+    assert sum(d.status == "extracted" for d in again.documents) == planted  # the others were read back
+
+
+def test_an_entry_signed_for_another_document_is_not_taken(corpus, tmp_path):
+    """A valid entry copied over another one (same key, other name) is refused too."""
+    src, out = corpus
+    (out / CACHE_DIR / STATE_NAME).unlink()
+    a, b = _entries(out)[:2]
+    b.write_bytes(a.read_bytes())
+    again = build(src, out, views=False)
+    assert sorted(d.status for d in again.documents) == ["cached"] * 4 + ["extracted"]
+    assert _same(out, _fresh(src, tmp_path)) == []

@@ -125,3 +125,44 @@ def test_a_malformed_corrections_file_stops_the_build_before_any_work(tmp_path):
 def test_correct_into_a_missing_sources_directory_fails_cleanly(tmp_path):
     result = _kg("correct", "reject", "Mechanism:x", "--sources", tmp_path / "nope", "--no-check")
     assert result.returncode == 1 and "[E090]" in result.stderr and "is not a directory" in result.stderr
+
+
+def test_jiebas_banner_never_reaches_stderr(tmp_path):
+    """jieba announces its dictionary ("Building prefix dict ...") when a build first touches
+    it; an update that only re-resolves (a document removed) touched it before the pipeline
+    had silenced it."""
+    import shutil
+
+    from tests.paths import SOURCES
+
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    run = [sys.executable, "-m", "kg.cli", "build", str(src), "--out", str(tmp_path / "out"), "--no-views"]
+    first = subprocess.run(run + ["-q"], capture_output=True, text=True)
+    assert first.returncode == 0 and first.stderr == "", first.stderr
+    gone = sorted(src.glob("*.txt"))[1]
+    gone.unlink()
+    manifest = src / "manifest.csv"
+    manifest.write_text("".join(ln for ln in manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if gone.name not in ln), encoding="utf-8")
+    for flags in (["-q"], []):
+        again = subprocess.run(run + flags, capture_output=True, text=True)
+        assert again.returncode == 0 and again.stderr == "", again.stderr
+        assert ("graph updated" in again.stdout) == (not flags)
+
+
+@pytest.mark.parametrize("how", ["parent", "safe-path", "inside"])
+def test_where_import_kg_finds_the_package(tmp_path, how):
+    """README: Python started in the folder holding a clone named kg (installed editable, as
+    the README installs it) takes the clone for a namespace package (no kg.load); -P, or
+    starting anywhere else, finds kg itself."""
+    clone = tmp_path / "kg"
+    clone.mkdir()
+    (clone / "README.md").write_text("a clone\n", encoding="utf-8")
+    code = "import kg; print(kg.__file__ is not None and hasattr(kg, 'load'))"
+    flags, cwd = {"parent": ([], tmp_path), "safe-path": (["-P"], tmp_path), "inside": ([], clone)}[how]
+    out = subprocess.run([sys.executable, *flags, "-c", code], cwd=cwd, capture_output=True, text=True, check=True)
+    import kg
+
+    editable = "site-packages" not in kg.__file__  # (an install into site-packages wins over a namespace)
+    assert out.stdout.strip() == ("False" if how == "parent" and editable else "True")

@@ -196,3 +196,39 @@ def test_cells_are_quoted_as_the_csv_module_quotes_them(cells):
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow(cells)
     assert _csv_line(cells) + "\r\n" == buf.getvalue()
+
+
+CONTROLS = "".join(map(chr, range(0x20))) + "\x7f"
+KEPT = "\t\r\n"  # a quoted cell holds these (RFC 4180)
+
+
+def test_control_characters_never_reach_a_table_and_the_text_around_them_does():
+    """NUL, ESC, BEL, form feed ... of a scraped source are dropped from every cell of every table
+    (quotes, sentences, labels), consistently: evidence.csv still matches provenance.csv."""
+    from kg.models import DocumentExtraction, MechanismMention
+    from tests.graph_fixtures import Text
+
+    t = Text("ctl\x1b[2J", "\x0c全省\x00建立\x1b[31m健全“双重\x07预防\x7f机制”\tX。")
+    ex = DocumentExtraction(doc_id=t.doc_id, file="ctl.txt", mechanisms=[
+        MechanismMention(prov=t.prov("“双重\x07预防\x7f机制”", "mechanism.quoted"), name="双重\x07预防\x7f机制",
+                         head="机制")])
+    tables = render_tables(build_graph([ex]))
+    for name, data in tables.items():
+        text = data.decode("utf-8-sig")
+        assert not set(text) & (set(CONTROLS) - set(KEPT)), name
+    header = _rows(tables[PROVENANCE_CSV])[0]
+    (prov,) = [p for r in _rows(tables[PROVENANCE_CSV])[1:] if (p := dict(zip(header, r)))["rule"] == "mechanism.quoted"]
+    assert prov["quote"] == "“双重预防机制”" and prov["doc_id"] == "ctl[2J"
+    assert prov["sentence_quote"] == "全省建立[31m健全“双重预防机制”\tX。"  # the tab is kept
+    evidence = [dict(zip(_rows(tables[EVIDENCE_CSV])[0], r)) for r in _rows(tables[EVIDENCE_CSV])[1:]]
+    assert ("ctl[2J", "“双重预防机制”") in {(e["doc_id"], e["quote"]) for e in evidence}
+    assert all(e["doc_id"] == "ctl[2J" for e in evidence)
+    assert any(r[0] == "Mechanism:双重预防机制" for r in _rows(tables[NODES_CSV])[1:])
+
+
+@given(st.lists(st.text(alphabet='a,"\r\n 中' + CONTROLS, max_size=6), min_size=2, max_size=4))
+def test_a_line_is_the_csv_modules_line_of_the_cells_without_controls(cells):
+    dropped = ["".join(ch for ch in c if ch in KEPT or ch not in CONTROLS) for c in cells]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(dropped)
+    assert _csv_line(cells) + "\r\n" == buf.getvalue()

@@ -1,3 +1,5 @@
+import os
+
 import opencc
 import pytest
 
@@ -80,3 +82,88 @@ def test_load_document_keeps_given_meta(tmp_path):
     p.write_text("# 标题\n正文。", encoding="utf-8")
     doc = load_document(p, SourceMeta(id="a1", file="a.md", region="湖南省"))
     assert doc.meta.region == "湖南省" and doc.format == "md"
+
+
+def _tree(root, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def test_every_entry_of_the_folder_is_accounted_for(tmp_path):
+    text = "某省应急管理厅召开会议。".encode("utf-8")
+    _tree(tmp_path, {"a.txt": text, "b.docx": b"PK\x03\x04", "c.pdf": b"%PDF-1.7", "d.png": b"\x89PNG",
+                     "e": text, "f.doc": b"\xd0\xcf\x11\xe0", "g.wps": b"x", "h.xyz": b"x",
+                     ".DS_Store": b"x", ".git/config": b"x", "manifest.csv": b"id,file\n", "corrections.toml": b"",
+                     "sub/i.md": text, "sub/.j.txt": text, "sub/manifest.csv": b"id,file\n"})
+    found = discover(tmp_path)
+    assert [m.file for _, m in found.documents] == ["a.txt", "sub/i.md"]
+    reasons = {m.file: (e.kind, e.problem) for m, e in found.skipped}
+    assert reasons == {
+        "b.docx": ("unsupported", "unsupported format: a Word document (.docx); kg reads .txt, .md and .html"),
+        "c.pdf": ("unsupported", "unsupported format: a PDF file (.pdf); kg reads .txt, .md and .html"),
+        "d.png": ("unsupported", "unsupported format: an image (.png); kg reads .txt, .md and .html"),
+        "e": ("unsupported", "unsupported format: a file without an extension; kg reads .txt, .md and .html"),
+        "f.doc": ("unsupported", "unsupported format: a Word 97-2003 document (.doc); kg reads .txt, .md and .html"),
+        "g.wps": ("unsupported", "unsupported format: a WPS Writer document (.wps); kg reads .txt, .md and .html"),
+        "h.xyz": ("unsupported", "unsupported format: .xyz files; kg reads .txt, .md and .html"),
+        "sub/manifest.csv": ("unsupported", "unsupported format: a CSV table (.csv); kg reads .txt, .md and .html"),
+    }
+    assert found.other == [(".DS_Store", "hidden"), (".git/", "hidden"), ("corrections.toml", "corrections"),
+                           ("manifest.csv", "manifest"), ("sub/.j.txt", "hidden")]
+
+
+def test_a_manifest_row_of_an_unsupported_file_is_not_called_missing(tmp_path):
+    _tree(tmp_path, {"a.docx": b"PK\x03\x04", "manifest.csv": b"id,file\nx,a.docx\n"})
+    found = discover(tmp_path)
+    assert [(m.file, e.kind) for m, e in found.skipped] == [("a.docx", "unsupported")]
+
+
+needs_links = pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+
+
+@needs_links
+def test_symbolic_links_out_of_the_folder_are_skipped_unless_followed(tmp_path):
+    outside = tmp_path / "outside"
+    _tree(outside, {"secret.txt": "机密".encode("utf-8"), "folder/x.txt": "机密".encode("utf-8")})
+    src = tmp_path / "src"
+    _tree(src, {"a.txt": "某省应急管理厅召开会议。".encode("utf-8"), "real/b.txt": "某市应急管理局。".encode("utf-8")})
+    (src / "out.txt").symlink_to(outside / "secret.txt")
+    (src / "in.txt").symlink_to(src / "real" / "b.txt")  # inside: read (its bytes repeat b.txt's)
+    (src / "gone.txt").symlink_to(tmp_path / "nothing.txt")
+    (src / "linked").symlink_to(outside / "folder", target_is_directory=True)
+    (src / "real" / "loop").symlink_to(src / "real", target_is_directory=True)
+    found = discover(src)
+    assert [m.file for _, m in found.documents] == ["a.txt", "in.txt", "real/b.txt"]
+    reasons = {m.file: (e.kind, e.problem) for m, e in found.skipped}
+    assert reasons == {
+        "out.txt": ("symlink", "is a symbolic link to a file outside the sources folder: not followed "
+                               "(--follow-symlinks reads it)"),
+        "gone.txt": ("symlink", "is a symbolic link to nothing (its target is missing)"),
+        "linked": ("symlink", "is a symbolic link to a folder: not followed (--follow-symlinks reads it)"),
+        "real/loop": ("symlink", "is a symbolic link to a folder: not followed (--follow-symlinks reads it)"),
+    }
+    followed = discover(src, follow_symlinks=True)
+    assert [m.file for _, m in followed.documents] == ["a.txt", "in.txt", "linked/x.txt", "out.txt", "real/b.txt"]
+    assert {m.file: e.kind for m, e in followed.skipped} == {"gone.txt": "symlink", "real/loop": "symlink"}
+    assert "a loop" in str(dict((m.file, e) for m, e in followed.skipped)["real/loop"])
+
+
+def test_the_output_folder_inside_the_sources_is_not_entered(tmp_path):
+    _tree(tmp_path, {"a.txt": "某省应急管理厅召开会议。".encode("utf-8"), "out/index.html": b"<html></html>"})
+    found = discover(tmp_path, exclude=[tmp_path / "out"])
+    assert [m.file for _, m in found.documents] == ["a.txt"] and found.other == [("out/", "output")]
+
+
+@needs_links
+def test_a_manifest_linked_from_outside_is_not_read(tmp_path):
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("id,file,title\na,a.txt,Planted title\n", encoding="utf-8")
+    src = tmp_path / "src"
+    _tree(src, {"a.txt": "某省应急管理厅召开会议。".encode("utf-8")})
+    (src / "manifest.csv").symlink_to(outside)
+    found = discover(src)
+    assert [m.title for _, m in found.documents] == [None]
+    assert "is a symbolic link out of the sources folder: ignored" in str(found.problems[0])
+    assert [m.title for _, m in discover(src, follow_symlinks=True).documents] == ["Planted title"]

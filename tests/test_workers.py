@@ -45,7 +45,7 @@ def serial(documents):
 
 
 def _jobs(documents):
-    return [(str(path), meta, None, None) for path, meta in documents]
+    return [(str(path), meta, None, None, None) for path, meta in documents]
 
 
 def _exports(result) -> dict[str, bytes]:
@@ -126,7 +126,7 @@ def test_a_worker_dying_while_building_is_replaced(documents, serial, monkeypatc
 def test_cached_documents_are_read_by_the_workers(documents, serial, tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
-    jobs = [(str(path), meta, str(cache / f"{meta.id}.json"), None) for path, meta in documents]
+    jobs = [(str(path), meta, str(cache / f"{meta.id}.json"), None, None) for path, meta in documents]
     first = extract_and_build(jobs, 2)
     assert {o.status for o in first.outcomes} == {"extracted"} and len(list(cache.glob("*.json"))) == len(jobs)
     (cache / f"{documents[1][1].id}.json").write_text("{not json", encoding="utf-8")  # a damaged entry

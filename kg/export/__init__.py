@@ -29,6 +29,8 @@ from kg.export.tables import TABLE_FILES, iter_table, read_tables, render_tables
 from kg.graph.build import Snapshot, paused_gc
 from kg.graph.model import KnowledgeGraph
 from kg.io.atomic import atomic_write_bytes, atomic_writer
+from kg.portable import O_BINARY, can_fork, copy_range
+from kg.portable import write_all as _write_fd
 
 GRAPHML_FILE = "graph.graphml"
 JSON_FILE = "graph.json"
@@ -87,7 +89,7 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
             snap = _snapshot(kg)
             if index is not None:
                 index.order = key_order(snap)
-            if jobs > 1 and "fork" in mp.get_all_start_methods():
+            if jobs > 1 and can_fork():  # (else one writer: the graph is not sent to spawned ones)
                 done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs)
             else:
                 done = []
@@ -123,24 +125,7 @@ def _write_streamed(path: Path, pieces: Iterator[Any], reuse: Reuse) -> tuple[st
     return str(path), index
 
 
-def _write_fd(fd: int, data: Any) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _copy_fd(src: int, out: int, offset: int, length: int) -> None:
-    """Append ``length`` bytes of ``src`` from ``offset`` to ``out``: by the kernel where it can."""
-    while length:
-        try:
-            n = os.copy_file_range(src, out, length, offset)
-        except OSError:  # not between these files here: through this process, then
-            n = 0
-        if n == 0:
-            _write_fd(out, os.pread(src, length, offset))
-            return
-        offset += n
-        length -= n
+_copy_fd = copy_range  # by the kernel where it can (kg.portable: plain reads and writes elsewhere)
 
 
 # Shards per writer: more than one, so a writer that drew a cheap slice takes another
@@ -240,7 +225,7 @@ def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part],
     (``kept``), and the others' scratch files, copied by the kernel where it can (their
     bytes never pass through this process)."""
     path = job.out_dir / name
-    sources = {k: os.open(job.scratch(name, k), os.O_RDONLY) for k in range(job.shards) if k not in kept}
+    sources = {k: os.open(job.scratch(name, k), os.O_RDONLY | O_BINARY) for k in range(job.shards) if k not in kept}
     try:
         with atomic_writer(path) as f:
             out = f.fileno()  # written through the descriptor only: the file object buffers nothing

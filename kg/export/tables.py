@@ -5,7 +5,9 @@ Input: :class:`~kg.graph.model.KnowledgeGraph`. Output: ``nodes.csv``, ``edges.c
 :func:`read_tables` -> an equal KnowledgeGraph (the tables hold everything).
 
 Encoding: UTF-8 with a byte-order mark, so Excel shows Chinese correctly without an
-import dialog; CRLF line ends (RFC 4180); rows in sorted order.
+import dialog; CRLF line ends (RFC 4180); rows in sorted order. Control characters other
+than tab and line breaks (``\x00``-``\x1f``, ``\x7f``) are dropped from every cell, as in
+GraphML; graph.json keeps every text exactly as written.
 
 ``nodes.csv`` and ``edges.csv`` use the header syntax of ``neo4j-admin database import``,
 so they load into Neo4j as they are::
@@ -119,17 +121,28 @@ def _parse(text: str, spec: AttrSpec, where: str) -> Any:
 
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
+# Control characters from scraped sources (NUL, ESC, form feed ...): dropped from every cell,
+# as graph.graphml drops them (XML cannot hold them); graph.json keeps the text exactly.
+# A NUL stops many CSV readers and spreadsheets, an ESC sequence restyles the terminal that
+# prints the file. Tab, CR and LF stay: a quoted cell holds them by RFC 4180.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NEEDS_WORK = re.compile('[",\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+_SEP = "\ue000"  # joins a line's cells for one search (private use: no cell holds it, none is a control)
 
 
 def _csv_cell(text: str) -> str:
-    """A cell as csv's QUOTE_MINIMAL writes it (quoted only if it holds a comma, quote or line break)."""
+    """A cell as csv's QUOTE_MINIMAL writes it (quoted only if it holds a comma, quote or line
+    break), without control characters (see ``_CONTROL``)."""
+    if _NEEDS_WORK.search(text) is None:
+        return text
+    text = _CONTROL.sub("", text)
     return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
 
 
 def _csv_line(cells: Iterable[str]) -> str:
     cells = tuple(cells)
-    if _NEEDS_QUOTES.search("\x1f".join(cells)) is None:
-        return ",".join(cells)  # nothing to quote: the usual line, done in C
+    if _NEEDS_WORK.search(_SEP.join(cells)) is None:
+        return ",".join(cells)  # nothing to quote or drop: the usual line, done in C
     return ",".join(_csv_cell(c) for c in cells)
 
 

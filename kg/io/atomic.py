@@ -33,7 +33,8 @@ def atomic_writer(path: str | Path, durable: bool = True) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
-            os.fchmod(f.fileno(), 0o666 & ~_UMASK)
+            if hasattr(os, "fchmod"):  # POSIX (Windows has no such modes before Python 3.13)
+                os.fchmod(f.fileno(), 0o666 & ~_UMASK)
             if durable:
                 os.fsync(f.fileno())
         os.replace(tmp, path)

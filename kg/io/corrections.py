@@ -58,8 +58,8 @@ from typing import Annotated, Any, Iterator, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from kg.errors import CorrectionsError
+from kg.io.manifest import CORRECTIONS_NAME
 
-CORRECTIONS_NAME = "corrections.toml"
 
 _NODE_ID = r"^[A-Za-z]+:\S.*$"
 NodeId = Annotated[str, Field(pattern=_NODE_ID, description="A node id, <Type>:<canonical name> (as in nodes.csv)")]

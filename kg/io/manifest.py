@@ -16,6 +16,7 @@ from kg.errors import ManifestError
 from kg.models import SourceMeta
 
 MANIFEST_NAME = "manifest.csv"
+CORRECTIONS_NAME = "corrections.toml"  # beside the manifest (kg.io.corrections reads it): never a document
 COLUMNS = ("id", "file", "title", "region", "date", "publisher", "origin")
 
 
