@@ -354,8 +354,12 @@ def build(
     cache: bool = True,
     progress_factory: Optional[Callable[[int], "ProgressLike"]] = None,
     max_doc_bytes: Optional[int] = None,
+    inline_evidence: bool = False,
 ) -> BuildReport:
-    """Build the graph of ``sources`` into ``out`` and return what happened."""
+    """Build the graph of ``sources`` into ``out`` and return what happened.
+
+    The sentences go to the store (``kg.sqlite``) only, unless ``inline_evidence``: then
+    GraphML, graph.json and provenance.csv hold them too."""
     from kg.io.atomic import atomic_write_text
     from kg.io.loader import discover
 
@@ -375,7 +379,7 @@ def build(
         from kg.state import code_fingerprint, load_state
 
         t = time.perf_counter()
-        state = load_state(cache_dir, code_fingerprint(extractor_fingerprint()))
+        state = load_state(cache_dir, _state_fingerprint(code_fingerprint, inline_evidence))
         report.seconds["state"] = time.perf_counter() - t
     keep = None
     if state is not None:
@@ -416,7 +420,7 @@ def build(
     with paused_gc(freeze=True):
         t = time.perf_counter()
         stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views,
-                             built_by_workers)
+                             built_by_workers, inline_evidence)
         report.updated = stage.updated
         report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
         report.seconds["graph"] = time.perf_counter() - t
@@ -434,7 +438,7 @@ def build(
 
         t = time.perf_counter()
         try:
-            written = _export_stage(stage, out_dir, jobs)
+            written = _export_stage(stage, out_dir, jobs, inline_evidence)
         finally:
             stage.close()
         report.seconds["export"] = time.perf_counter() - t
@@ -474,6 +478,7 @@ class _Stage:
     reuse: dict[str, Any] = field(default_factory=dict)  # file -> Reuse of last build's bytes
     updated: bool = False
     index: Any = None  # filled by the exports: the next build's ExportIndex
+    store: Any = None  # a StoreUpdate: what changed since the last build's store (None: written afresh)
 
     def close(self) -> None:
         """Let go of the last build's export files (mapped and open while they were copied from)."""
@@ -484,9 +489,15 @@ class _Stage:
                 r.fd = None
 
 
+def _state_fingerprint(code_fingerprint: Callable[[str], str], inline: bool) -> str:
+    """The fingerprint a build state is kept under: the code's, and whether sentences are inline
+    (the other mode's export records cannot be copied)."""
+    return code_fingerprint(extractor_fingerprint()) + ("-inline" if inline else "")
+
+
 def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
                  cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool,
-                 by_workers=None) -> _Stage:
+                 by_workers=None, inline: bool = False) -> _Stage:
     """Update the last build's graph for what changed, or build it afresh (or take the
     graph the workers built, ``by_workers``: a :class:`kg.workers.Result`)."""
     from kg.export import FILES, key_order
@@ -522,10 +533,10 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
         if cache_dir is not None:
             from kg.state import BuildState, code_fingerprint
 
-            state = BuildState(code_fingerprint(extractor_fingerprint()), {}, graph_state)
+            state = BuildState(_state_fingerprint(code_fingerprint, inline), {}, graph_state)
     snap = graph if isinstance(graph, Snapshot) else Snapshot.of(graph)
     stage = _Stage(graph, snap, state, built, items, updated=changed is not None)
-    if by_workers is not None and by_workers.mentions is not None:
+    if by_workers is not None and by_workers.mentions is not None and not inline:
         from kg.export.mentions import reuse_of
 
         # the workers rendered their documents' mention records: copied into place, not rendered again
@@ -537,10 +548,27 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
             got = state.export_source(out_dir, name)
             if got is not None:
                 stage.reuse[name] = Reuse(got[0], got[2], segments, sizes, fd=got[1])
+        stage.store = _store_update(state, out_dir, snap, dirty, changed[2])
     return stage
 
 
-def _export_stage(stage: _Stage, out_dir: Path, jobs: int) -> list[Path]:
+def _store_update(state, out_dir: Path, snap, dirty: dict[str, set], docs: set[str]):
+    """What to change in the last build's store, if it is there as written (else None: written afresh)."""
+    from kg.export import STORE_FILE, StoreUpdate, key_order
+
+    got = state.export_source(out_dir, STORE_FILE)
+    if got is None:
+        return None
+    got[0].close()
+    os.close(got[1])
+    new = key_order(snap)
+    # touched elements, and those gone (their rows are deleted)
+    nodes = set(dirty["n"]) | (set(state.order.nodes) - set(new.nodes))
+    edges = set(dirty["e"]) | (set(state.order.edges) - set(new.edges))
+    return StoreUpdate(out_dir / STORE_FILE, set(docs), nodes, edges)
+
+
+def _export_stage(stage: _Stage, out_dir: Path, jobs: int, inline: bool = False) -> list[Path]:
     from kg.export import write_all
     from kg.export.records import ExportIndex
     from kg.summary import join_summary_items
@@ -551,7 +579,8 @@ def _export_stage(stage: _Stage, out_dir: Path, jobs: int) -> list[Path]:
 
     stage.index = ExportIndex()
     return [Path(p) for p in write_all(stage.snap, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries},
-                                       reuse=stage.reuse, index=stage.index)]
+                                       reuse=stage.reuse, index=stage.index, inline_evidence=inline,
+                                       store=stage.store)]
 
 
 def _kept_extraction(o: _Outcome, cache_dir: Optional[Path]) -> Optional[DocumentExtraction]:

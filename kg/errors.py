@@ -118,3 +118,14 @@ class UnknownEdgeError(QueryError, LookupError):
     """A (head, relation, tail) that is not an edge of the graph."""
 
     code = "E083"
+
+
+class StoreError(KgError):
+    """The build's database (kg.sqlite) is missing, damaged or of another format."""
+
+    code = "E090"
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")

@@ -124,17 +124,24 @@ def subgraph(kg: KnowledgeGraph, nodes: Iterable[str]) -> KnowledgeGraph:
 
 # --------------------------------------------------------------------------- loading
 def load(source: Union[str, Path, KnowledgeGraph]) -> "Explorer":
-    """An :class:`Explorer` over a built graph: an output directory of ``kg build``, its
-    ``graph.json``, or a KnowledgeGraph already in memory."""
+    """An :class:`Explorer` over a built graph: an output directory of ``kg build`` (read
+    from its store, ``kg.sqlite``), its ``kg.sqlite`` or ``graph.json``, or a
+    KnowledgeGraph already in memory."""
     if isinstance(source, KnowledgeGraph):
         return Explorer(source)
     from kg.export.nodelink import read_node_link
+    from kg.store import STORE_FILE, read_store
 
     path = Path(source)
+    if path.is_dir() and (path / STORE_FILE).is_file():
+        path = path / STORE_FILE
+    if path.is_file() and path.suffix == ".sqlite":
+        return Explorer(read_store(path), source=str(path))
     if path.is_dir():
         path = path / GRAPH_FILE
         if not path.is_file():
-            raise QueryError(f"{source}: no {GRAPH_FILE} here; build it with: kg build SOURCES --out {source}")
+            raise QueryError(f"{source}: no {STORE_FILE} or {GRAPH_FILE} here; build it with: "
+                             f"kg build SOURCES --out {source}")
     elif not path.is_file():
         raise QueryError(f"{source}: no such file or directory (expected a kg build output directory or its "
                          f"{GRAPH_FILE})")
