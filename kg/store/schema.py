@@ -45,7 +45,7 @@ CREATE TABLE sentences (
     text TEXT NOT NULL,
     normalised TEXT
 );
-CREATE VIRTUAL TABLE sentences_fts USING fts5(bigrams, content='', tokenize="{TOKENIZE}");
+CREATE VIRTUAL TABLE sentences_fts USING fts5(bigrams, content='', columnsize=0, tokenize="{TOKENIZE}");
 CREATE TABLE mentions (
     id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents(id),
