@@ -92,6 +92,30 @@ def test_a_manifest_change_is_a_change_of_that_document(corpus, tmp_path):
     assert _same(out, _fresh(src, tmp_path)) == []
 
 
+def test_a_store_edited_by_hand_is_written_afresh(corpus, tmp_path, monkeypatch):
+    import sqlite3
+
+    import kg.store as store
+
+    src, out = corpus
+    with sqlite3.connect(out / STORE_FILE) as con:
+        con.execute("UPDATE sentences SET text = 'edited' WHERE rowid = 1")
+    con.close()
+    _append(sorted(src.glob("*.txt"))[0], "\n全省生产安全事故起数同比下降。\n")
+    monkeypatch.setattr(store, "update_store", lambda *a: pytest.fail("an edited store was updated in place"))
+    again = build(src, out, views=False)
+    assert again.updated  # the graph was, the store was not
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_switching_inline_evidence_builds_afresh_and_equals_a_fresh_build(corpus, tmp_path):
+    src, out = corpus
+    again = build(src, out, views=False, inline_evidence=True)
+    assert not again.updated  # the records of the other mode cannot be copied
+    assert _same(out, _fresh(src, tmp_path, inline_evidence=True)) == []
+    assert "sentence_quote" in (out / "provenance.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+
+
 def test_an_export_edited_by_hand_is_rendered_afresh(corpus, tmp_path):
     src, out = corpus
     (out / "graph.json").write_text("{}", encoding="utf-8")

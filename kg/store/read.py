@@ -73,9 +73,12 @@ def read_store(path: str | Path) -> KnowledgeGraph:
             attrs = dict(json.loads(attributes), relation=relation, count=count, docs=json.loads(docs))
             kg.graph.add_edge(head, tail, key=relation, **check_edge_attrs(head, relation, tail, attrs))
             keys[i] = edge_key(head, relation, tail)
-        for n, mention in con.execute("SELECT node_id, mention_id FROM node_evidence ORDER BY node_id, rank"):
+        # each element's mentions in document order, then by their number there
+        for n, mention in con.execute("SELECT e.node_id, e.mention_id FROM node_evidence e JOIN mentions m "
+                                      "ON m.id = e.mention_id ORDER BY e.node_id, m.doc_id, m.n"):
             kg.evidence.setdefault(node_key(n), []).append(provs[mention])
-        for i, mention in con.execute("SELECT edge_id, mention_id FROM edge_evidence ORDER BY edge_id, rank"):
+        for i, mention in con.execute("SELECT e.edge_id, e.mention_id FROM edge_evidence e JOIN mentions m "
+                                      "ON m.id = e.mention_id ORDER BY e.edge_id, m.doc_id, m.n"):
             kg.evidence.setdefault(keys[i], []).append(provs[mention])
         kg.merges = [MergeRecord(node=r[0], alias=r[1], rule=r[2], doc_id=r[3])
                      for r in con.execute("SELECT node_id, alias, rule, doc_id FROM merges ORDER BY node_id, alias, doc_id, rule")]
@@ -139,8 +142,8 @@ def iter_dump(path: str | Path) -> Iterator[str]:
             cols = ", ".join(f'"{c}"' for c in columns)
             order = ", ".join(key)
             if table == "edge_evidence":  # in the order of the edges' keys
-                cols = "e.source, e.relation, e.target, x.rank, x.mention_id"
-                table, order = "edge_evidence x JOIN edges e ON e.id = x.edge_id", "e.source, e.relation, e.target, x.rank"
+                cols = "e.source, e.relation, e.target, x.mention_id"
+                table, order = "edge_evidence x JOIN edges e ON e.id = x.edge_id", "e.source, e.relation, e.target, x.mention_id"
             for row in con.execute(f"SELECT {cols} FROM {table} ORDER BY {order}"):
                 yield json.dumps(row, ensure_ascii=False) + "\n"
         yield "-- sentences_fts\n"

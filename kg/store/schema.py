@@ -8,6 +8,8 @@ STORE_FILE = "kg.sqlite"
 FORMAT = "kg-store"
 VERSION = 1
 
+# An element's evidence is a set of links; its order is the mentions' (document, then n),
+# the order every evidence list of a build has.
 # Table -> (columns in dump order, primary key). Natural keys everywhere: the ids come from
 # the documents themselves, so a row changed in place by a rebuild is the row a fresh build
 # writes (sentences' rowids, which only tie them to the search index, are the exception,
@@ -20,8 +22,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  ("id",)),
     "nodes": (("id", "type", "label", "count", "docs", "attributes"), ("id",)),
     "edges": (("id", "source", "relation", "target", "count", "docs", "attributes"), ("source", "relation", "target")),
-    "node_evidence": (("node_id", "rank", "mention_id"), ("node_id", "rank")),
-    "edge_evidence": (("edge_id", "rank", "mention_id"), ("edge_id", "rank")),
+    "node_evidence": (("node_id", "mention_id"), ("node_id", "mention_id")),
+    "edge_evidence": (("edge_id", "mention_id"), ("edge_id", "mention_id")),
     "merges": (("node_id", "alias", "rule", "doc_id"), ("node_id", "alias", "doc_id", "rule")),
 }
 
@@ -79,16 +81,14 @@ CREATE TABLE edges (
 );
 CREATE TABLE node_evidence (
     node_id TEXT NOT NULL REFERENCES nodes(id),
-    rank INTEGER NOT NULL,
     mention_id TEXT NOT NULL REFERENCES mentions(id),
-    PRIMARY KEY (node_id, rank)
+    PRIMARY KEY (node_id, mention_id)
 ) WITHOUT ROWID;
 CREATE INDEX node_evidence_mention ON node_evidence(mention_id);
 CREATE TABLE edge_evidence (
     edge_id INTEGER NOT NULL REFERENCES edges(id),
-    rank INTEGER NOT NULL,
     mention_id TEXT NOT NULL REFERENCES mentions(id),
-    PRIMARY KEY (edge_id, rank)
+    PRIMARY KEY (edge_id, mention_id)
 ) WITHOUT ROWID;
 CREATE INDEX edge_evidence_mention ON edge_evidence(mention_id);
 CREATE TABLE merges (

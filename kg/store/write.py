@@ -25,7 +25,7 @@ from kg.graph.ontology import ONTOLOGY_VERSION, edge_attributes, node_attributes
 from kg.io.atomic import _UMASK
 from kg.models import Provenance
 from kg.store.bigrams import bigram_text
-from kg.store.schema import DDL, FORMAT, VERSION
+from kg.store.schema import DDL, FORMAT, TABLES, VERSION
 
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
@@ -107,66 +107,98 @@ def _mentions_of(snap: Any, positions: Iterable[int]) -> Iterator[tuple[str, Pro
 
 def _insert_mentions(con: sqlite3.Connection, mentions: Iterable[tuple[str, Provenance]]) -> int:
     """Insert mentions and their sentences (each sentence once, and into the search index)."""
-    mention_rows, sentence_rows, seen = [], [], set()
+    mention_rows, sentences, seen = [], [], set()
     for pid, p in mentions:
         sid = sentence_id(p)
         if sid not in seen:
             seen.add(sid)
-            sentence_rows.append(_sentence_row(sid, p))
+            sentences.append((sid, p))
         mention_rows.append(_mention_row(pid, p, sid))
-    sentence_rows.sort()
-    con.executemany("INSERT INTO sentences(id, doc_id, start, \"end\", text, normalised) VALUES (?,?,?,?,?,?)",
-                    sentence_rows)
+    sentences.sort(key=lambda item: item[0])
+    # rowids given here (after the last one), so the index rows need no lookup; a fresh store's run 1..n
+    first = con.execute("SELECT coalesce(max(rowid), 0) + 1 FROM sentences").fetchone()[0]
+    con.executemany("INSERT INTO sentences(rowid, id, doc_id, start, \"end\", text, normalised) VALUES (?,?,?,?,?,?,?)",
+                    [(first + k, *_sentence_row(sid, p)) for k, (sid, p) in enumerate(sentences)])
+    con.executemany("INSERT INTO sentences_fts(rowid, bigrams) VALUES (?, ?)",
+                    [(first + k, bigram_text(p.sentence or p.sentence_quote)) for k, (_, p) in enumerate(sentences)])
     con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?)", mention_rows)
-    # the index of the new sentences (their rowids given by the table just filled)
-    new = [r[0] for r in sentence_rows]
-    _index_sentences(con, new)
     return len(mention_rows)
 
 
-def _index_sentences(con: sqlite3.Connection, ids: list[str], delete: bool = False) -> None:
-    rows = []
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk:chunk + 500]
-        q = ",".join("?" * len(part))
-        rows += con.execute(f"SELECT rowid, coalesce(normalised, text) FROM sentences WHERE id IN ({q})", part).fetchall()
-    rows.sort()
-    if delete:
-        con.executemany("INSERT INTO sentences_fts(sentences_fts, rowid, bigrams) VALUES ('delete', ?, ?)",
-                        [(r, bigram_text(t)) for r, t in rows])
-    else:
-        con.executemany("INSERT INTO sentences_fts(rowid, bigrams) VALUES (?, ?)", [(r, bigram_text(t)) for r, t in rows])
+def _unindex_sentences(con: sqlite3.Connection, span: tuple[str, str, str]) -> None:
+    """Take a document's sentences (``span``: its id range and id) out of the search index."""
+    # what was indexed: the normalised text, or the text as written (a dropped line has no normalised text)
+    rows = con.execute("SELECT rowid, coalesce(nullif(normalised, ''), text) FROM sentences "
+                       "WHERE id >= ? AND id < ? AND doc_id = ?",
+                       span).fetchall()
+    con.executemany("INSERT INTO sentences_fts(sentences_fts, rowid, bigrams) VALUES ('delete', ?, ?)",
+                    [(r, bigram_text(t)) for r, t in rows])
 
 
-def _insert_elements(con: sqlite3.Connection, snap: Any, nodes: Iterable[int], edges: Iterable[int]) -> None:
-    node_rows, node_ev, edge_rows, edge_ev = [], [], [], []
+def _elements(snap: Any, nodes: Iterable[int], edges: Iterable[int]) -> tuple[list, list, dict, dict]:
+    """Rows of the nodes and edges at those positions, and each one's evidence links (mention ids)."""
+    node_rows, edge_rows, node_ev, edge_ev = [], [], {}, {}
     prov_id = snap.prov_id
     for i in nodes:
         n, attrs = snap.nodes[i]
         node_rows.append(_node_row(n, attrs))
-        node_ev.extend((n, rank, prov_id(p)) for rank, p in enumerate(snap.node_evidence(n)))
+        node_ev[n] = {prov_id(p) for p in snap.node_evidence(n)}
     for i in edges:
         head, relation, tail, attrs = snap.edges[i]
         row = _edge_row(head, relation, tail, attrs)
         edge_rows.append(row)
-        edge_ev.extend((row[0], rank, prov_id(p)) for rank, p in enumerate(snap.edge_evidence(head, relation, tail)))
+        edge_ev[row[0]] = {prov_id(p) for p in snap.edge_evidence(head, relation, tail)}
+    return node_rows, edge_rows, node_ev, edge_ev
+
+
+def _links(evidence: dict) -> list[tuple]:
+    return sorted((k, m) for k, ms in evidence.items() for m in ms)
+
+
+def _insert_elements(con: sqlite3.Connection, snap: Any, nodes: Iterable[int], edges: Iterable[int]) -> None:
+    node_rows, edge_rows, node_ev, edge_ev = _elements(snap, nodes, edges)
     con.executemany("INSERT INTO nodes VALUES (?,?,?,?,?,?)", node_rows)
     con.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?)", edge_rows)
-    con.executemany("INSERT INTO node_evidence VALUES (?,?,?)", node_ev)
-    con.executemany("INSERT INTO edge_evidence VALUES (?,?,?)", edge_ev)
+    con.executemany("INSERT INTO node_evidence VALUES (?,?)", _links(node_ev))
+    con.executemany("INSERT INTO edge_evidence VALUES (?,?)", _links(edge_ev))
+
+
+def _update_elements(con: sqlite3.Connection, snap: Any, nodes: set[str], edges: set[tuple[str, str, str]]) -> None:
+    """Replace the rows of the nodes and edges given (touched or gone) and change their
+    evidence links by difference: most links of a widely attested node stay as they are."""
+    node_rows, edge_rows, node_ev, edge_ev = _elements(snap, _positions(snap.node_ids, nodes),
+                                                       _positions(snap.edge_keys, edges))
+    ids = sorted(edge_id(*e) for e in edges)
+    con.executemany("DELETE FROM nodes WHERE id = ?", [(n,) for n in sorted(nodes)])
+    con.executemany("DELETE FROM edges WHERE id = ?", [(k,) for k in ids])
+    con.executemany("INSERT INTO nodes VALUES (?,?,?,?,?,?)", node_rows)
+    con.executemany("INSERT INTO edges VALUES (?,?,?,?,?,?,?)", edge_rows)
+    for table, column, keys, new in (("node_evidence", "node_id", sorted(nodes), node_ev),
+                                     ("edge_evidence", "edge_id", ids, edge_ev)):
+        old = set()
+        for k in keys:
+            old.update(con.execute(f"SELECT {column}, mention_id FROM {table} WHERE {column} = ?", (k,)))
+        links = {(k, m) for k, ms in new.items() for m in ms}
+        con.executemany(f"DELETE FROM {table} WHERE {column} = ? AND mention_id = ?", sorted(old - links))
+        con.executemany(f"INSERT INTO {table} VALUES (?,?)", sorted(links - old))
 
 
 def _replace_small_tables(con: sqlite3.Connection, snap: Any) -> None:
-    """Documents, merges and meta: small, so always written whole."""
+    """Documents, merges and meta, changed by difference (a rebuild changes few rows)."""
     kg = snap.kg
-    con.execute("DELETE FROM documents")
-    con.execute("DELETE FROM merges")
+    docs = {(d, info.get("file") or "", info.get("title"), info.get("date"), info.get("region"))
+            for d, info in kg.documents.items()}
+    merges = {(m.node, m.alias, m.rule, m.doc_id) for m in kg.merges}
+    def key(row: tuple) -> tuple:  # any row sorts (None before text)
+        return tuple((x is not None, x or "") for x in row)
+
+    for table, rows in (("documents", docs), ("merges", merges)):
+        old = set(con.execute(f"SELECT * FROM {table}"))
+        where = " AND ".join(f'"{c}" IS ?' for c in TABLES[table][0])
+        con.executemany(f"DELETE FROM {table} WHERE {where}", sorted(old - rows, key=key))
+        con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(TABLES[table][0]))})",
+                        sorted(rows - old, key=key))
     con.execute("DELETE FROM meta")
-    con.executemany("INSERT INTO documents VALUES (?,?,?,?,?)",
-                    [(d, info.get("file") or "", info.get("title"), info.get("date"), info.get("region"))
-                     for d, info in sorted(kg.documents.items())])
-    con.executemany("INSERT INTO merges VALUES (?,?,?,?)",
-                    sorted({(m.node, m.alias, m.rule, m.doc_id) for m in kg.merges}, key=lambda r: (r[0], r[1], r[3], r[2])))
     counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
               for name in ("documents", "nodes", "edges", "mentions", "sentences")}
     con.executemany("INSERT INTO meta VALUES (?,?)", _meta_rows(snap, counts))
@@ -179,7 +211,6 @@ def _temp(path: Path) -> Path:
 
 
 def _finish(con: sqlite3.Connection, tmp: Path, path: Path) -> None:
-    con.execute("PRAGMA optimize")
     con.close()
     fd = os.open(tmp, os.O_RDONLY)
     try:
@@ -229,21 +260,18 @@ def update_store(snap: Any, old: str | Path, path: str | Path, docs: set[str], n
         for d in ordered_docs:
             # a document's rows are one range of ids (``<doc id>#…``), found by the primary keys
             span = (d + "#", d + "$", d)
-            gone = [r[0] for r in con.execute("SELECT id FROM sentences WHERE id >= ? AND id < ? AND doc_id = ?", span)]
-            _index_sentences(con, gone, delete=True)
+            _unindex_sentences(con, span)
             con.execute("DELETE FROM mentions WHERE id >= ? AND id < ? AND doc_id = ?", span)
             con.execute("DELETE FROM sentences WHERE id >= ? AND id < ? AND doc_id = ?", span)
         wanted = set(docs)
         positions = [i for i, pid in enumerate(snap.ids) if pid.rpartition("#")[0] in wanted] if wanted else []
         _insert_mentions(con, _mentions_of(snap, positions))
-        con.executemany("DELETE FROM nodes WHERE id = ?", [(n,) for n in sorted(nodes)])
-        con.executemany("DELETE FROM node_evidence WHERE node_id = ?", [(n,) for n in sorted(nodes)])
-        keys = sorted(edge_id(*e) for e in edges)
-        con.executemany("DELETE FROM edges WHERE id = ?", [(k,) for k in keys])
-        con.executemany("DELETE FROM edge_evidence WHERE edge_id = ?", [(k,) for k in keys])
-        node_pos = _positions(snap.node_ids, nodes)
-        edge_pos = _positions(snap.edge_keys, edges)
-        _insert_elements(con, snap, node_pos, edge_pos)
+        _update_elements(con, snap, nodes, edges)
+        for d in ordered_docs:  # links to mentions that are gone (every element citing them was touched)
+            span = (d + "#", d + "$")
+            for table in ("node_evidence", "edge_evidence"):
+                con.execute(f"DELETE FROM {table} WHERE mention_id >= ? AND mention_id < ? AND mention_id NOT IN "
+                            "(SELECT id FROM mentions WHERE id >= ? AND id < ?)", span + span)
         _replace_small_tables(con, snap)
         con.execute("COMMIT")
         _finish(con, tmp, path)
