@@ -1,5 +1,5 @@
 """Every file of ``schemas/``, generated from the pydantic models: the stage models,
-the graph ontology and the node-link JSON schema.
+the graph ontology and the node-link JSON schema; and the store's tables (``kg-store.sql``).
 
 ``python -m kg.schema_export schemas`` rewrites them; a test fails when the committed
 files are stale.
@@ -36,6 +36,9 @@ def render_schemas() -> dict[str, str]:
     from kg.graph.ontology import render_graph_schemas  # the ontology and node-link JSON schemas
 
     out.update(render_graph_schemas())
+    from kg.store.schema import STORE_SCHEMA_FILE, render_store_schema  # kg.sqlite's tables
+
+    out[STORE_SCHEMA_FILE] = render_store_schema()
     return out
 
 

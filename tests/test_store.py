@@ -180,3 +180,28 @@ def test_explorer_sentences_agree_with_the_store_and_without_it(built):
     assert "Mechanism:预警叫应机制" in ex.sentences("叫应")["nodes"].sum() and first["title"]
     with pytest.raises(query.QueryError, match="non-empty"):
         ex.sentences("  ")
+
+
+def test_the_committed_schema_makes_the_store_the_writer_makes(built):
+    from tests.paths import ROOT
+
+    con = sqlite3.connect(":memory:")
+    con.executescript((ROOT / "schemas" / "kg-store.sql").read_text(encoding="utf-8"))
+    made = sorted(con.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sentences_fts_%'"))
+    with sqlite3.connect(built / STORE_FILE) as real:
+        assert made == sorted(real.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sentences_fts_%'"))
+
+
+def test_a_store_that_cannot_be_updated_is_written_afresh(built, tmp_path):
+    from kg.export import StoreUpdate, write_all
+    from kg.store import update_store
+
+    kg = read_store(built / STORE_FILE)
+    garbage = tmp_path / "old.sqlite"
+    garbage.write_bytes(b"\0" * 4096)
+    with pytest.raises(StoreError, match="old.sqlite"):
+        update_store(Snapshot.of(kg), garbage, tmp_path / "new.sqlite", {"x"}, set(), set())
+    assert not (tmp_path / "new.sqlite").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["old.sqlite"]
+    out = tmp_path / "out"
+    write_all(kg, out, store=StoreUpdate(garbage, {"000_f964f0785da45e89"}, set(), set()))
+    assert dump(out / STORE_FILE) == dump(built / STORE_FILE)

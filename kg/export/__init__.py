@@ -79,10 +79,14 @@ def _store_writer(snap: Snapshot, out_dir: Path, update: Optional[StoreUpdate]) 
     def write() -> tuple[str, FileIndex]:
         from kg.store import STORE_FILE, update_store, write_store
 
+        from kg.errors import StoreError
+
         path = out_dir / STORE_FILE
-        if update is not None:
+        try:
+            if update is None:
+                raise StoreError(path, "no store to update")
             update_store(snap, update.old, path, update.docs, update.nodes, update.edges)
-        else:
+        except StoreError:  # the last one cannot be updated (damaged, another version): written afresh
             write_store(snap, path)
         # an index with no records: the next build's state then records the file's size and
         # time, and updates it only if it is as written

@@ -21,10 +21,11 @@ documents do, so a rebuild updates the changed documents' rows in place):
                    file's text), ``quote`` (as written), ``sentence_id``
 ``nodes``          ``id`` (``Type:name``), ``type``, ``label``, ``count``, ``docs`` (JSON list),
                    ``attributes`` (JSON object: every attribute of the node's type)
-``edges``          ``id`` (``head|relation|tail``), ``source``, ``relation``, ``target``,
+``edges``          ``id`` (63 bits of a hash of ``head|relation|tail``), ``source``, ``relation``, ``target``,
                    ``count``, ``docs``, ``attributes``
-``node_evidence``  ``node_id``, ``rank``, ``mention_id``: the mentions behind each node, in order
-``edge_evidence``  ``edge_id``, ``rank``, ``mention_id``
+``node_evidence``  ``node_id``, ``mention_id``: the mentions behind each node (their order is
+                   the mentions': by document, then ``n``)
+``edge_evidence``  ``edge_id``, ``mention_id``
 ``merges``         ``node_id``, ``alias``, ``rule``, ``doc_id``: entity-resolution decisions
 =================  ==========================================================================
 
