@@ -13,6 +13,8 @@ compare, don't clock). Prints:
 * a rebuild after changing one document of a 1,000-document corpus against the first
   build (target ≥ 10× faster);
 * ``kg --help`` start-up time (target < 0.5 s);
+* all outputs of a build with views (exports, ``kg.sqlite``, pages) over the corpus bytes,
+  on the demo corpus and on the throughput corpus (target ≤ 8×);
 * HTML views of a 2,000-node graph: render time, and time until the page is
   interactive in headless Chromium.
 
@@ -90,6 +92,31 @@ def timed_build(corpus: Path, out: Path, jobs: int, views: bool = False, cache: 
     return time.perf_counter() - t, report
 
 
+def output_bytes(out: Path) -> dict[str, int]:
+    """Bytes of every output in ``out`` (views included; the cache is not an output), per file."""
+    return {str(p.relative_to(out)): p.stat().st_size for p in sorted(out.rglob("*"))
+            if p.is_file() and CACHE_PART not in p.relative_to(out).parts}
+
+
+CACHE_PART = ".kgcache"
+
+
+def corpus_bytes(corpus: Path) -> int:
+    return sum(p.stat().st_size for p in corpus.iterdir() if p.is_file() and p.suffix in (".txt", ".md", ".html"))
+
+
+def output_ratio(corpus: Path, out: Path) -> tuple[float, int, int, dict[str, int]]:
+    """(outputs / corpus bytes, output bytes, corpus bytes, the five largest outputs) of a build with views."""
+    if out.exists():
+        shutil.rmtree(out)
+    from kg.build import build
+
+    build(corpus, out, views=True, cache=False)
+    sizes = output_bytes(out)
+    total, source = sum(sizes.values()), corpus_bytes(corpus)
+    return total / source, total, source, dict(sorted(sizes.items(), key=lambda kv: -kv[1])[:5])
+
+
 def peak_memory_of_build(corpus: Path, out: Path) -> float:
     """Peak resident memory (MB) of a fresh ``kg build`` process."""
     code = ("import resource, sys; from kg.build import build; "
@@ -156,6 +183,12 @@ def _per_round(rows: list, name: str, ratios: list[float]) -> None:
     rows.append(("  the same, median of the rounds", f"{statistics.median(ratios):.2f}", ""))
 
 
+def _table(rows: list[tuple[str, str, str]]) -> None:
+    print("\n" + f"{'measure':<40}{'result':>14}  target")
+    for name, value, target in rows:
+        print(f"{name:<40}{value:>14}  {target}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size-mb", type=float, default=2.0, help="size of the throughput corpus")
@@ -163,7 +196,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5, help="interleaved repetitions; the best of each is kept")
     ap.add_argument("--incremental-docs", type=int, default=1000)
     ap.add_argument("--view-nodes", type=int, default=2000)
-    ap.add_argument("--skip", default="", help="comma-separated sections to skip: jobs,incremental,help,views")
+    ap.add_argument("--skip", default="", help="comma-separated sections to skip: "
+                                               "rounds,jobs,incremental,help,views,size")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -180,6 +214,14 @@ def main() -> None:
         # and one untimed build, so the first round's one-process build does not fill the caches
         # (the segmenter's memo, the resolver's) that every later build, forked workers included, finds full
         timed_build(corpus, tmp / "warm", jobs=1)
+        if "size" not in skip:
+            for name, where in (("demo corpus", SOURCES), (f"{args.size_mb:g} MB corpus", corpus)):
+                ratio, total, source, largest = output_ratio(where, tmp / "outsize")
+                print(f"outputs of the {name}: {total:,} B for {source:,} B of sources = {ratio:.1f}× "
+                      f"(largest: " + ", ".join(f"{k} {v:,}" for k, v in largest.items()) + ")")
+                rows.append((f"outputs / sources, {name}", f"{ratio:.1f}×", "≤ 8×"))
+        if "rounds" in skip:
+            args.rounds = 0
         # interleaved rounds (baseline, one process, two jobs), best of each: a busy moment or a
         # slow drift of the machine hits every side alike
         base_runs: list[float] = []
@@ -190,29 +232,30 @@ def main() -> None:
             one_runs.append(timed_build(corpus, tmp / "out1", jobs=1))
             if "jobs" not in skip:
                 two_runs.append(timed_build(corpus, tmp / "out2", jobs=2))
-        base_s = min(base_runs)
-        one_s, report = min(one_runs, key=lambda run: run[0])
-        base_cps = base_chars / base_s
-        one_cps = chars / one_s
-        print(f"\nbest of {args.rounds} interleaved rounds")
-        print(f"raw jieba.cut          {base_cps:12,.0f} chars/s   ({base_s:.2f} s)")
-        print(f"kg build, 1 process    {one_cps:12,.0f} chars/s   ({one_s:.2f} s)")
-        ratio = one_cps / base_cps
-        rows.append(("build / raw jieba.cut (1 process)", f"{ratio:.2f}", "≥ 0.50"))
-        # the same ratio round by round (each round's runs back to back, so a drift of the
-        # machine's speed between rounds cancels out): a check on the best-of figure
-        _per_round(rows, "build / raw jieba.cut", [(chars / o[0]) / (base_chars / b) for b, o in zip(base_runs, one_runs)])
-        print("stages (wall s):", report.seconds)
-        print("per-document stages (summed s):", report.cpu_seconds)
+        if args.rounds:  # the throughput measures (skipped with --skip rounds)
+            base_s = min(base_runs)
+            one_s, report = min(one_runs, key=lambda run: run[0])
+            base_cps = base_chars / base_s
+            one_cps = chars / one_s
+            print(f"\nbest of {args.rounds} interleaved rounds")
+            print(f"raw jieba.cut          {base_cps:12,.0f} chars/s   ({base_s:.2f} s)")
+            print(f"kg build, 1 process    {one_cps:12,.0f} chars/s   ({one_s:.2f} s)")
+            ratio = one_cps / base_cps
+            rows.append(("build / raw jieba.cut (1 process)", f"{ratio:.2f}", "≥ 0.50"))
+            # the same ratio round by round (each round's runs back to back, so a drift of the
+            # machine's speed between rounds cancels out): a check on the best-of figure
+            _per_round(rows, "build / raw jieba.cut", [(chars / o[0]) / (base_chars / b) for b, o in zip(base_runs, one_runs)])
+            print("stages (wall s):", report.seconds)
+            print("per-document stages (summed s):", report.cpu_seconds)
 
-        if two_runs:
-            two_s, two_report = min(two_runs, key=lambda run: run[0])
-            two_cps = chars / two_s
-            print(f"kg build, --jobs 2     {two_cps:12,.0f} chars/s   ({two_s:.2f} s)")
-            print("stages (wall s):", two_report.seconds)
-            print("per-document stages (summed over workers, s):", two_report.cpu_seconds)
-            rows.append(("--jobs 2 / 1 process", f"{two_cps / one_cps:.2f}", "≥ 1.60"))
-            _per_round(rows, "--jobs 2 / 1 process", [o[0] / t[0] for o, t in zip(one_runs, two_runs)])
+            if two_runs:
+                two_s, two_report = min(two_runs, key=lambda run: run[0])
+                two_cps = chars / two_s
+                print(f"kg build, --jobs 2     {two_cps:12,.0f} chars/s   ({two_s:.2f} s)")
+                print("stages (wall s):", two_report.seconds)
+                print("per-document stages (summed over workers, s):", two_report.cpu_seconds)
+                rows.append(("--jobs 2 / 1 process", f"{two_cps / one_cps:.2f}", "≥ 1.60"))
+                _per_round(rows, "--jobs 2 / 1 process", [o[0] / t[0] for o, t in zip(one_runs, two_runs)])
 
         if args.full:
             big = tmp / "corpus20"
@@ -248,9 +291,7 @@ def main() -> None:
             if "open_s" in v:
                 rows.append(("slowest view to interactive", f"{v['open_s']:.2f} s", "a few s"))
 
-        print("\n" + f"{'measure':<40}{'result':>14}  target")
-        for name, value, target in rows:
-            print(f"{name:<40}{value:>14}  {target}")
+        _table(rows)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -479,6 +479,7 @@ def build(
     max_doc_bytes: Optional[int] = None,
     follow_symlinks: bool = False,
     doc_timeout: Optional[float] = DOC_TIMEOUT,
+    inline_evidence: bool = False,
 ) -> BuildReport:
     """Build the graph of ``sources`` into ``out`` and return what happened.
 
@@ -486,7 +487,10 @@ def build(
     ``doc_timeout``; None or 0: no limit) is stopped and skipped (``timeout``).
 
     Symbolic links leading out of ``sources`` (and links to folders) are skipped unless
-    ``follow_symlinks``."""
+    ``follow_symlinks``.
+
+    The sentences go to the store (``kg.sqlite``) only, unless ``inline_evidence``: then
+    GraphML, graph.json and provenance.csv hold them too."""
     from kg.io.atomic import atomic_write_text
     from kg.io.corrections import read_corrections
     from kg.io.loader import discover
@@ -512,7 +516,7 @@ def build(
         from kg.state import code_fingerprint, load_state
 
         t = time.perf_counter()
-        state = load_state(cache_dir, _state_key(code_fingerprint(extractor_fingerprint()), corrections))
+        state = load_state(cache_dir, _state_key(code_fingerprint, corrections, inline_evidence))
         report.seconds["state"] = time.perf_counter() - t
     keep = None
     if state is not None:
@@ -561,7 +565,7 @@ def build(
     with paused_gc(freeze=True):
         t = time.perf_counter()
         stage = _graph_stage(state, built, found.documents, out_dir, cache_dir, jobs, max_doc_bytes, views,
-                             built_by_workers, curation, corrections, doc_timeout)
+                             built_by_workers, curation, corrections, doc_timeout, inline_evidence)
         report.updated = stage.updated
         report.nodes, report.edges = len(stage.snap.nodes), len(stage.snap.edges)
         report.seconds["graph"] = time.perf_counter() - t
@@ -582,7 +586,7 @@ def build(
 
         t = time.perf_counter()
         try:
-            written = _export_stage(stage, out_dir, jobs)
+            written = _export_stage(stage, out_dir, jobs, inline_evidence)
         finally:
             stage.close()
         report.seconds["export"] = time.perf_counter() - t
@@ -624,6 +628,7 @@ class _Stage:
     index: Any = None  # filled by the exports: the next build's ExportIndex
     builder: Any = None  # the graph builder (what the corrections did is kept in it)
     facts: dict = field(default_factory=dict)  # doc id -> DocFacts
+    store: Any = None  # a StoreUpdate: what changed since the last build's store (None: written afresh)
 
     def close(self) -> None:
         """Let go of the last build's export files (mapped and open while they were copied from)."""
@@ -636,7 +641,8 @@ class _Stage:
 
 def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, SourceMeta]], out_dir: Path,
                  cache_dir: Optional[Path], jobs: int, max_bytes: Optional[int], views: bool,
-                 by_workers=None, curation=None, corrections=None, timeout: Optional[float] = None) -> _Stage:
+                 by_workers=None, curation=None, corrections=None, timeout: Optional[float] = None,
+                 inline: bool = False) -> _Stage:
     """Update the last build's graph for what changed, or build it afresh (or take the
     graph the workers built, ``by_workers``: a :class:`kg.workers.Result`), applying the
     corrections (``curation``, see :mod:`kg.graph.corrections`)."""
@@ -679,12 +685,12 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
         if cache_dir is not None:
             from kg.state import BuildState, code_fingerprint
 
-            state = BuildState(_state_key(code_fingerprint(extractor_fingerprint()), corrections), {}, graph_state)
+            state = BuildState(_state_key(code_fingerprint, corrections, inline), {}, graph_state)
     snap = graph if isinstance(graph, Snapshot) else Snapshot.of(graph)
     stage = _Stage(graph, snap, state, built, items, updated=changed is not None)
     stage.builder, stage.facts = (changed[0].builder, state.graph.facts) if changed is not None else \
         (graph_state.builder, graph_state.facts)
-    if by_workers is not None and by_workers.mentions is not None:
+    if by_workers is not None and by_workers.mentions is not None and not inline:
         from kg.export.mentions import reuse_of
 
         # the workers rendered their documents' mention records: copied into place, not rendered again
@@ -696,10 +702,27 @@ def _graph_stage(state, built: list[_Outcome], documents: list[tuple[Path, Sourc
             got = state.export_source(out_dir, name)
             if got is not None:
                 stage.reuse[name] = Reuse(got[0], got[2], segments, sizes, fd=got[1])
+        stage.store = _store_update(state, out_dir, snap, dirty, changed[2])
     return stage
 
 
-def _export_stage(stage: _Stage, out_dir: Path, jobs: int) -> list[Path]:
+def _store_update(state, out_dir: Path, snap, dirty: dict[str, set], docs: set[str]):
+    """What to change in the last build's store, if it is there as written (else None: written afresh)."""
+    from kg.export import STORE_FILE, StoreUpdate, key_order
+
+    got = state.export_source(out_dir, STORE_FILE)
+    if got is None:
+        return None
+    got[0].close()
+    os.close(got[1])
+    new = key_order(snap)
+    # touched elements, and those gone (their rows are deleted)
+    nodes = set(dirty["n"]) | (set(state.order.nodes) - set(new.nodes))
+    edges = set(dirty["e"]) | (set(state.order.edges) - set(new.edges))
+    return StoreUpdate(out_dir / STORE_FILE, set(docs), nodes, edges)
+
+
+def _export_stage(stage: _Stage, out_dir: Path, jobs: int, inline: bool = False) -> list[Path]:
     from kg.export import write_all
     from kg.export.records import ExportIndex
     from kg.summary import join_summary_items
@@ -710,7 +733,8 @@ def _export_stage(stage: _Stage, out_dir: Path, jobs: int) -> list[Path]:
 
     stage.index = ExportIndex()
     return [Path(p) for p in write_all(stage.snap, out_dir, jobs=jobs, extra={SUMMARIES_NAME: summaries},
-                                       reuse=stage.reuse, index=stage.index)]
+                                       reuse=stage.reuse, index=stage.index, inline_evidence=inline,
+                                       store=stage.store)]
 
 
 def _kept_extraction(o: _Outcome, cache_dir: Optional[Path]) -> Optional[DocumentExtraction]:
@@ -774,9 +798,11 @@ def _update_graph(state, built: list[_Outcome], cache_dir: Path, curation=None):
     return result, dirty, changed
 
 
-def _state_key(code: str, corrections) -> str:
-    """What a build state is keyed on: the code, and the corrections it applied (a change of
-    them builds the graph again, from the cached extractions)."""
+def _state_key(code_fingerprint: Callable[[str], str], corrections, inline: bool) -> str:
+    """What a build state is keyed on: the code, whether sentences are inline (the other mode's
+    export records cannot be copied), and the corrections it applied (a change of them builds
+    the graph again, from the cached extractions)."""
+    code = code_fingerprint(extractor_fingerprint()) + ("-inline" if inline else "")
     digest = corrections.digest() if corrections else ""
     return f"{code}+{digest}" if digest else code
 

@@ -55,6 +55,9 @@ def cli() -> None:
 @click.option("--no-views", is_flag=True, help="Skip the HTML views (exports only).")
 @click.option("--no-cache", is_flag=True, help="Re-extract every document (ignore <out>/.kgcache).")
 @click.option("--allow-skipped", is_flag=True, help="Exit 0 even if some documents were skipped.")
+@click.option("--inline-evidence", is_flag=True,
+              help="Also write every sentence into graph.graphml, graph.json and provenance.csv "
+                   "(self-contained files, several times larger; by default they live in kg.sqlite only).")
 @click.option("--max-doc-mb", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               help="Skip any single document larger than this.")
 @click.option("--doc-timeout", default=DOC_TIMEOUT, show_default=True, type=click.FloatRange(min=0),
@@ -66,14 +69,15 @@ def cli() -> None:
                    "they are skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and errors.")
 def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, allow_skipped: bool,
-          max_doc_mb: float, doc_timeout: float, follow_symlinks: bool, quiet: bool) -> None:
+          inline_evidence: bool, max_doc_mb: float, doc_timeout: float, follow_symlinks: bool, quiet: bool) -> None:
     """Build the graph, exports and views of SOURCES (default: sources/) into --out.
 
     Loads every .txt/.md/.html file (with sources/manifest.csv metadata where given),
     normalises and extracts it, builds one graph across documents and writes
-    graph.graphml, graph.json, nodes/edges/evidence CSV, summaries.json, the HTML
-    views (index.html) and build-report.json. Every other file is reported: skipped
-    with its reason (other formats, symbolic links out of SOURCES) or, for the
+    kg.sqlite (every sentence once, searchable), graph.graphml, graph.json,
+    nodes/edges/evidence/provenance CSV (citing the sentences by id), summaries.json,
+    the HTML views (index.html) and build-report.json. Every other file is reported:
+    skipped with its reason (other formats, symbolic links out of SOURCES) or, for the
     manifest and hidden files, counted as not documents.
 
     \b
@@ -101,7 +105,8 @@ def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, a
     try:
         report = run_build(sources, out, jobs=jobs, views=not no_views, cache=not no_cache,
                            progress_factory=progress_factory, max_doc_bytes=int(max_doc_mb * 2**20),
-                           follow_symlinks=follow_symlinks, doc_timeout=doc_timeout or None)
+                           follow_symlinks=follow_symlinks, doc_timeout=doc_timeout or None,
+                           inline_evidence=inline_evidence)
     except KgError as e:
         _fail(str(e))
     for line in iter_problem_lines(report):

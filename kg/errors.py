@@ -164,3 +164,14 @@ class CorrectionTargetError(CorrectionsError):
     """A correction being written names a node or document the last build does not have."""
 
     code = "E091"
+
+
+class StoreError(KgError):
+    """The build's database (kg.sqlite) is missing, damaged or of another format."""
+
+    code = "E095"
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")

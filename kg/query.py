@@ -125,17 +125,24 @@ def subgraph(kg: KnowledgeGraph, nodes: Iterable[str]) -> KnowledgeGraph:
 
 # --------------------------------------------------------------------------- loading
 def load(source: Union[str, Path, KnowledgeGraph]) -> "Explorer":
-    """An :class:`Explorer` over a built graph: an output directory of ``kg build``, its
-    ``graph.json``, or a KnowledgeGraph already in memory."""
+    """An :class:`Explorer` over a built graph: an output directory of ``kg build`` (read
+    from its store, ``kg.sqlite``), its ``kg.sqlite`` or ``graph.json``, or a
+    KnowledgeGraph already in memory."""
     if isinstance(source, KnowledgeGraph):
         return Explorer(source)
     from kg.export.nodelink import read_node_link
+    from kg.store import STORE_FILE, read_store
 
     path = Path(source)
+    if path.is_dir() and (path / STORE_FILE).is_file():
+        path = path / STORE_FILE
+    if path.is_file() and path.suffix == ".sqlite":
+        return Explorer(read_store(path), source=str(path))
     if path.is_dir():
         path = path / GRAPH_FILE
         if not path.is_file():
-            raise QueryError(f"{source}: no {GRAPH_FILE} here; build it with: kg build SOURCES --out {source}")
+            raise QueryError(f"{source}: no {STORE_FILE} or {GRAPH_FILE} here; build it with: "
+                             f"kg build SOURCES --out {source}")
     elif not path.is_file():
         raise QueryError(f"{source}: no such file or directory (expected a kg build output directory or its "
                          f"{GRAPH_FILE})")
@@ -527,6 +534,42 @@ class Explorer(CorrectingMixin):
         else:
             provs = self.kg.node_evidence(self.node(ref))
         return evidence_frame(provs, self.kg.documents)
+
+    def sentences(self, term: str, *, limit: Optional[int] = None) -> pd.DataFrame:
+        """The evidence sentences holding ``term`` (any length: 叫应, 防, 双重预防机制; terms
+        separated by spaces must all occur), in document and text order: sentence id,
+        document id and title, the sentence as written, and the nodes it supports.
+
+        Searched in the build's store (``kg.sqlite``: its bigram index) when the Explorer
+        was loaded from one, else in the evidence held in memory; the rows are the same.
+        """
+        if not isinstance(term, str) or not term.split():
+            raise QueryError(f"a search term is non-empty text, got {term!r}")
+        supports: dict[str, set[str]] = defaultdict(set)
+        found: dict[str, tuple[str, int, str]] = {}
+        parts = term.split()
+        from kg.store import sentence_id
+
+        nodes = set(self.graph.nodes)
+        for key, provs in self.kg.evidence.items():
+            for p in provs:
+                sid = sentence_id(p)
+                if sid not in found:
+                    if not all(x in p.sentence or x in p.sentence_quote for x in parts):
+                        continue
+                    found[sid] = (p.doc_id, p.sentence_start, p.sentence_quote)
+                if key in nodes:  # a node's evidence (edges' are the same mentions, seen from the link)
+                    supports[sid].add(key)
+        store = Path(self.source) if self.source and self.source.endswith(".sqlite") else None
+        if store is not None and store.is_file():
+            from kg.store import search
+
+            ids = [row["sentence_id"] for row in search(store, term, limit=limit)]  # the index agrees with the scan
+        else:
+            ids = sorted(found, key=lambda sid: (found[sid][0], found[sid][1], sid))[:limit]
+        rows = [{"sentence_id": sid, "doc_id": found[sid][0], "title": self.kg.documents.get(found[sid][0], {}).get("title"),
+                 "sentence": found[sid][2], "nodes": sorted(supports[sid])} for sid in ids if sid in found]
+        return pd.DataFrame(rows, columns=["sentence_id", "doc_id", "title", "sentence", "nodes"])
 
     # ------------------------------------------------------------------ graphs
     def ego(self, node: str, radius: int = 1, *, parts: bool = True) -> KnowledgeGraph:

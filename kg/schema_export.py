@@ -1,5 +1,5 @@
 """Every file of ``schemas/``, generated from the pydantic models: the stage models,
-the graph ontology and the node-link JSON schema.
+the graph ontology and the node-link JSON schema; and the store's tables (``kg-store.sql``).
 
 ``python -m kg.schema_export schemas`` rewrites them; a test fails when the committed
 files are stale.
@@ -40,6 +40,9 @@ def render_schemas() -> dict[str, str]:
     schema = file_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     out["corrections.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    from kg.store.schema import STORE_SCHEMA_FILE, render_store_schema  # kg.sqlite's tables
+
+    out[STORE_SCHEMA_FILE] = render_store_schema()
     return out
 
 

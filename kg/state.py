@@ -41,7 +41,7 @@ def code_fingerprint(extractor: str) -> str:
     """Hash of the extractor's fingerprint and the code that turns extractions into outputs."""
     h = hashlib.sha256(extractor.encode())
     root = resources.files("kg")
-    for sub in ("graph", "export"):
+    for sub in ("graph", "export", "store"):
         for entry in sorted((root / sub).iterdir(), key=lambda p: p.name):
             if entry.is_file() and entry.name.endswith(".py"):
                 h.update(entry.name.encode())

@@ -12,6 +12,7 @@ import pytest
 from kg.build import CACHE_DIR, build
 from kg.export import FILES
 from kg.state import STATE_NAME
+from kg.store import STORE_FILE, dump
 from tests.paths import SOURCES
 
 OUTPUTS = FILES + ("summaries.json",)
@@ -25,7 +26,10 @@ def _fresh(src: Path, tmp: Path, **kw) -> Path:
 
 
 def _same(a: Path, b: Path, names=OUTPUTS) -> list[str]:
-    return [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+    """The outputs that differ; the stores are compared by their canonical dump (a database
+    file is not byte-stable: a store updated in place holds the rows of a fresh one)."""
+    differ = [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+    return differ + ([STORE_FILE] if dump(a / STORE_FILE) != dump(b / STORE_FILE) else [])
 
 
 @pytest.fixture()
@@ -42,11 +46,18 @@ def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-def test_a_changed_document_updates_the_graph_and_equals_a_fresh_build(corpus, tmp_path):
+def test_a_changed_document_updates_the_graph_and_equals_a_fresh_build(corpus, tmp_path, monkeypatch):
+    import kg.store as store
+
     src, out = corpus
     doc = sorted(src.glob("*.txt"))[1]
     _append(doc, "\n全市生产安全事故起数同比下降12.5%，森林火灾受害面积为零。\n")
+    updates = []
+    real = store.update_store
+    monkeypatch.setattr(store, "update_store", lambda snap, old, path, docs, *rest: updates.append(docs) or
+                        real(snap, old, path, docs, *rest))
     again = build(src, out, views=False)
+    assert updates == [{doc.stem}]  # the store was updated in place for that document alone
     assert again.updated
     assert sorted(d.status for d in again.documents) == ["cached"] * 4 + ["extracted"]
     assert "graph updated" in again.summary_line()
@@ -79,6 +90,30 @@ def test_a_manifest_change_is_a_change_of_that_document(corpus, tmp_path):
     again = build(src, out, views=False)
     assert again.updated
     assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_a_store_edited_by_hand_is_written_afresh(corpus, tmp_path, monkeypatch):
+    import sqlite3
+
+    import kg.store as store
+
+    src, out = corpus
+    with sqlite3.connect(out / STORE_FILE) as con:
+        con.execute("UPDATE sentences SET text = 'edited' WHERE rowid = 1")
+    con.close()
+    _append(sorted(src.glob("*.txt"))[0], "\n全省生产安全事故起数同比下降。\n")
+    monkeypatch.setattr(store, "update_store", lambda *a: pytest.fail("an edited store was updated in place"))
+    again = build(src, out, views=False)
+    assert again.updated  # the graph was, the store was not
+    assert _same(out, _fresh(src, tmp_path)) == []
+
+
+def test_switching_inline_evidence_builds_afresh_and_equals_a_fresh_build(corpus, tmp_path):
+    src, out = corpus
+    again = build(src, out, views=False, inline_evidence=True)
+    assert not again.updated  # the records of the other mode cannot be copied
+    assert _same(out, _fresh(src, tmp_path, inline_evidence=True)) == []
+    assert "sentence_quote" in (out / "provenance.csv").read_text(encoding="utf-8-sig").splitlines()[0]
 
 
 def test_an_export_edited_by_hand_is_rendered_afresh(corpus, tmp_path):

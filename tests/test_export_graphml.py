@@ -97,11 +97,15 @@ def test_only_scalars_are_written(kg):
     assert "value" not in g.nodes["Statistic:吉林省/死亡人数/下降//同比"]  # unknown: omitted, not faked
 
 
-def test_evidence_is_summarised(kg):
+def test_evidence_is_summarised_by_id_and_the_sentence_only_inline(kg):
     g = nx.read_graphml(io.BytesIO(render_graphml(kg)), force_multigraph=True, edge_key_type=str)
     e = g.edges["Region:福建省", "Mechanism:双重预防机制", "Region:福建省|adopts|Mechanism:双重预防机制"]
-    assert (e["evidence_doc"], e["evidence_quote"], e["evidence_sentence"]) == ("003_fujian", "双重预防机制", "健全双重预防机制。")
+    assert (e["evidence_doc"], e["evidence_quote"]) == ("003_fujian", "双重预防机制")
+    assert e["evidence_id"].startswith("003_fujian#") and "evidence_sentence" not in e  # the sentence is in the store
     assert e["evidence_rule"] == "mechanism.head" and e["count"] == 1
+    g = nx.read_graphml(io.BytesIO(render_graphml(kg, inline=True)), force_multigraph=True, edge_key_type=str)
+    e = g.edges["Region:福建省", "Mechanism:双重预防机制", "Region:福建省|adopts|Mechanism:双重预防机制"]
+    assert e["evidence_sentence"] == "健全双重预防机制。"
 
 
 def test_long_sentences_are_cut_and_control_characters_dropped():
@@ -109,7 +113,7 @@ def test_long_sentences_are_cut_and_control_characters_dropped():
     t = Text("long", "\x0c" + body)
     ex = DocumentExtraction(doc_id="long", file="long.txt", mechanisms=[
         MechanismMention(prov=t.prov("双重预防机制", "mechanism.head"), name="双重预防机制", head="机制")])
-    data = render_graphml(build_graph([ex]))
+    data = render_graphml(build_graph([ex]), inline=True)
     g = nx.read_graphml(io.BytesIO(data))
     sentence = g.nodes["Mechanism:双重预防机制"]["evidence_sentence"]
     assert len(sentence) == SENTENCE_CHARS + 1 and sentence.endswith("…") and "\x0c" not in sentence

@@ -37,7 +37,7 @@ def test_export_validates_against_the_committed_schema(data, validator):
     (lambda d: d["edges"].append({**d["edges"][0], "relation": "has_item", "key": "has_item", "position": 1}), "edges"),
     (lambda d: d["nodes"][0].update(type="Province"), "nodes"),
     (lambda d: d["nodes"][0].update(colour="red"), "nodes"),
-    (lambda d: d["provenance"][0].pop("sentence"), "provenance"),
+    (lambda d: d["provenance"][0].pop("quote"), "provenance"),
     (lambda d: d["nodes"][0]["evidence"].append(3), "nodes"),
     (lambda d: d["nodes"][0]["evidence"].append("000_hunan"), "nodes"),
     (lambda d: d.update(multigraph=False), "multigraph"),

@@ -3,6 +3,8 @@ import io
 
 import pandas as pd
 import pytest
+
+from kg.store import STORE_FILE, read_store
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -139,11 +141,12 @@ def test_write_all_writes_every_format_and_no_temporary_file(kg, tmp_path, jobs)
     out = tmp_path / "out" / "nested"
     extra = {"extra.txt": lambda: "额外\n".encode("utf-8")}
     written = write_all(kg, out, jobs=jobs, extra=extra)
-    assert [p.name for p in written] == list(FILES) + ["extra.txt"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES + ("extra.txt",))
+    assert [p.name for p in written] == list(FILES) + [STORE_FILE, "extra.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES + (STORE_FILE, "extra.txt"))
     rendered = render_all(kg)
-    for p in written[:-1]:
+    for p in written[:-2]:
         assert p.read_bytes() == rendered[p.name]
+    assert read_store(written[-2]) == kg
     assert written[-1].read_text(encoding="utf-8") == "额外\n"
 
 

@@ -69,7 +69,7 @@ def test_load_takes_the_output_dir_its_graph_json_or_a_graph(out, ex):
 
 
 def test_load_names_what_is_missing(tmp_path):
-    with pytest.raises(QueryError, match="no graph.json here; build it with: kg build SOURCES --out") as e:
+    with pytest.raises(QueryError, match="no kg.sqlite or graph.json here; build it with: kg build SOURCES --out") as e:
         load(tmp_path)
     assert str(tmp_path) in str(e.value)
     with pytest.raises(QueryError, match="no such file or directory") as e:

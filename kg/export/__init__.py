@@ -3,9 +3,11 @@
 Input: :class:`~kg.graph.model.KnowledgeGraph`. Output files (names in :data:`FILES`):
 
 * ``graph.graphml``: GraphML for Gephi, Cytoscape and igraph (:mod:`kg.export.graphml`);
-* ``graph.json``: node-link JSON with the full evidence (:mod:`kg.export.nodelink`);
-* ``nodes.csv``, ``edges.csv``, ``evidence.csv``, ``merges.csv``: Neo4j-importable,
-  Excel-readable tables (:mod:`kg.export.tables`).
+* ``graph.json``: node-link JSON citing the evidence of every element (:mod:`kg.export.nodelink`);
+* ``nodes.csv``, ``edges.csv``, ``evidence.csv``, ``provenance.csv``, ``merges.csv``: Neo4j-importable,
+  Excel-readable tables (:mod:`kg.export.tables`);
+* ``kg.sqlite``: the store, where the sentences live (:mod:`kg.store`). The other files
+  cite mentions by id; with ``inline_evidence`` they hold the sentences too.
 
 :func:`write_all` writes each file atomically (a temporary file, then a rename): an
 interrupted build leaves each export either complete and old or complete and new.
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional
 
+import numpy as np
+
 from kg.errors import OutputError
 from kg.export.graphml import encode_chunks, iter_graphml, read_graphml, render_graphml, write_graphml
 from kg.export.nodelink import iter_node_link, read_node_link, render_node_link, write_node_link
@@ -31,6 +35,7 @@ from kg.graph.model import KnowledgeGraph
 from kg.io.atomic import atomic_write_bytes, atomic_writer
 from kg.portable import O_BINARY, can_fork, copy_range
 from kg.portable import write_all as _write_fd
+from kg.store.schema import STORE_FILE
 
 GRAPHML_FILE = "graph.graphml"
 JSON_FILE = "graph.json"
@@ -42,12 +47,12 @@ def _snapshot(kg: KnowledgeGraph | Snapshot) -> Snapshot:
     return kg if isinstance(kg, Snapshot) else Snapshot.of(kg)
 
 
-def _pieces(snap: Snapshot) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
+def _pieces(snap: Snapshot, inline: bool = False) -> Iterator[tuple[str, Callable[[], Iterator[Any]]]]:
     kg = snap.kg
-    yield GRAPHML_FILE, lambda: iter_graphml(kg, snap)
-    yield JSON_FILE, lambda: iter_node_link(kg, snap)
+    yield GRAPHML_FILE, lambda: iter_graphml(kg, snap, inline=inline)
+    yield JSON_FILE, lambda: iter_node_link(kg, snap, inline=inline)
     for name in TABLE_FILES:
-        yield name, lambda name=name: iter_table(kg, name, snap)
+        yield name, lambda name=name: iter_table(kg, name, snap, inline=inline)
 
 
 def key_order(snap: Snapshot) -> KeyOrder:
@@ -55,16 +60,47 @@ def key_order(snap: Snapshot) -> KeyOrder:
     return KeyOrder(list(snap.node_ids), list(snap.edge_keys), list(snap.ids))
 
 
-def render_all(kg: KnowledgeGraph | Snapshot) -> dict[str, bytes]:
-    """File name -> bytes of every export of ``kg`` (a graph, or a Snapshot already made)."""
+def render_all(kg: KnowledgeGraph | Snapshot, inline_evidence: bool = False) -> dict[str, bytes]:
+    """File name -> bytes of every export of ``kg`` (a graph, or a Snapshot already made)
+    but the store (a database, written by :func:`kg.store.write_store`)."""
     with paused_gc():
-        return {name: encode_chunks(pieces()) for name, pieces in _pieces(_snapshot(kg))}
+        return {name: encode_chunks(pieces()) for name, pieces in _pieces(_snapshot(kg), inline_evidence)}
+
+
+@dataclass
+class StoreUpdate:
+    """What changed since the last build's store ``old`` (see :func:`kg.store.update_store`)."""
+
+    old: Path
+    docs: set[str]
+    nodes: set[str]
+    edges: set[tuple[str, str, str]]
+
+
+def _store_writer(snap: Snapshot, out_dir: Path, update: Optional[StoreUpdate]) -> Callable[[], tuple[str, FileIndex]]:
+    def write() -> tuple[str, FileIndex]:
+        from kg.store import STORE_FILE, update_store, write_store
+
+        from kg.errors import StoreError
+
+        path = out_dir / STORE_FILE
+        try:
+            if update is None:
+                raise StoreError(path, "no store to update")
+            update_store(snap, update.old, path, update.docs, update.nodes, update.edges)
+        except StoreError:  # the last one cannot be updated (damaged, another version): written afresh
+            write_store(snap, path)
+        # an index with no records: the next build's state then records the file's size and
+        # time, and updates it only if it is as written
+        return str(path), FileIndex("", np.zeros(0, np.int64), np.zeros(0, np.int64))
+    return write
 
 
 def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
               extra: Optional[Mapping[str, Callable[[], bytes]]] = None,
               reuse: Optional[Mapping[str, Reuse]] = None,
-              index: Optional[ExportIndex] = None) -> list[Path]:
+              index: Optional[ExportIndex] = None, inline_evidence: bool = False,
+              store: Optional[StoreUpdate] = None) -> list[Path]:
     """Write every export of ``kg`` into ``out_dir`` (created if missing); returns the paths.
 
     ``extra`` maps further file names to functions giving their bytes (the build's
@@ -80,6 +116,10 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
     (copied instead of rendered, see :mod:`kg.export.records`); ``index``, if given,
     receives each export's record index and their key order, for the next build. ``kg`` may be a
     :class:`~kg.graph.build.Snapshot` already made (an incremental build's).
+
+    The store (``kg.sqlite``) is written too: afresh, or with ``store`` updated from the
+    last build's for what changed. ``inline_evidence`` writes the sentences into the other
+    files as well (self-contained files, several times larger).
     """
     out_dir = Path(out_dir)
     reuse = reuse or {}
@@ -89,11 +129,12 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
             snap = _snapshot(kg)
             if index is not None:
                 index.order = key_order(snap)
+            write_store = _store_writer(snap, out_dir, store)
             if jobs > 1 and can_fork():  # (else one writer: the graph is not sent to spawned ones)
-                done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs)
+                done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs, inline_evidence, write_store)
             else:
-                done = []
-                for name, pieces in _pieces(snap):
+                done = [write_store()]
+                for name, pieces in _pieces(snap, inline_evidence):
                     r = reuse.get(name)
                     if r is not None and r.fd is not None:  # the old file at hand: its runs copied by the kernel
                         done.append(_write_streamed(out_dir / name, pieces(), r))
@@ -104,7 +145,7 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
         raise OutputError(getattr(e, "filename", None) or out_dir, f"cannot be written: {e.strerror or e}") from None
     if index is not None:
         index.files.update((Path(p).name, i) for p, i in done if i is not None)
-    order = {name: i for i, name in enumerate(list(FILES) + sorted(extra or {}))}
+    order = {name: i for i, name in enumerate(list(FILES) + [STORE_FILE] + sorted(extra or {}))}
     return [Path(p) for p in sorted((p for p, _ in done), key=lambda p: order[Path(p).name])]
 
 
@@ -178,13 +219,15 @@ def _render_claimed(_: int) -> list[tuple[int, dict[str, Part]]]:
 
 
 def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[str, Callable[[], bytes]],
-                   out_dir: Path, jobs: int) -> list[tuple[str, Optional[FileIndex]]]:
+                   out_dir: Path, jobs: int, inline: bool = False,
+                   write_store: Optional[Callable[[], tuple[str, FileIndex]]] = None
+                   ) -> list[tuple[str, Optional[FileIndex]]]:
     """The files written by ``jobs`` writers: ``jobs - 1`` forked ones and this process, which
     claim shards in turn; this process keeps its own shards in memory, then stitches."""
     global _JOB
     ctx = mp.get_context("fork")
     done: list[tuple[str, Optional[FileIndex]]] = []
-    layouts = {name: list(pieces()) for name, pieces in _pieces(snap)}  # the fixed text is made once, here
+    layouts = {name: list(pieces()) for name, pieces in _pieces(snap, inline)}  # the fixed text is made once, here
     sharded = {name: layout for name, layout in layouts.items() if any(type(p) is not str for p in layout)}
     job = _JOB = _ShardJob(sharded, reuse, out_dir, SHARDS_PER_WRITER * jobs, f"{os.getpid()}-{id(snap):x}",
                            ctx.Value("i", 0))
@@ -201,6 +244,8 @@ def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[st
                 if name not in sharded:
                     done.append(_write_file(out_dir / name, lambda layout=layout: assemble(layout, reuse.get(name))))
             done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in extra.items()]
+            if write_store is not None:
+                done.append(write_store())
             while (k := job.claim()) is not None:
                 rendered = job.render(k)
                 mine[k] = {name: data for name, (data, _) in rendered.items()}
@@ -246,7 +291,7 @@ def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part],
 
 
 __all__ = [
-    "FILES", "GRAPHML_FILE", "JSON_FILE", "render_all", "write_all",
+    "FILES", "GRAPHML_FILE", "JSON_FILE", "STORE_FILE", "StoreUpdate", "render_all", "write_all",
     "read_graphml", "render_graphml", "write_graphml",
     "read_node_link", "render_node_link", "write_node_link",
     "read_tables", "render_tables", "write_tables",

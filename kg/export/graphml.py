@@ -15,9 +15,11 @@ GraphML holds scalars only, so the graph is written in this shape:
 * characters XML 1.0 cannot hold (control characters other than tab and newline) are
   dropped from strings;
 * evidence is summarised on each element: ``count`` (number of mentions) plus the first
-  mention's ``evidence_doc``, ``evidence_rule``, ``evidence_quote`` and
-  ``evidence_sentence`` (the sentence as written, cut at :data:`SENTENCE_CHARS`
-  characters). The full evidence is in ``graph.json`` and ``evidence.csv``;
+  mention's ``evidence_id`` (its provenance id, ``<doc id>#<n>``), ``evidence_doc``,
+  ``evidence_rule`` and ``evidence_quote``; with ``inline`` (``kg build
+  --inline-evidence``) also ``evidence_sentence`` (the sentence as written, cut at
+  :data:`SENTENCE_CHARS` characters). Every mention is cited in ``graph.json`` and
+  ``evidence.csv``; the sentences are in the store, ``kg.sqlite``;
 * edges carry ``relation`` (and ``label`` = relation, which Gephi displays); their GraphML
   ``id`` is ``<head>|<relation>|<tail>`` (unique, as GraphML requires), node ids are the
   graph's ids (``Region:湖南省``).
@@ -60,7 +62,7 @@ from kg.io.atomic import atomic_write_bytes
 
 SEPARATOR = "|"
 SENTENCE_CHARS = 200
-EVIDENCE_ATTRS = ("evidence_doc", "evidence_rule", "evidence_quote", "evidence_sentence")
+EVIDENCE_ATTRS = ("evidence_id", "evidence_doc", "evidence_rule", "evidence_quote", "evidence_sentence")
 # Characters XML 1.0 cannot hold (a pasted web page may carry them); dropped on writing.
 _XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -115,14 +117,18 @@ def split_list(text: str) -> list[str]:
     return parts
 
 
-def _summary(evidence: list) -> dict[str, Any]:
+def _summary(snap: Snapshot, evidence: list, inline: bool) -> dict[str, Any]:
     if not evidence:
         return {}
     p = evidence[0]
-    sentence = _xml_safe(p.sentence_quote or p.sentence)
-    if len(sentence) > SENTENCE_CHARS:
-        sentence = sentence[:SENTENCE_CHARS] + "…"
-    return {"evidence_doc": p.doc_id, "evidence_rule": p.rule, "evidence_quote": p.quote, "evidence_sentence": sentence}
+    out = {"evidence_id": snap.prov_id(p), "evidence_doc": p.doc_id, "evidence_rule": p.rule,
+           "evidence_quote": p.quote}
+    if inline:
+        sentence = _xml_safe(p.sentence_quote or p.sentence)
+        if len(sentence) > SENTENCE_CHARS:
+            sentence = sentence[:SENTENCE_CHARS] + "…"
+        out["evidence_sentence"] = sentence
+    return out
 
 
 _GRAPHML_TYPES = {"str": "string", "int": "long", "float": "double", "bool": "boolean", "list": "string"}
@@ -135,10 +141,10 @@ _HEADER = (
 )
 
 
-def _keys(domain: str, specs: dict[str, AttrSpec]) -> dict[str, tuple[str, str]]:
+def _keys(domain: str, specs: dict[str, AttrSpec], inline: bool = False) -> dict[str, tuple[str, str]]:
     """attribute name -> (key id, GraphML type), declared for every attribute the ontology allows."""
     kinds = {name: spec.kind for name, spec in specs.items()}
-    kinds.update({"label": "str", **{a: "str" for a in EVIDENCE_ATTRS}})
+    kinds.update({"label": "str", **{a: "str" for a in EVIDENCE_ATTRS if inline or a != "evidence_sentence"}})
     return {name: (f"{domain[0]}_{name}", _GRAPHML_TYPES[kind]) for name, kind in sorted(kinds.items())}
 
 
@@ -172,11 +178,11 @@ def _element(opening: str, closing: str, attrs: dict[str, Any], specs: dict[str,
     return "".join(lines)
 
 
-def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[Any]:
+def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None, inline: bool = False) -> Iterator[Any]:
     """The GraphML document of ``kg`` in pieces (text, and a :class:`Section` of nodes and of edges)."""
     snap = snap or Snapshot.of(kg)
-    node_keys = _keys("node", all_node_attributes())
-    edge_keys = _keys("edge", all_edge_attributes())
+    node_keys = _keys("node", all_node_attributes(), inline)
+    edge_keys = _keys("edge", all_edge_attributes(), inline)
     yield _HEADER
     for domain, keys in (("node", node_keys), ("edge", edge_keys)):
         for name, (key_id, gtype) in keys.items():
@@ -185,12 +191,12 @@ def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterato
     def node(i: int) -> str:
         n, attrs = snap.nodes[i]
         return _element(f"    <node id={_attr(n)}>\n", "    </node>\n", attrs,
-                        node_attributes(attrs["type"]), node_keys, _summary(snap.node_evidence(n)))
+                        node_attributes(attrs["type"]), node_keys, _summary(snap, snap.node_evidence(n), inline))
 
     def edge(i: int) -> str:
         head, relation, tail, attrs = snap.edges[i]
         opening = f"    <edge id={_attr(edge_key(head, relation, tail))} source={_attr(head)} target={_attr(tail)}>\n"
-        extra = {"label": relation, **_summary(snap.edge_evidence(head, relation, tail))}
+        extra = {"label": relation, **_summary(snap, snap.edge_evidence(head, relation, tail), inline)}
         return _element(opening, "    </edge>\n", attrs, edge_attributes(relation), edge_keys, extra)
 
     yield Section("n", len(snap.nodes), node)
@@ -201,15 +207,15 @@ def iter_graphml(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterato
 encode_chunks = encode_pieces
 
 
-def render_graphml(kg: KnowledgeGraph) -> bytes:
+def render_graphml(kg: KnowledgeGraph, inline: bool = False) -> bytes:
     """The GraphML document of ``kg`` (deterministic bytes)."""
-    return encode_chunks(iter_graphml(kg))
+    return encode_chunks(iter_graphml(kg, inline=inline))
 
 
-def write_graphml(kg: KnowledgeGraph, path: str | Path) -> Path:
+def write_graphml(kg: KnowledgeGraph, path: str | Path, inline: bool = False) -> Path:
     """Write ``kg`` as GraphML to ``path`` (atomically)."""
     path = Path(path)
-    atomic_write_bytes(path, render_graphml(kg))
+    atomic_write_bytes(path, render_graphml(kg, inline))
     return path
 
 

@@ -1,7 +1,8 @@
-"""Node-link JSON export of a KnowledgeGraph, with the evidence of every node and edge.
+"""Node-link JSON export of a KnowledgeGraph, citing the evidence of every node and edge.
 
 Input: :class:`~kg.graph.model.KnowledgeGraph`. Output: ``graph.json``; and back:
-:func:`read_node_link` -> an equal KnowledgeGraph.
+:func:`read_node_link` -> an equal KnowledgeGraph (the sentences read from the store,
+``kg.sqlite`` beside the file, unless they were written inline).
 
 The shape is networkx's node-link form (``nx.node_link_graph(data, edges="edges")``
 reads it), plus a ``provenance`` list, validated by ``schemas/graph.schema.json``::
@@ -13,8 +14,13 @@ reads it), plus a ``provenance`` list, validated by ``schemas/graph.schema.json`
      "nodes": [{"id": "Region:湖南省", "type": "Region", "label": ..., ..., "evidence": ["d1#0", "d1#7"]}],
      "edges": [{"source": ..., "target": ..., "key": "adopts", "relation": "adopts", ...,
                 "evidence": ["d1#12"]}],
-     "provenance": [{"id": "d1#12", "doc_id": "d1", "rule": ..., "quote": ..., "sentence_quote": ...,
-                     "sentence": ..., "start": ..., "end": ..., ...}, ...]}
+     "provenance": [{"id": "d1#12", "doc_id": "d1", "rule": ..., "quote": ..., "start": ..., "end": ...,
+                     "orig_start": ..., "orig_end": ..., "sentence_start": ..., "sentence_id": "d1#40-96"}, ...]}
+
+The sentences themselves live once, in the store (``kg.sqlite``, table ``sentences``,
+keyed by ``sentence_id``; see :mod:`kg.store`). With ``inline=True`` (``kg build
+--inline-evidence``) each mention also carries ``sentence`` (normalised) and
+``sentence_quote`` (as written): a self-contained file, several times larger.
 
 Every distinct mention is listed once in ``provenance`` (in document and offset order)
 and each node and edge cites the mentions behind it by id: one mention backs a node, its
@@ -23,7 +29,7 @@ largest part of the file. An id is ``<doc id>#<n>``, the mention's position amon
 document's mentions: it stays the same when other documents change, so a citation kept
 in a note survives a rebuild. "Which sentence of which document supports this edge" is
 one lookup in ``{p["id"]: p for p in provenance}`` per id of the edge's evidence: it
-gives the document id, the quote and the sentence as written, and their offsets.
+gives the document id, the quote and its offsets, and the sentence's id in the store.
 
 UTF-8, ``ensure_ascii=False``, sorted keys, one node, edge or mention per line, nodes
 sorted by id, edges by (source, relation, target): the same graph always gives the same
@@ -54,6 +60,8 @@ from kg.graph.ontology import (
 )
 from kg.io.atomic import atomic_write_bytes
 from kg.models import Provenance
+from kg.store.schema import STORE_FILE
+from kg.store.write import sentence_id
 
 _PROV_FIELDS = tuple(Provenance.model_fields)
 
@@ -82,9 +90,12 @@ def _edge_record(snap: Snapshot, head: str, relation: str, tail: str, attrs: dic
     return record
 
 
-def _provenance_record(pid: str, p: Provenance) -> dict[str, Any]:
+def _provenance_record(pid: str, p: Provenance, inline: bool = False) -> dict[str, Any]:
     record = dict(p.__dict__)  # a Provenance holds its fields only (extra="forbid"); keys get sorted
     record["id"] = pid
+    record["sentence_id"] = sentence_id(p)
+    if not inline:  # the sentences live in the store
+        del record["sentence"], record["sentence_quote"]
     return record
 
 
@@ -96,20 +107,21 @@ def _edge_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
     return (_edge_record(snap, h, r, t, attrs) for h, r, t, attrs in snap.edges)
 
 
-def _provenance_records(snap: Snapshot) -> Iterator[dict[str, Any]]:
-    return (_provenance_record(pid, p) for pid, p in zip(snap.ids, snap.provenance))
+def _provenance_records(snap: Snapshot, inline: bool) -> Iterator[dict[str, Any]]:
+    return (_provenance_record(pid, p, inline) for pid, p in zip(snap.ids, snap.provenance))
 
 
 def _block(kind: str, count: int, render: Callable[[int], str]) -> Section:
     return Section(kind, count, render, opening="[\n", sep=",\n", closing="\n]", empty="[]")
 
 
-def node_link_data(kg: KnowledgeGraph) -> dict[str, Any]:
-    """``kg`` as plain node-link data (what :func:`render_node_link` serialises)."""
+def node_link_data(kg: KnowledgeGraph, inline: bool = True) -> dict[str, Any]:
+    """``kg`` as plain node-link data (what :func:`render_node_link` serialises), by default
+    with the sentences inline (data in memory needs no store to be read back)."""
     snap = Snapshot.of(kg)
     return {"directed": True, "multigraph": True, "graph": _graph_info(kg),
             "nodes": list(_node_records(snap)), "edges": list(_edge_records(snap)),
-            "provenance": list(_provenance_records(snap))}
+            "provenance": list(_provenance_records(snap, inline))}
 
 
 # One encoder for every record (json.dumps with options builds a new one per call). No
@@ -130,15 +142,15 @@ else:  # pragma: no cover - CPython always has the C encoder
     _dumps_record = _dumps
 
 
-def provenance_text(pid: str, p: Provenance) -> str:
+def provenance_text(pid: str, p: Provenance, inline: bool = False) -> str:
     """The ``provenance`` list's record of mention ``p`` (id ``pid``), as written."""
-    return _dumps_record(_provenance_record(pid, p))
+    return _dumps_record(_provenance_record(pid, p, inline))
 
 
 PROVENANCE_SEP = ",\n"  # between two records of the list
 
 
-def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Iterator[Any]:
+def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None, inline: bool = False) -> Iterator[Any]:
     """The node-link JSON text of ``kg`` in pieces (text, and a :class:`Section` per element list)."""
     snap = snap or Snapshot.of(kg)
     # top-level keys in sorted order, as json.dumps(sort_keys=True) would put them
@@ -147,24 +159,29 @@ def iter_node_link(kg: KnowledgeGraph, snap: Optional[Snapshot] = None) -> Itera
     yield ',\n"graph": ' + _dumps(_graph_info(kg)) + ',\n"multigraph": true,\n"nodes": '
     yield _block("n", len(snap.nodes), lambda i: _dumps_record(_node_record(snap, *snap.nodes[i])))
     yield ',\n"provenance": '
-    yield _block("p", len(snap.ids), lambda i: provenance_text(snap.ids[i], snap.prov_at(i)))
+    yield _block("p", len(snap.ids), lambda i: provenance_text(snap.ids[i], snap.prov_at(i), inline))
     yield "}\n"
 
 
-def render_node_link(kg: KnowledgeGraph) -> str:
-    """The node-link JSON text of ``kg``: sorted keys, one element per line, trailing newline."""
-    return text_of(iter_node_link(kg))
+def render_node_link(kg: KnowledgeGraph, inline: bool = True) -> str:
+    """The node-link JSON text of ``kg``: sorted keys, one element per line, trailing newline
+    (with the sentences inline unless ``inline=False``: then they are read from a store)."""
+    return text_of(iter_node_link(kg, inline=inline))
 
 
-def write_node_link(kg: KnowledgeGraph, path: str | Path) -> Path:
-    """Write ``kg`` as node-link JSON to ``path`` (atomically)."""
+def write_node_link(kg: KnowledgeGraph, path: str | Path, inline: bool = True) -> Path:
+    """Write ``kg`` as node-link JSON to ``path`` (atomically); a file on its own, so by
+    default with its sentences inline (``kg build`` writes them to the store instead)."""
     path = Path(path)
-    atomic_write_bytes(path, encode_chunks(iter_node_link(kg)))
+    atomic_write_bytes(path, encode_chunks(iter_node_link(kg, inline=inline)))
     return path
 
 
-def node_link_to_graph(data: Any, source: str = "node-link data") -> KnowledgeGraph:
-    """Rebuild a KnowledgeGraph from node-link data, validating it against the schema models."""
+def node_link_to_graph(data: Any, source: str = "node-link data", store: Optional[str | Path] = None) -> KnowledgeGraph:
+    """Rebuild a KnowledgeGraph from node-link data, validating it against the schema models.
+
+    Mentions without their sentence (as ``kg build`` writes them) take it from ``store``
+    (a ``kg.sqlite``)."""
     try:
         parsed = node_link_model().model_validate(data)
     except ValidationError as e:
@@ -173,11 +190,15 @@ def node_link_to_graph(data: Any, source: str = "node-link data") -> KnowledgeGr
         raise ExportError(f"{source}: {where}: {err['msg']}") from None
     expected = local_ids(record.doc_id for record in parsed.provenance)
     provs: dict[str, Provenance] = {}
+    sentences = _sentences(parsed.provenance, source, store)
     for i, (record, pid) in enumerate(zip(parsed.provenance, expected)):
         if record.id != pid:
             raise ExportError(f"{source}: provenance/{i}: id is {record.id!r}, expected {pid!r} "
                               f"(its document, then its position among that document's entries)")
-        provs[pid] = Provenance(**{f: getattr(record, f) for f in _PROV_FIELDS})
+        fields = {f: getattr(record, f) for f in _PROV_FIELDS}
+        if record.sentence is None or record.sentence_quote is None:
+            fields["sentence"], fields["sentence_quote"] = sentences[pid]
+        provs[pid] = Provenance(**fields)
 
     def cited(ids: list[str], element: str) -> list[Provenance]:
         try:
@@ -207,11 +228,34 @@ def node_link_to_graph(data: Any, source: str = "node-link data") -> KnowledgeGr
     return kg
 
 
-def read_node_link(path: str | Path) -> KnowledgeGraph:
-    """Read a ``graph.json`` written by :func:`write_node_link` back into an equal KnowledgeGraph."""
+def _sentences(records: list, source: str, store: Optional[str | Path]) -> dict[str, tuple[str, str]]:
+    """Mention id -> (sentence, sentence as written) from ``store``, for the records without them."""
+    wanted = [r.id for r in records if r.sentence is None or r.sentence_quote is None]
+    if not wanted:
+        return {}
+    if store is None:
+        raise ExportError(f"{source}: the mentions' sentences are in the build's store (kg.sqlite), "
+                          f"which is not given (or build with --inline-evidence)")
+    from kg.errors import StoreError
+    from kg.store import mentions
+
+    try:
+        found = mentions(store, wanted)
+    except StoreError as e:
+        raise ExportError(f"{source}: cannot read the sentences: {e}") from None
+    missing = [pid for pid in wanted if pid not in found]
+    if missing:
+        raise ExportError(f"{source}: mention {missing[0]!r} is not in {store} (a store of another build?)")
+    return {pid: (found[pid].sentence, found[pid].sentence_quote) for pid in wanted}
+
+
+def read_node_link(path: str | Path, store: Optional[str | Path] = None) -> KnowledgeGraph:
+    """Read a ``graph.json`` written by :func:`write_node_link` or ``kg build`` back into an
+    equal KnowledgeGraph; sentences not written inline come from ``store`` (by default the
+    ``kg.sqlite`` beside the file)."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise ExportError(f"{path}: cannot read node-link JSON: {e}") from None
-    return node_link_to_graph(data, str(path))
+    return node_link_to_graph(data, str(path), store if store is not None else path.parent / STORE_FILE)

@@ -26,13 +26,14 @@ so they load into Neo4j as they are::
 The other tables have plain headers:
 
 * ``provenance.csv``: every distinct mention once (``id``, document, rule, offsets, the
-  quote and its sentence, normalised and as written), in document and offset order; the
-  id is ``<doc id>#<n>`` (position among the document's mentions, stable when other
-  documents change);
+  quote and ``sentence_id``, its sentence's row in the store ``kg.sqlite``; with
+  ``--inline-evidence`` also the sentence, normalised and as written), in document and
+  offset order; the id is ``<doc id>#<n>`` (position among the document's mentions,
+  stable when other documents change);
 * ``evidence.csv``: one row per (element, supporting mention): ``kind`` = node (``node``
   column) or edge (``source``, ``relation``, ``target``), the ``provenance`` id, and for
   reading without a lookup the mention's ``doc_id`` and ``quote`` (its sentence is in
-  provenance.csv: one mention backs several elements, and sentences are long);
+  the store: one mention backs several elements, and sentences are long);
 * ``merges.csv``: the entity-resolution decisions (node, alias, rule, document).
 """
 
@@ -60,6 +61,8 @@ from kg.graph.ontology import (
 )
 from kg.io.atomic import atomic_write_bytes
 from kg.models import Provenance
+from kg.store.schema import STORE_FILE
+from kg.store.write import sentence_id
 
 NODES_CSV = "nodes.csv"
 EDGES_CSV = "edges.csv"
@@ -72,7 +75,12 @@ _SUFFIX = {"str": "", "int": ":int", "float": ":double", "bool": ":boolean", "li
 _PROV_FIELDS = tuple(Provenance.model_fields)
 _PROV_INTS = {n for n, f in Provenance.model_fields.items() if f.annotation is int}
 EVIDENCE_HEADER = ("kind", "node", "source", "relation", "target", "provenance", "doc_id", "quote")
-PROVENANCE_HEADER = ("id",) + _PROV_FIELDS
+# the sentences live in the store (kg.sqlite): provenance.csv cites them by id, and holds
+# them only with --inline-evidence
+_SENTENCE_FIELDS = ("sentence", "sentence_quote")
+_SLIM_FIELDS = tuple(f for f in _PROV_FIELDS if f not in _SENTENCE_FIELDS)
+PROVENANCE_HEADER = ("id",) + _SLIM_FIELDS + ("sentence_id",)
+INLINE_PROVENANCE_HEADER = ("id",) + _PROV_FIELDS + ("sentence_id",)
 MERGES_HEADER = tuple(MergeRecord.model_fields)
 
 
@@ -197,20 +205,21 @@ def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
     yield Section("e", len(snap.edges), edge)
 
 
-_PROV_INT_FLAGS = [f in _PROV_INTS for f in _PROV_FIELDS]
+_FLAGS = {inline: [(f, f in _PROV_INTS) for f in (_PROV_FIELDS if inline else _SLIM_FIELDS)] for inline in (False, True)}
 
 
-def provenance_line(pid: str, p: Provenance) -> str:
+def provenance_line(pid: str, p: Provenance, inline: bool = False) -> str:
     """provenance.csv's line of mention ``p`` (id ``pid``), CRLF included."""
     # integer cells never need quotes, so only the text cells are checked
     fields = p.__dict__
-    return _csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
-                                            for f, is_int in zip(_PROV_FIELDS, _PROV_INT_FLAGS)]) + "\r\n"
+    return (_csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+                                             for f, is_int in _FLAGS[inline]]) + "," + _csv_cell(sentence_id(p))
+            + "\r\n")
 
 
-def _provenance_pieces(snap: Snapshot) -> Iterator[Any]:
-    yield _csv_line(PROVENANCE_HEADER) + "\r\n"
-    yield Section("p", len(snap.ids), lambda i: provenance_line(snap.ids[i], snap.prov_at(i)))
+def _provenance_pieces(snap: Snapshot, inline: bool = False) -> Iterator[Any]:
+    yield _csv_line(INLINE_PROVENANCE_HEADER if inline else PROVENANCE_HEADER) + "\r\n"
+    yield Section("p", len(snap.ids), lambda i: provenance_line(snap.ids[i], snap.prov_at(i), inline))
 
 
 def _merge_pieces(snap: Snapshot) -> Iterator[Any]:
@@ -223,25 +232,30 @@ _PIECES = {NODES_CSV: _node_pieces, EDGES_CSV: _edge_pieces, MERGES_CSV: _merge_
            EVIDENCE_CSV: _evidence_pieces, PROVENANCE_CSV: _provenance_pieces}
 
 
-def iter_table(kg: KnowledgeGraph, name: str, snap: Optional[Snapshot] = None) -> Iterator[Any]:
+def iter_table(kg: KnowledgeGraph, name: str, snap: Optional[Snapshot] = None, inline: bool = False) -> Iterator[Any]:
     """The text of table ``name`` (one of :data:`TABLE_FILES`) in pieces (text, and a
-    :class:`Section` of element rows): BOM, then CRLF-ended lines."""
+    :class:`Section` of element rows): BOM, then CRLF-ended lines. ``inline`` writes the
+    sentences into provenance.csv."""
     snap = snap or Snapshot.of(kg)
     yield "\ufeff"
-    yield from _PIECES[name](snap)
+    if name == PROVENANCE_CSV:
+        yield from _provenance_pieces(snap, inline)
+    else:
+        yield from _PIECES[name](snap)
 
 
-def render_tables(kg: KnowledgeGraph) -> dict[str, bytes]:
-    """File name -> bytes of the four tables (deterministic)."""
+def render_tables(kg: KnowledgeGraph, inline: bool = True) -> dict[str, bytes]:
+    """File name -> bytes of the tables (deterministic); files on their own, so by default
+    with the sentences inline (``kg build`` writes them to the store instead)."""
     snap = Snapshot.of(kg)
-    return {name: encode_chunks(iter_table(kg, name, snap)) for name in TABLE_FILES}
+    return {name: encode_chunks(iter_table(kg, name, snap, inline)) for name in TABLE_FILES}
 
 
-def write_tables(kg: KnowledgeGraph, directory: str | Path) -> list[Path]:
-    """Write the four tables into ``directory`` (each file atomically); returns their paths."""
+def write_tables(kg: KnowledgeGraph, directory: str | Path, inline: bool = True) -> list[Path]:
+    """Write the tables into ``directory`` (each file atomically); returns their paths."""
     directory = Path(directory)
     written = []
-    for name, data in render_tables(kg).items():
+    for name, data in render_tables(kg, inline).items():
         atomic_write_bytes(directory / name, data)
         written.append(directory / name)
     return written
@@ -272,8 +286,27 @@ def _attributes(row: dict[str, str], columns: list[tuple[str, str]], specs: dict
     return out
 
 
+def _sentences(rows: list[dict[str, str]], path: Path, store: Path) -> dict[str, tuple[str, str]]:
+    """Mention id -> (sentence, as written) from the store, for rows without them (as ``kg build`` writes)."""
+    wanted = [row["id"] for row in rows if row.get("sentence") is None or row.get("sentence_quote") is None]
+    if not wanted:
+        return {}
+    from kg.errors import StoreError
+    from kg.store import mentions
+
+    try:
+        found = mentions(store, wanted)
+    except StoreError as e:
+        raise ExportError(f"{path}: the sentences are in the build's store: {e}") from None
+    missing = [pid for pid in wanted if pid not in found]
+    if missing:
+        raise ExportError(f"{path}: mention {missing[0]!r} is not in {store} (a store of another build?)")
+    return {pid: (found[pid].sentence, found[pid].sentence_quote) for pid in wanted}
+
+
 def read_tables(directory: str | Path) -> KnowledgeGraph:
-    """Read the tables written by :func:`write_tables` back into an equal KnowledgeGraph."""
+    """Read the tables written by :func:`write_tables` or ``kg build`` back into an equal
+    KnowledgeGraph (sentences not written inline come from the ``kg.sqlite`` beside them)."""
     directory = Path(directory)
     kg = KnowledgeGraph()
     ncols, ecols = node_columns(), edge_columns()
@@ -298,11 +331,14 @@ def read_tables(directory: str | Path) -> KnowledgeGraph:
         kg.graph.add_edge(head, tail, key=rel, **check_edge_attrs(head, rel, tail, attrs))
     path = directory / PROVENANCE_CSV
     provs: dict[str, Provenance] = {}
-    rows = _read(path, PROVENANCE_HEADER)
+    rows = _read(path, ("id",) + _SLIM_FIELDS)
+    sentences = _sentences(rows, path, directory / STORE_FILE)
     for i, (row, pid) in enumerate(zip(rows, local_ids(row["doc_id"] for row in rows)), start=2):
         try:
             if row["id"] != pid:
                 raise ValueError(f"id {row['id']!r} is not {pid} (its document, then its position there)")
+            if pid in sentences:
+                row["sentence"], row["sentence_quote"] = sentences[pid]
             provs[row["id"]] = Provenance(**{f: int(row[f]) if f in _PROV_INTS else row[f] for f in _PROV_FIELDS})
         except ValueError as e:
             raise ExportError(f"{path}:{i}: bad provenance: {e}") from None

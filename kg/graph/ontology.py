@@ -505,11 +505,17 @@ def _edge_records() -> tuple[type[BaseModel], ...]:
 
 
 class ProvenanceRecord(Provenance):
-    """One mention (document, rule, offsets, quote, sentence), listed once and cited by id."""
+    """One mention (document, rule, offsets, quote, its sentence's id), listed once and cited by id."""
 
     id: str = Field(pattern=PROV_ID_PATTERN,
                     description="<doc id>#<n>: the mention's position among its document's mentions "
                                 "(what evidence lists cite; stable when other documents change)")
+    sentence_id: Optional[str] = Field(None, description="The sentence's id in the store (kg.sqlite, table "
+                                                         "sentences): <doc id>#<start>-<end>")
+    sentence: Optional[str] = Field(None, description="The normalised sentence containing the span (only with "
+                                                      "--inline-evidence; else in the store)")
+    sentence_quote: Optional[str] = Field(None, description="That sentence as written in the original text (only "
+                                                            "with --inline-evidence; else in the store)")
 
 
 @lru_cache(maxsize=1)

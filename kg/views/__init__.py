@@ -17,7 +17,7 @@ from kg.errors import OutputError
 from kg.graph.model import KnowledgeGraph
 from kg.io.atomic import atomic_write_text
 from kg.views.pages import build_views, render_index_html
-from kg.views.render import View, render_view_html
+from kg.views.render import VIS_ASSET, View, asset_text, render_view_html
 
 __all__ = ["render_views", "build_views", "render_view_html", "View"]
 
@@ -27,7 +27,8 @@ _REGION_FILE = re.compile(r"region-[0-9a-f]{10}\.html")
 def render_views(kg: KnowledgeGraph, out_dir: str | Path, *, timings: dict[str, float] | None = None) -> list[Path]:
     """Write every view of ``kg`` into ``out_dir``; return the paths, index first.
 
-    Region pages of regions no longer in the graph (``region-<hash>.html`` files this
+    The pages share one copy of vis-network, ``assets/vis-network.min.js`` (written here
+    too, not among the paths returned). Region pages of regions no longer in the graph (``region-<hash>.html`` files this
     function wrote before) are removed, so the directory matches its index. Pass a
     dict as ``timings`` to get the seconds spent laying out, rendering and writing.
 
@@ -47,11 +48,16 @@ def render_views(kg: KnowledgeGraph, out_dir: str | Path, *, timings: dict[str, 
     t0 = time.perf_counter()
     views = build_views(kg)
     t1 = time.perf_counter()
-    pages = {v.file: render_view_html(kg, v) for v in views}
+    pages = {v.file: render_view_html(kg, v, shared_assets=True) for v in views}
     pages = {"index.html": render_index_html(kg, views), **pages}
     t2 = time.perf_counter()
     paths = []
     try:
+        # the one copy of vis-network every page loads (first: a page never lacks it)
+        (out / VIS_ASSET).parent.mkdir(exist_ok=True)
+        vis = out / VIS_ASSET
+        if not vis.is_file() or vis.read_text(encoding="utf-8") != asset_text("vis-network.min.js"):
+            atomic_write_text(vis, asset_text("vis-network.min.js"))
         for name, html in pages.items():
             atomic_write_text(out / name, html)
             paths.append(out / name)

@@ -9,9 +9,15 @@ How the page is built, and why:
   ``pyvis.network.Network`` per page, fed plain dicts: ``kg.graph`` is never handed to
   pyvis, which writes display attributes into graphs it converts). Its own template
   is not used: it loads Bootstrap and tom-select from a CDN, and sets tooltips with
-  ``innerHTML`` when a title contains "href". Our template inlines vis-network 9.1.2
-  (vendored in ``assets/``, Apache-2.0 OR MIT) and our own script, so the page makes
-  no network request.
+  ``innerHTML`` when a title contains "href". Our pages load vis-network 9.1.2
+  (vendored in ``assets/``, Apache-2.0 OR MIT) from one copy beside them
+  (``assets/vis-network.min.js``, ``<script src>``: 470 KB written once, not once per
+  page) or, for a page shown alone (a notebook's), inline; our own script is inline.
+  The page makes no network request.
+* Evidence is bounded: each element embeds its first :data:`EVIDENCE_LIMIT` quotes,
+  with :data:`CONTEXT_CHARS` characters of context, and says how many more there are
+  and where they are (``kg.sqlite``), so a page grows with the elements it shows, not
+  with the corpus.
 * Source text is data, never markup: node and edge data travel as JSON in a
   ``<script type="application/json">`` block with ``<``, ``>``, ``&``, U+2028 and
   U+2029 escaped, so no ``</script>`` can end the block; vis-network draws labels on a
@@ -45,8 +51,9 @@ from kg.views.style import edge_colour, node_style, swatch_svg, type_rank
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 LABEL_LIMIT = 12  # characters of a label drawn on the canvas; the tooltip has it whole
-EVIDENCE_LIMIT = 20  # evidence rows embedded per node or edge; the rest are counted
+EVIDENCE_LIMIT = 3  # evidence rows embedded per node or edge; the rest are counted (and are in kg.sqlite)
 CONTEXT_CHARS = 60  # sentence context kept on each side of a quote
+VIS_ASSET = "assets/vis-network.min.js"  # where render_views writes the one copy pages load
 BIG_VIEW = 800  # above this many nodes, edges are hidden while dragging or zooming
 
 # Canvas text has no CSS fallback chain of its own: name the usual CJK faces so
@@ -361,8 +368,9 @@ def legend(types: dict[str, int]) -> list[dict]:
             for t in sorted(types, key=type_rank)]
 
 
-def render_view_html(kg: KnowledgeGraph, view: View) -> str:
-    """The complete HTML page of ``view``."""
+def render_view_html(kg: KnowledgeGraph, view: View, shared_assets: bool = False) -> str:
+    """The complete HTML page of ``view``: self-contained, or with ``shared_assets``
+    loading vis-network from :data:`VIS_ASSET` beside it (see :func:`kg.views.render_views`)."""
     data = network_data(kg, view)
     types: dict[str, int] = defaultdict(int)
     for item in data["info"].values():
@@ -371,13 +379,17 @@ def render_view_html(kg: KnowledgeGraph, view: View) -> str:
     for item in data["edgeInfo"].values():
         relations[item["relation"]] += 1
     css, vis_js, view_js = asset_text("view.css"), asset_text("vis-network.min.js"), asset_text("view.js")
+    # a shared copy: scripts of the page's own place ('self'; file: for browsers whose file
+    # pages have no origin of their own), nothing inline but our script
+    scripts = f"'self' file: {csp_hash(view_js)}" if shared_assets else f"{csp_hash(vis_js)} {csp_hash(view_js)}"
     csp = ("default-src 'none'; "
-           f"script-src {csp_hash(vis_js)} {csp_hash(view_js)}; "
+           f"script-src {scripts}; "
            f"style-src {csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'")
     return template_env().get_template("view.html.j2").render(
         view=view,
         csp=csp,
         css=Markup(css),
+        vis_src=VIS_ASSET if shared_assets else None,
         vis_js=Markup(vis_js),
         view_js=Markup(view_js),
         data_json=Markup(script_json(data)),

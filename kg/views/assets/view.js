@@ -72,7 +72,11 @@
       });
       box.appendChild(ol);
       var more = ev.length - Math.min(limit, ev.length) + item.more;
-      if (more > 0) box.appendChild(el("div", "kg-more", "… " + more + " more (click to list them)"));
+      if (more > 0) {
+        // the page embeds the first few quotes only; every one is in the build's store
+        box.appendChild(el("div", "kg-more", "… " + more + " more" +
+          (more > item.more ? " (click to list them)" : " in kg.sqlite (mentions, sentences)")));
+      }
     } else {
       box.appendChild(el("div", "kg-more", "No evidence recorded."));
     }
