@@ -214,8 +214,9 @@ def test_control_characters_of_a_source_reach_no_csv(tmp_path):
     src.mkdir()
     (src / "a.txt").write_bytes("湖南省应急管理厅\x1b[31m建立健全\x00双重预防机制\x07，落实\x7f安全生产责任制。\x0c\n"
                                 "全省生产安全事故起数同比下降12.5%。\n".encode("utf-8"))
+    # with the sentences inline (--inline-evidence) the CSVs hold every sentence too: the worst case
     for jobs, out in ((1, tmp_path / "one"), (2, tmp_path / "two")):
-        report = build(src, out, views=False, jobs=jobs, cache=False)
+        report = build(src, out, views=False, jobs=jobs, cache=False, inline_evidence=True)
         assert report.skipped == []
         for name in ("evidence.csv", "provenance.csv", "nodes.csv", "edges.csv", "merges.csv"):
             text = (out / name).read_bytes().decode("utf-8-sig")
@@ -224,6 +225,12 @@ def test_control_characters_of_a_source_reach_no_csv(tmp_path):
         # graph.json keeps the quote exactly as written (escaped, as JSON escapes it)
         assert "\\u001b[31m" in (out / "graph.json").read_text(encoding="utf-8")
     assert (tmp_path / "one" / "provenance.csv").read_bytes() == (tmp_path / "two" / "provenance.csv").read_bytes()
+    # by default the sentences live in kg.sqlite only, and the CSVs stay clean all the same
+    slim = tmp_path / "slim"
+    build(src, slim, views=False, cache=False)
+    for name in ("evidence.csv", "provenance.csv", "nodes.csv", "edges.csv", "merges.csv"):
+        text = (slim / name).read_bytes().decode("utf-8-sig")
+        assert not {ch for ch in text if ch < " " and ch not in "\t\r\n" or ch == "\x7f"}, name
 
 
 FORGED = "x\nBuilt out: 99 documents, 0 skipped.txt"
