@@ -40,10 +40,13 @@ def test_the_pipeline_order_and_declarations_are_pinned():
     assert got == PIPELINE
 
 
-def test_every_extractor_is_a_registered_factory():
-    for name, *_ in PIPELINE:
-        assert spacy.language.Language.has_factory(name)
+def test_the_registered_factories_are_the_pipeline():
+    registered = sorted(k for k in spacy.registry.factories.get_all() if k.startswith("kg_"))
+    assert registered == sorted(name for name, *_ in PIPELINE)
     assert list(factories.EXTRACTORS) == [name for name, *_ in PIPELINE]
+    for name, requires, assigns in PIPELINE:
+        meta = spacy.language.Language.get_factory_meta(name)
+        assert (list(meta.requires), list(meta.assigns)) == (requires, assigns)
 
 
 def test_spacy_finds_no_problem_in_the_production_order():
