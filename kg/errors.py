@@ -112,6 +112,18 @@ class ExtractionError(KgError):
         super().__init__(f"{shown(doc_id)}: extractor {component!r} failed: {detail}")
 
 
+class PipelineError(KgError):
+    """The extractor components are in an order where one runs before what it reads is made."""
+
+    code = "E061"
+
+    def __init__(self, problems: dict[str, list[str]]):
+        self.problems = problems
+        said = "; ".join(f"{name} needs {', '.join(attrs)}, which no earlier component assigns"
+                         for name, attrs in problems.items())
+        super().__init__(f"pipeline order: {said}")
+
+
 class GoldError(KgError):
     """A gold annotation file is not in the agreed shape."""
 

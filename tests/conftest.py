@@ -22,3 +22,12 @@ def _own_cache_home(tmp_path_factory):
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The production pipeline, as a build runs it (tests.extract_helpers.nlp): extractor tests
+    tokenise with kg's tokenizer and dictionary, never with spaCy's own ChineseTokenizer."""
+    from tests.extract_helpers import nlp as production
+
+    return production()

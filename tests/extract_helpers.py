@@ -1,4 +1,4 @@
-"""Helpers shared by the extractor tests: a jieba-tokenised Doc with a DocContext for a text
+"""Helpers shared by the extractor tests: a Doc made by the production tokenizer with a DocContext for a text
 or a seed, the seed's gold file, string normalisation for comparison, and F1.
 
 ``context``/``extract`` take an already normalised text (identity offset map); ``seed_context``
@@ -15,20 +15,12 @@ from kg.text.offsets import TextBuffer
 from tests.paths import GOLD
 
 
-@lru_cache(maxsize=1)
 def nlp():
-    import spacy
+    """kg's production pipeline (:func:`kg.nlp.pipeline.make_nlp`: kg's tokenizer, jieba with kg's
+    dictionary, every extractor), built once per process: tests tokenise as a build does."""
+    from kg.nlp.pipeline import make_nlp
 
-    from kg.nlp import factories
-
-    assert factories.EXTRACTORS  # importing it registers the doc._.kg extension
-    from kg.nlp.pipeline import load_domain_dictionary
-    from kg.nlp.tokenizer import JiebaTokenizer
-
-    load_domain_dictionary()
-    n = spacy.blank("zh")
-    n.tokenizer = JiebaTokenizer(n.vocab)
-    return n
+    return make_nlp()
 
 
 def context(text: str, original: str | None = None):

@@ -1,7 +1,6 @@
 import json
 
 import pytest
-import spacy
 
 import kg.nlp.factories  # noqa: F401  (registers doc._.kg)
 from kg.evaluate import norm
@@ -9,15 +8,8 @@ from kg.extract import meta, regions
 from kg.io.loader import load_document
 from kg.models import LoadedDocument, SourceMeta
 from kg.nlp.context import DocContext
-from kg.nlp.pipeline import load_domain_dictionary
 from kg.text.normalize import normalise
 from tests.paths import GOLD, SEEDS
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    load_domain_dictionary()
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
 def run(nlp, ctx: DocContext) -> DocContext:

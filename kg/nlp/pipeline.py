@@ -3,7 +3,8 @@
 ``spacy.blank("zh")`` with a jieba tokenizer (:mod:`kg.nlp.tokenizer`, linear-time);
 kg's domain dictionary is loaded into jieba first (jieba's state is global, and the
 tokenizer uses it), then the extractor components are added in the order of
-:data:`kg.nlp.factories.EXTRACTORS`.
+:data:`kg.nlp.factories.EXTRACTORS`, and that order is checked against what each
+component declares it requires (:func:`kg.nlp.factories.check_order`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def make_nlp():
 
     for name in factories.EXTRACTORS:
         nlp.add_pipe(name)
+    factories.check_order(nlp)
     return nlp
 
 

@@ -73,6 +73,10 @@ def _route(blk: str, freq: dict, memo: dict, logtotal: float) -> list[int]:
     return nxt
 
 
+# Ours, not a maintained library, because only ours gives jieba 0.42.1's words (benchmarks/libraries.py):
+# rjieba 0.2.2 is ~5x faster but, even holding jieba's very table, keeps whole the letter-digit runs
+# jieba splits (0.1.0, utf-16-le, a date as 2021-05-11; 2 of 20 real pages differ); jieba-fast-dat
+# 0.59 (~2.5x) splits decimals (44.81% -> 44 . 81). Other tokens would change what is extracted.
 try:  # the same functions in C, where the install could compile them (kg/nlp/_route.c)
     from kg.nlp._route import cut as _fast_cut
     from kg.nlp._route import hmm as _c_hmm
