@@ -129,7 +129,8 @@ def node_link_data(kg: KnowledgeGraph, inline: bool = True) -> dict[str, Any]:
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 # json's C encoder itself, made once: JSONEncoder.encode builds a new one for every call, which
 # costs more than encoding a small record. Same output (markers=None only skips the cycle check,
-# and records are trees of plain values).
+# and records are trees of plain values). Not orjson: it has no ", "/": " separators, so
+# graph.json's bytes would change, for at most 1.2x on the whole file (benchmarks/libraries.py).
 _c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
 if _c_make_encoder is not None:
     # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys, allow_nan)
