@@ -153,6 +153,8 @@ ORGS = [
     # a page that writes its region only in short form keeps bare bodies as written (州…, 省…)
     ("州安委会召开全体会议\n州应急局通报情况，州林草局作了发言，会议传达了省安委会会议精神，推动全州工作。"
      "泸水市参加会议。", ["州安委会", "州应急局", "州林草局", "省安委会"]),
+    # a short form that keeps its level word (大理州 of 大理白族自治州) prefixes the bare bodies
+    ("大理州应急管理局召开会议\n州安委办通报情况，州防指作了部署。", ["大理州应急管理局", "大理州安委办", "大理州防指"]),
     # 省厅 in a city's text: the provincial department, named as written (its full name for the graph)
     ("2023年，在市委、市政府的正确领导下，常州市持续推进安全生产，相关做法被省厅转发推广。", ["省厅"]),
     # N个市…: a count of lower units gives the kind of body each has

@@ -274,6 +274,21 @@ def _qualifier_before(ctx: DocContext, doc, lo: int, qs: int) -> int:
     return s
 
 
+_QUOTED_ITEM = re.compile(r"“[^“”，。；：！？]{1,12}”$")
+
+
+def _quoted_coordination(text: str, lo: int, qs: int) -> int:
+    """Start of a run of quoted terms coordinated under one head (“一岗双责”和“三管三必须”制度:
+    one item, like 会商和协同制度), else ``qs``."""
+    start = qs
+    while start - 1 > lo and text[start - 1] in "和、及与":
+        m = _QUOTED_ITEM.search(text, max(lo, start - 15), start - 1)
+        if m is None:
+            break
+        start = m.start()
+    return start
+
+
 def _single(text: str, start: int, pos: int, doc) -> bool:
     """The piece at ``start`` (inside the name ending at ``pos``) is one character long."""
     first = next(iter(pieces(text, start, pos, doc)), None)
@@ -324,6 +339,8 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int, in_item: bool = False) ->
             if NUMERAL_START.match(w[1:2]):
                 # a numbered formula before the head starts the name, with its plain qualifier
                 start = _qualifier_before(ctx, doc, lo, u.start)
+                if start == u.start:
+                    start = _quoted_coordination(text, lo, start)
                 break
             continue
         if u.kind == "punct":

@@ -44,7 +44,8 @@ _PLAN_PERIOD = re.compile(r"^十[一二三四五六七八九]?五")
 # season's “七下八上” (late July, early August)
 _TEN_DAYS = re.compile(r"^(?:(?:十[一二]?|[一二三四五六七八九])[上中下]){2,}$")
 # numeral + time unit is a duration (三年行动, 百日会战); numeral + 分 a fraction or degree
-_DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:个)?(?:年|天|日|月|周|季度|小时|分钟|秒|届)")
+# (个 goes only with the units that take it: 三个月 is a duration, “五个年” counts five campaign years)
+_DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:(?:个)?(?:月|周|季度|小时|星期)|年|天|日|分钟|秒|届)")
 _FRACTION = re.compile(r"[一二两三四五六七八九十百千]分(?!之?百)")  # (四个百分之百, 四个百分百 count their parts)
 # Other counted parts after an initial 一 (一案三制, 一队多能); 双 counts inside a formula.
 _SECOND_NUMERAL = re.compile(r"[二两三四五六七八九十百千双]")

@@ -175,14 +175,19 @@ _CORPS = re.compile(r"(?:生产建设)?兵团(?:第[一二三四五六七八九�
 _SUB_COUNTY = re.compile(r"((?:乡镇|镇街|街道|乡|镇)（[乡镇街道、]{1,6}）|乡镇|街道|镇街)$")
 
 
-def _region_written(ctx: DocContext) -> bool:
-    """The text writes its own region's full name (江西省, 宣威市), not only a short form (辽宁, 甘南)."""
+def _region_written(ctx: DocContext) -> Optional[str]:
+    """The name of its own region the text writes with a level word, to prefix bare bodies with:
+    the full name (江西省, 宣威市), else a short form that keeps its level (楚雄州 of 楚雄彝族自治州:
+    its 州安委会 is 楚雄州安委会); None when the text writes only a bare short form (辽宁, 甘南)."""
     region = ctx.extraction.region
     if region is None:
-        return False
-    if region.anonymized:
-        return True
-    return any(m.surface == region.name for m in ctx.extraction.regions)
+        return None
+    if region.anonymized or any(m.surface == region.name for m in ctx.extraction.regions):
+        return region.name
+    short = [m.surface for m in ctx.extraction.regions
+             if m.name == region.name and len(m.surface) >= 3 and _LEVEL.search(m.surface)
+             and m.surface[-1] == region.name[-1]]
+    return max(sorted(set(short)), key=short.count) if short else None
 
 
 @lru_cache(maxsize=64)
@@ -280,7 +285,7 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     if is_own_level(level, region):
         # 省应急管理厅 -> 江西省应急管理厅; a page that writes its region only in short form (甘南, 重庆)
         # keeps the bare form: the guideline's prefix is the region's name as the text has it in full
-        return _Prefix(level, ls, region.name if named else level, True)
+        return _Prefix(level, ls, named or level, True)
     if named and not region.anonymized and level_rank(level, region) < DOC_RANK[region.level]:
         parent = _parent(region.adcode, "province" if level_rank(level, region) == 0 else "city")
         if parent:  # 省应急管理厅 in a city's speech: the department of the province it lies in
