@@ -126,6 +126,7 @@ _LEVEL_HEADS = re.compile(r"^(?:自治区|自治州|自治县|[省市县区州�
 _BUREAU_OK_BEFORE = "各与和及、对向同由在从把被"
 # A people's government between a region and a body (哈尔滨市人民政府防汛抗旱指挥部), heads of internal
 # units (…处), sub-units after a sector bureau (公安局交警大队): kg/data/bodies.txt
+_SECTOR_CORPS = tuple(entries("bodies.txt", "sector_corps"))
 _GOVERNMENTS = tuple(sorted(entries("bodies.txt", "governments"), key=len, reverse=True))
 _INTERNAL_HEADS = tuple(entries("bodies.txt", "internal_unit_heads"))
 _SUB_UNIT = re.compile(rf"[{HAN}]{{0,4}}?(?:" + "|".join(entries("bodies.txt", "sub_units")) + r")(?![长员])")
@@ -337,6 +338,8 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
             continue
         if core.endswith("站") and text[e:e + 1] in _NOT_AFTER_STATION:
             continue  # 站位, 站点, 站在: 站 begins another word
+        if core.endswith("委") and text.startswith("员会", e):
+            continue  # 应急委员会: the committee's full name (read from its head), not the abbreviation
         add(s, e, core, kind)
 
     for m in _HEAD.finditer(text):
@@ -419,6 +422,10 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
                 out.append(_Org(s, dept.end(), s, w, kind, "", w + "部门", cons))
             continue
         body = _SECTOR_BODY.match(text, e)
+        corps = next((c for c in _SECTOR_CORPS if text.startswith(c, s)), None) if len(run) == 1 else None
+        if corps is not None:
+            add(s, s + len(corps), corps, "sector")  # 市消防救援支队: the service's body of that level
+            continue
         if body and len(run) == 1 and run[0][2] != "应急管理" \
                 and not (text[body.end():body.end() + 1] in _NOT_AFTER and text[body.end() - 1:body.end() + 1] in jieba_tags()) \
                 and not _MORPH_BACK.match(text[max(0, s - 8):s][::-1]):
@@ -507,8 +514,16 @@ def _branch_end(text: str, e: int) -> Optional[int]:
     return None
 
 
+_MORPH_FWD = re.compile("|".join(sorted(BODY_MORPHEMES, key=lambda t: (-len(t), t))))
+
+
 def _only_weak(chain: str) -> bool:
-    return not re.sub("|".join(sorted(_WEAK_MORPHEMES, key=len, reverse=True)), "", chain)
+    """The chain is built only of weak morphemes, read as the field's morphemes longest first
+    (安全生产 is one morpheme of the field: 安全生产委员会 is a body; 管理委员会 is not)."""
+    parts = _MORPH_FWD.findall(chain)
+    if "".join(parts) != chain:
+        return not re.sub("|".join(sorted(_WEAK_MORPHEMES, key=len, reverse=True)), "", chain)
+    return all(p in _WEAK_MORPHEMES for p in parts)
 
 
 def _canonicalise(orgs: list[_Org]) -> None:
@@ -544,6 +559,12 @@ def _canonicalise(orgs: list[_Org]) -> None:
     for o in orgs:
         if (not o.prefix and not o.own and not o.scoped and o.kind not in ("actor", "sector", "partner")
                 and o.core in own_by_core):
+            o.name = own_by_core[o.core]
+            o.construction = "region_prefix"
+            o.own = True
+        elif (not o.prefix and not o.scoped and o.kind == "sector" and o.construction == "literal"
+              and o.core.endswith(("局", "厅", "委")) and o.core in own_by_core):
+            # 召集水利局… 市水利局通报…: the bare bureau is the region's own one the text also names
             o.name = own_by_core[o.core]
             o.construction = "region_prefix"
             o.own = True
