@@ -344,3 +344,14 @@ def test_a_metadata_table_with_spaced_out_labels(nlp):
     ex = run_text(nlp, text).extraction
     assert (ex.title.value, ex.title.prov.rule) == ("关于做好全县汛期安全防范工作的通知", "meta.title_label")
     assert (ex.date.value, ex.date.prov.rule) == ("2021-05-10", "meta.date_page")
+
+
+def test_a_metadata_table_written_with_cell_borders_only(nlp):
+    # rows "label | value |" without colons: no row is a heading, the date cell dates the page, and a
+    # plan that prints no heading is titled by the name its preamble gives it
+    text = ("索引号 | abc/20230105-00002 | 发布机构 | 某县应急管理局 |\n公开目录 | 规划计划 | 发布日期 | 2023-01-05 |\n"
+            "文号 | 浏览量 |\n前言\n为提升全县防灾减灾救灾能力，依据有关法律法规，结合本县实际，"
+            "编制《某县“十四五”应急管理体系规划》。\n一、现状与形势\n全县应急管理工作取得明显成效。")
+    ex = run_text(nlp, text).extraction
+    assert (ex.title.value, ex.title.prov.rule) == ("某县“十四五”应急管理体系规划", "meta.title_self_named")
+    assert (ex.date.value, ex.date.prov.rule) == ("2023-01-05", "meta.date_page")

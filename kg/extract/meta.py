@@ -55,6 +55,11 @@ _LEADIN = re.compile(
     r"([^，。！？：\n《》]{4,80}?)》?(?:[，。！]|\s*(?:供|希望|欢迎|仅供))"
 )
 _TITLED = re.compile(r"题为《([^《》\n]{2,80})》")
+# a plan or scheme that names itself at the end of its preamble ("…，结合实际，编制《某县“十四五”
+# 应急体系规划》。"): the title given in the lead-in of a page that prints no heading
+_SELF_NAMED = re.compile(
+    r"(?:特|现)?(?:编制|制定|制订|修订|编制了|制定了)《([^《》\n]{4,80}(?:规划|方案|预案|办法|细则|计划))》(?:。|\s*$)",
+    re.M)
 _REPRINT = re.compile(r"(?:刊发|刊登|发表|刊载|转发)了?《([^《》\n]{2,80})》(?:一文|的?署名文章)")
 _SUBTITLE = re.compile(r"\s*(?:——|--|—)\s*\S.*$")
 _COLUMN = re.compile(r"^[^|｜\n]{1,12}[|｜]\s*")
@@ -125,7 +130,9 @@ class _Words:
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    sep = r"\s*[:：]\s*[|｜]?\s*"
+    # a label ends at its colon, or at the cell border of a table row written without one
+    # ("发布日期 | 2022-12-22 |")
+    sep = r"\s*(?:[:：]\s*[|｜]?|[|｜])\s*"
     return _Words(
         site_name=boilerplate.site_rules()[0],
         welcome=re.compile(words_alt("welcome")),
@@ -133,7 +140,7 @@ def _words() -> _Words:
         column_only=re.compile(rf"^[【\[]?{words_alt('columns')}[】\]]?$"),
         column_prefix=re.compile(rf"^{words_alt('columns')}\s*[:：]\s*"),
         column_prefix_bare=re.compile(rf"^[【\[]?{words_alt('columns')}"),
-        meta_row=re.compile(rf"{spaced_alt('meta_labels')}\s*[:：]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
+        meta_row=re.compile(rf"{spaced_alt('meta_labels')}\s*[:：]|(?:^|[|｜])\s*{spaced_alt('meta_labels')}\s*[|｜]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
         meta_label=re.compile(rf"^[•·\s]*{spaced_alt('meta_labels')}\s*[:：]"),
         title_label=re.compile(rf"^{spaced_alt('title_labels')}{sep}([^|｜\s][^|｜]*?)\s*(?:[|｜].*)?$"),
         date_label=re.compile(rf"{spaced_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
@@ -446,10 +453,15 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
     for s, e in lines[:6]:
         if many_entries and _ENTRY.match(text[s:e]):
             continue
+        if _words().meta_row.search(text[s:e]):
+            continue  # a row of the metadata table ("索引号 | … | 发布机构 | … |") is no heading
         cs, ce = _clean_heading(text, s, e)
         if ce - cs >= 4 and _is_heading(text[cs:ce]) and not is_byline(text[cs:ce]):
             broken = _continued(ctx, lines, (s, e), cs, ce)
             return broken or _attr(ctx, text[cs:ce], cs, ce, "meta.title_first_line")
+    m = _SELF_NAMED.search(text, 0, HEAD_CHARS)
+    if m:
+        return _attr(ctx, m.group(1), m.start(1), m.end(1), "meta.title_self_named")
     return None
 
 
