@@ -126,6 +126,7 @@ class _Words:
     credit: re.Pattern  # a photo credit glued to the heading
     document_title: re.Pattern  # an official document's own title "…关于…的通知"
     continuation: re.Pattern  # the end of a heading line the page cut short
+    report_year: re.Pattern  # a year with the period a report or meeting covers (2025年度, 2025年上半年)
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +147,7 @@ def _words() -> _Words:
         date_label=re.compile(rf"{spaced_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
         credit=re.compile(rf"\s+{words_alt('credits')}.*$|\s*[|｜]\s*$"),
         continuation=re.compile(rf"{words_alt('title_continuations')}$"),
+        report_year=re.compile(rf"(?<![0-9])((?:19|20)\d{{2}})年{words_alt('report_periods')}"),
         document_title=re.compile(rf"^[{HAN}（）()]{{0,30}}关于[^。；\n]{{2,80}}的{words_alt('document_kinds')}$"),
     )
 
@@ -597,8 +599,25 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
         m = _OPENING_YEAR.match(text[s:e])
         if m:
             return _attr(ctx, m.group(1), s + m.start(1), s + m.end(1), "meta.opening_year")
+        m = _SENTENCE_YEAR.search(text, s, e)
+        if m:
+            return _attr(ctx, m.group(1), m.start(1), m.end(1), "meta.opening_year")
         break  # (only the first line of the body counts)
+    # ... or the year of the period the lead sentence reports on or a meeting is named for
+    # ("召开2025年度…部署会议", "介绍2025年前三季度…情况"), one year in that sentence
+    w = _words()
+    body = [(s, e) for s, e in head_lines[:4]
+            if title is None or not (title.prov.start < e and s < title.prov.end)][:2]
+    for s, e in body:
+        lead = re.match(r"[^。！？\n]*", text[s:e]).group(0)
+        m = w.report_year.search(lead)
+        if m and len(set(re.findall(r"(?<![0-9])((?:19|20)\d{2})年", lead))) == 1:
+            return _attr(ctx, m.group(1), s + m.start(1), s + m.end(1), "meta.report_year")
     return None
+
+
+# a year opening a sentence of the body's first paragraph ("……2025年，面对…"): the year reviewed
+_SENTENCE_YEAR = re.compile(r"(?:[。！？]|……)\s*((?:19|20)\d{2})年[，,]")
 
 
 def extract(ctx: DocContext, doc) -> None:
