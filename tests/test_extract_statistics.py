@@ -302,3 +302,22 @@ def test_normalised_values_reach_the_graph_and_every_export(tmp_path):
     assert {(r["subject"], r["unit"]): (float(r["normalized_value"]), r["normalized_unit"]) for r in rows} == expected
     summary = json.loads((out / "summaries.json").read_text(encoding="utf-8"))[0]
     assert {(s["subject"], s["unit"]): (s["normalized_value"], s["normalized_unit"]) for s in summary["statistics"]} == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # figures reported at a press conference are the text's statistics, not the meeting's procedure
+    ("某厅负责人在新闻发布会上介绍，2021年，全区事故起数与上年同期相比下降4.5%。", [("事故起数", 4.5, "%", "下降")]),
+    # 均有 + a degree word before the direction of an indicator list
+    ("今年1月至4月，事故起数、受伤人数、经济损失均有较大幅度下降。",
+     [("事故起数", None, None, "下降"), ("受伤人数", None, None, "下降"), ("经济损失", None, None, "下降")]),
+    # a connector jieba glued to the indicator's last character (整改 | 率为)
+    ("排查隐患300条，整改率为93%。", [("隐患", 300, "条", None), ("整改率", 93, "%", None)]),
+])
+def test_reported_figures_and_glued_connectors(text, expected):
+    ctx = extract(statistics, text)
+    assert [(s.subject, s.value, s.unit, s.direction) for s in ctx.extraction.statistics] == expected
+
+
+def test_meeting_procedure_stays_out():
+    ctx = extract(statistics, "会上，5个单位作了交流发言，12个部门负责人参加了会议。")
+    assert ctx.extraction.statistics == []

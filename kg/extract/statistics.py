@@ -821,6 +821,12 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
                 tail = tail[:-1]
             if tail and text[tail[-1][0]:tail[-1][1]] in words("connectors") and tail[-1][0] > clause_start:
                 anchor = tail[-1][0]
+            elif tail:
+                # 整改 | 率为 | 85%: jieba glued the connector to the indicator's last character
+                w = text[tail[-1][0]:tail[-1][1]]
+                c = next((c for c in ("为", "达", "是") if w.endswith(c)), None)
+                if c and len(w) > len(c) and w[:-len(c)] in words("indicator_suffixes"):
+                    anchor = tail[-1][1] - len(c)
         # parenthetical before the figure: 审批事项（含委托下放）12个
         if text[anchor - 1:anchor] == "）":
             op = text.rfind("（", max(clause_start, anchor - WINDOW), anchor)
@@ -895,6 +901,17 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
 _CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]|无一人")
 
 
+def _procedure(sent: str) -> bool:
+    """The sentence is about a meeting's procedure (5个单位发言, 会上审议…), not a report made at
+    it: a procedure word followed by a verb of reporting (在新闻发布会上介绍, 会上通报) does not count."""
+    report = _words_re("report_verbs")
+    for w in words("procedure"):
+        for m in re.finditer(re.escape(w), sent):
+            if not re.match(rf"[^，。；]{{0,6}}?{report.pattern}", sent[m.end():]):
+                return True
+    return False
+
+
 def find(ctx: DocContext, doc) -> Iterator[Found]:
     """Every statistic of ``ctx.text``, sentence by sentence."""
     text = ctx.text
@@ -909,7 +926,7 @@ def find(ctx: DocContext, doc) -> Iterator[Found]:
             continue
         if _plan_sentence(ctx, doc, ss, se):
             continue
-        procedure = any(w in sent for w in words("procedure"))
+        procedure = _procedure(sent)
         taken: set[int] = set()
         out: list[Found] = []
         out += _distributed(ctx, doc, ss, se, taken)
