@@ -475,6 +475,19 @@ def _continues_item(text: str, he: int, doc) -> bool:
     return len(w) >= 2 and (word_tag(w) or "") in ("n", "vn", "nz")
 
 
+_COUNT_HEAD = re.compile(r"[一二两三四五六七八九十]+(?:大|项|个)")
+
+
+def _counted_name(content: str) -> bool:
+    """A quoted count of works or systems with a qualifier of its own (九大防灾工程), not a bare
+    counted placeholder (六大体系, 九大重点工程 without its domain) or a slogan of several parts."""
+    m = _COUNT_HEAD.match(content)
+    if m is None or not content.endswith(HEADS):
+        return False
+    rest = content[m.end():]
+    return len(rest) >= 4 and not re.search(r"[一二两三四五六七八九十、]", rest) and not is_generic(rest)
+
+
 def _open_quote(text: str, lo: int, pos: int) -> Optional[int]:
     """Offset of the “ that ``pos`` is inside of (within ``[lo, pos)``), if any."""
     q = text.rfind("“", lo, pos)
@@ -509,7 +522,11 @@ def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
             continue
         if walk_from == q:
             if start >= q:
-                continue  # “一网一池一平台”: a numbered formula and nothing else (kept as a formula)
+                if not _counted_name(text[q + 1:hs + len(m.group(0))]):
+                    continue  # “一网一池一平台”: a numbered formula and nothing else (kept as a formula)
+                start, end = q + 1, he  # “九大防灾工程”: a count of named works, named inside the quote
+                yield start, end, text[start:end], m.group(0), "mechanisms.counted_name"
+                continue
             start = min(start, q)
         name = text[start:end]
         # a name that is wholly a quotation: “隐患治理体系” -> 隐患治理体系
