@@ -164,6 +164,8 @@ ORGS = [
     # the fire and rescue service's body of a level, the science committee, the coal-mine safety regulator
     ("南宁市应急管理局会同市消防救援支队、市科委研究答复。市应急局和广西煤矿安全监察局合署办公。",
      ["南宁市应急管理局", "南宁市消防救援支队", "南宁市科委", "广西煤矿安全监察局"]),
+    # a village's emergency room
+    ("某县应急管理工作规划\n乡镇成立应急管理办公室，村级设置应急管理室。", ["应急管理办公室", "应急管理室"]),
     # 省厅 in a city's text: the provincial department, named as written (its full name for the graph)
     ("2023年，在市委、市政府的正确领导下，常州市持续推进安全生产，相关做法被省厅转发推广。", ["省厅"]),
     # N个市…: a count of lower units gives the kind of body each has

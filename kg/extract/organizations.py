@@ -81,6 +81,8 @@ _LITERAL_KIND = {
     "应急管理办公室": "office", "应急办公室": "office", "应急办": "office", "三防办": "office",
     # a township's emergency station (乡镇设立应急管理站); not 应急管理站位 (a stance)
     "应急管理站": "office",
+    # a village's emergency room (村级设置应急管理室)
+    "应急管理室": "office",
     "安委办": "office", "消安办": "office", "减灾办": "office", "森防办": "office",
     "安委会办公室": "office", "减灾委办公室": "office", "应急委办公室": "office",
     "应急委": "committee", "安委会": "committee", "消安委": "committee", "减灾委": "committee", "国家防总": "headquarters",
