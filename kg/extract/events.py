@@ -8,11 +8,12 @@ Named disasters and incidents, each with a type word taken from the text:
   then at most a short description, then a type word: 玉树7.1级地震, 丽水城东仓库火灾,
   汉中7·3隧道坍塌, 黄山“6·9”森林火灾; the name runs from the place (with a province or a date
   code written before it) to the type word and an incident noun after it (…爆炸事故, …暴雨灾害);
+* an accident named by its place and grade (某市某区重大火灾事故, 某市某县较大道路交通事故);
 * quakes named by any division (芦山强烈地震, 九寨沟7.0级地震) and numbered floods (赣江2020年第1号洪水);
 * named epidemics: 新冠肺炎疫情, 新型冠状病毒肺炎疫情, 非典疫情 ….
 
-Generic mentions (山洪灾害, 这次疫情, 极端天气灾害, 5.1级地震 with no place, 一起…泄漏) are not
-events. One event written under two surfaces (“8·8”九寨沟7.0级地震, later 九寨沟地震) is named by
+Generic mentions (山洪灾害, 这次疫情, 极端天气灾害, 5.1级地震 with no place, 一起…泄漏) and fields of
+work (某省加强森林草原火灾防治) are not events. One event written under two surfaces (“8·8”九寨沟7.0级地震, later 九寨沟地震) is named by
 its fullest surface.
 
 >>> from kg.nlp.context import DocContext

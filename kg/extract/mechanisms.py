@@ -12,7 +12,9 @@ coordinated item with its own head (A体系和B机制 -> two names). Qualifiers 
 without 的 and shared-head coordinations stay in (隐患排查、整改、销号闭环机制). A
 quoted numbered formula before the head starts the name with its plain qualifier (…调度一张网
 “四个一”工作体系 -> “四个一”工作体系; 山洪预警“两个必达”机制 keeps 山洪预警); a head inside
-such a quote keeps its domain (地质灾害防治“三大工程”).
+such a quote keeps its domain (地质灾害防治“三大工程”), a quoted count with a qualifier of its own is a
+name (“九大防灾工程”), and quoted terms coordinated under one head are one item (“一岗双责”和“三管三必须”制度).
+A head inside a longer noun (体系架构, 工程治理, 工程项目, …工程有限公司) names nothing.
 Generic terms are dropped by the guideline, not by length: 应急管理体系, 工作机制, 体制机制, names
 ending in a generic term (…应急工作机制), a one-character or general two-character qualifier (新机制,
 责任体系, 重大平台), a count (3项工程); a two-character qualifier of the field makes a name (预案体系,

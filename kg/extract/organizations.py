@@ -288,6 +288,7 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     if is_own_level(level, region):
         # 省应急管理厅 -> 江西省应急管理厅; a page that writes its region only in short form (甘南, 重庆)
         # keeps the bare form: the guideline's prefix is the region's name as the text has it in full
+        # (or in a short form with its level word: 楚雄州)
         return _Prefix(level, ls, named or level, True)
     if named and not region.anonymized and level_rank(level, region) < DOC_RANK[region.level]:
         parent = _parent(region.adcode, "province" if level_rank(level, region) == 0 else "city")
