@@ -321,3 +321,10 @@ def test_reported_figures_and_glued_connectors(text, expected):
 def test_meeting_procedure_stays_out():
     ctx = extract(statistics, "会上，5个单位作了交流发言，12个部门负责人参加了会议。")
     assert ctx.extraction.statistics == []
+
+
+def test_a_list_of_titles_summed_up_by_a_chinese_count():
+    ctx = extract(statistics, "修订《某市防汛条例》《某市应急预案管理办法》两部地方法规，建成一批避难场所。")
+    assert [(s.subject, s.value, s.unit) for s in ctx.extraction.statistics] == [("地方法规", 2, "部")]
+    # a count that is not the number of titles listed sums up something else
+    assert extract(statistics, "学习《某条例》《某办法》三项内容。").extraction.statistics == []

@@ -719,6 +719,24 @@ def _achievements(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> It
             yield Found(m.start("n"), m.end(), m.group("what"), float(n), "个", None, None, "statistics.bodies")
 
 
+# A list of document titles summed up by a count in Chinese numerals (修订《A条例》《B条例》两部地方法规):
+# the count is the number of titles listed, the measure word and noun name what they are
+_TITLE_LIST = re.compile(
+    r"(?P<titles>(?:《[^《》\n]{2,40}》[、和及]?){2,})(?P<n>[两二三四五六七八九十])(?P<unit>部|项|个|件)"
+    r"(?P<what>[\u4e00-\u9fff]{2,8}?)(?=[，。；,;]|$)")
+
+
+def _title_lists(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    text = ctx.text
+    for m in _TITLE_LIST.finditer(text, ss, se):
+        n = chinese_number(m.group("n"))
+        if n is None or m.start("n") in taken or n != m.group("titles").count("《"):
+            continue  # (a count that does not match the titles listed sums up something else)
+        taken.add(m.start("n"))
+        yield Found(m.start("n"), m.end(), m.group("what"), float(n), m.group("unit"), None, None,
+                    "statistics.title_list")
+
+
 def _action_lists(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
     """完成了6个部门、3个议事协调机构职能整合和人员划转工作: the subject is the action and
     the counted noun goes into the unit."""
@@ -898,7 +916,7 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
 
 
 # a sentence any rule can fire on (most have no figure: skip them cheaply)
-_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]|无一人")
+_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]|无一人|》[二两三四五六七八九十]")
 
 
 def _procedure(sent: str) -> bool:
@@ -938,6 +956,7 @@ def find(ctx: DocContext, doc) -> Iterator[Found]:
         if not procedure:
             out += _achievements(ctx, doc, ss, se, taken)
             out += _action_lists(ctx, doc, ss, se, taken)
+            out += _title_lists(ctx, doc, ss, se, taken)
             out += _counts(ctx, doc, ss, se, taken, protected)
         yield from sorted(out, key=lambda f: (f.start, f.end))
 
