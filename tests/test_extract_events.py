@@ -69,6 +69,9 @@ EVENTS = [
     # a premises' name before the date code, down to the division it lies in; a one-character token inside
     ("2023年宁夏回族自治区应急管理工作综述\n受银川市兴庆区富洋烧烤店“6·21”特别重大燃气爆炸事故影响，深刻汲取盘州山脚树煤矿“9·24”重大火灾事故教训。",
      [("银川市兴庆区富洋烧烤店“6·21”特别重大燃气爆炸事故", "爆炸"), ("盘州山脚树煤矿“9·24”重大火灾事故", "火灾")]),
+    # an accident named by its place and its grade (no date code)
+    ("2022年安徽省应急管理工作综述\n对合肥市蜀山区较大火灾事故、芜湖市南陵县重大道路交通事故实施挂牌督办。",
+     [("合肥市蜀山区较大火灾事故", "火灾"), ("芜湖市南陵县重大道路交通事故", "道路交通事故")]),
 ]
 
 
@@ -91,6 +94,8 @@ def test_events(nlp, text, expected):
     # disasters of a kind of area or season, a section's label, a place that built something
     "2023年青海省应急管理工作综述\n做好青海牧区雪灾防范应对，应对玉树、果洛两州冬春雪灾。\n海东山洪：完善基层防御\n"
     "西宁市建成山洪灾害“村村响”预警广播。",
+    # a grade before a type is a kind of accident; a verb of work, or a work noun after the type word
+    "2022年安徽省应急管理工作综述\n全省较大火灾事故下降。安徽加强森林草原火灾防治，合肥地震监测能力提升。",
     # an event type word inside a mechanism's name
     "2023年福建省应急管理工作综述\n与江西、浙江毗邻地区共建武夷山区林火联防联控机制。",
 ])

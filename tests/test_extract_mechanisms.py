@@ -89,6 +89,12 @@ NAMES = [
     ("协作组管理、双重预防机制数字化建设、危险化学品领域信息化建设被全省推广。", ["双重预防机制"]),
     # a count that sums up a quoted enumeration stays
     ("建立“周调度、月通报、季考核”三项制度", ["“周调度、月通报、季考核”三项制度"]),
+    # quoted terms coordinated under one head are one item, like 会商和协同制度
+    ("推动“党政同责”、“一岗双责”和“三个必须”制度全面落地。", ["“党政同责”、“一岗双责”和“三个必须”制度"]),
+    # a quoted count of works with a qualifier of its own names them inside the quote
+    ("明确推进“六大防汛工程”建设。", ["六大防汛工程"]),
+    # a presenting verb governs the name
+    ("培训班上专家解读了应急值守制度。", ["应急值守制度"]),
 ]
 
 NOT_NAMES = [
@@ -119,6 +125,14 @@ NOT_NAMES = [
     # the head qualifies what follows
     "不断推动应急管理能力和体系现代化",
     "开展“五查五看”执法检查，即查制度看落实。",
+    # a head inside a longer noun: an architecture, engineering works, projects, a company
+    "会上讲解了防汛预案体系架构和响应流程。",
+    "开展滑坡隐患监测及工程治理，明确重点任务和工程项目。",
+    "一家矿山工程有限公司参加了检查。",
+    # a bare counted placeholder in quotes stays a formula (九大重点工程 without its domain)
+    "建设“六大体系”，实施“九大重点工程”。",
+    # quality grades of building works
+    "精心打造优质工程、精品工程、样板工程。",
 ]
 
 

@@ -336,3 +336,31 @@ def test_a_metadata_table_with_spaced_out_labels(nlp):
     ex = run_text(nlp, text).extraction
     assert (ex.title.value, ex.title.prov.rule) == ("关于做好全县汛期安全防范工作的通知", "meta.title_label")
     assert (ex.date.value, ex.date.prov.rule) == ("2021-05-10", "meta.date_page")
+
+
+def test_a_metadata_table_written_with_cell_borders_only(nlp):
+    # rows "label | value |" without colons: no row is a heading, the date cell dates the page, and a
+    # plan that prints no heading is titled by the name its preamble gives it
+    text = ("索引号 | abc/20230105-00002 | 发布机构 | 某县应急管理局 |\n公开目录 | 规划计划 | 发布日期 | 2023-01-05 |\n"
+            "文号 | 浏览量 |\n前言\n为提升全县防灾减灾救灾能力，依据有关法律法规，结合本县实际，"
+            "编制《某县“十四五”应急管理体系规划》。\n一、现状与形势\n全县应急管理工作取得明显成效。")
+    ex = run_text(nlp, text).extraction
+    assert (ex.title.value, ex.title.prov.rule) == ("某县“十四五”应急管理体系规划", "meta.title_self_named")
+    assert (ex.date.value, ex.date.prov.rule) == ("2023-01-05", "meta.date_page")
+
+
+@pytest.mark.parametrize("text,year", [
+    # a meeting named for its year, in the lead sentence of a page without heading or date
+    ("6月3日，某县防灾减灾救灾委员会办公室召开2024年度防汛工作部署会议，各成员单位参加。\n会议强调，要压实责任。", "2024"),
+    # the period a press conference reports on (an unrelated line of the mirror site comes first)
+    ("今天的天气真不错，我们出去走走吧。\n本报讯 在11日举行的新闻发布会上，某省应急厅负责人介绍2023年上半年安全生产情况。", "2023"),
+    # a year opening a sentence of the first paragraph, after a lead of figures
+    ("某市应急管理工作迈上新台阶\n事故起数同比下降，连续20个月未发生较大事故……2022年，全市应急管理系统攻坚克难。", "2022"),
+])
+def test_the_year_the_lead_names_as_the_documents_own(nlp, text, year):
+    assert run_text(nlp, text).extraction.date.value == year
+
+
+def test_a_year_of_work_to_be_done_is_no_date(nlp):
+    text = "3月2日，某市应急管理局召开防汛会商会。\n会议要求，扎实做好2024年防汛抗旱工作。"
+    assert run_text(nlp, text).extraction.date is None

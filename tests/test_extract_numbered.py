@@ -27,6 +27,10 @@ FORMULAS = [
     ("事故起数和死亡人数实现“双下降”，全省“双微”矩阵形成", []),
     ("聚焦“1+3+9”专项整治工作体系，跑好“第一棒”", []),
     ("开展“三年行动”和“百日攻坚”，“十分”重要", []),
+    # one counted thing in a series of numbered formulas (like 一个中心、两个基本点); alone, or after a comma, lexical
+    ("坚持“一个中心”、守住“两条底线”，建设“一个平台”，推行“一张图”", [("一个中心", 1), ("两条底线", 2)]),
+    # 个 + 年 is no duration (a year takes no 个): five campaign years; 三个月 is a duration
+    ("开展“四个年”活动，用“三个月”完成整治", [("四个年", 4)]),
     # place names and their literary names, rating words (a numeral inside a word)
     ("开展“八闽安全卫士”评选，推进“五星级”站所和“三峡”库区建设，“四川应急”发布", []),
     ("严格执行“三重一大”决策制度", [("三重一大", 3)]),

@@ -145,6 +145,19 @@ ORGS = [
     # a page that writes its region only in short form keeps bare bodies as written (州…, 省…)
     ("州安委会召开全体会议\n州应急局通报情况，州林草局作了发言，会议传达了省安委会会议精神，推动全州工作。"
      "泸水市参加会议。", ["州安委会", "州应急局", "州林草局", "省安委会"]),
+    # a short form that keeps its level word (大理州 of 大理白族自治州) prefixes the bare bodies
+    ("大理州应急管理局召开会议\n州安委办通报情况，州防指作了部署。", ["大理州应急管理局", "大理州安委办", "大理州防指"]),
+    # 安全生产 is one morpheme of the field (安全生产委员会 is a body); 应急委 inside 应急委员会 is no abbreviation
+    ("南宁市召开安全生产会议\n南宁市突发事件应急委员会和南宁市安全生产委员会作了部署。",
+     ["南宁市突发事件应急委员会", "南宁市安全生产委员会"]),
+    # merged and abbreviated bureaus; a bare bureau is the region's own one the text also names
+    ("德阳市召开防汛会商会\n德阳市应急管理局召集水利局、自然资源和规划局、教体局等部门会商。会上，市水利局作了通报。",
+     ["德阳市应急管理局", "德阳市水利局", "自然资源和规划局", "教体局"]),
+    # the fire and rescue service's body of a level, the science committee, the coal-mine safety regulator
+    ("南宁市应急管理局会同市消防救援支队、市科委研究答复。市应急局和广西煤矿安全监察局合署办公。",
+     ["南宁市应急管理局", "南宁市消防救援支队", "南宁市科委", "广西煤矿安全监察局"]),
+    # a village's emergency room
+    ("某县应急管理工作规划\n乡镇成立应急管理办公室，村级设置应急管理室。", ["应急管理办公室", "应急管理室"]),
     # 省厅 in a city's text: the provincial department, named as written (its full name for the graph)
     ("2023年，在市委、市政府的正确领导下，常州市持续推进安全生产，相关做法被省厅转发推广。", ["省厅"]),
     # N个市…: a count of lower units gives the kind of body each has

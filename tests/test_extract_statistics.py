@@ -302,3 +302,29 @@ def test_normalised_values_reach_the_graph_and_every_export(tmp_path):
     assert {(r["subject"], r["unit"]): (float(r["normalized_value"]), r["normalized_unit"]) for r in rows} == expected
     summary = json.loads((out / "summaries.json").read_text(encoding="utf-8"))[0]
     assert {(s["subject"], s["unit"]): (s["normalized_value"], s["normalized_unit"]) for s in summary["statistics"]} == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # figures reported at a press conference are the text's statistics, not the meeting's procedure
+    ("某厅负责人在新闻发布会上介绍，2021年，全区事故起数与上年同期相比下降4.5%。", [("事故起数", 4.5, "%", "下降")]),
+    # 均有 + a degree word before the direction of an indicator list
+    ("今年1月至4月，事故起数、受伤人数、经济损失均有较大幅度下降。",
+     [("事故起数", None, None, "下降"), ("受伤人数", None, None, "下降"), ("经济损失", None, None, "下降")]),
+    # a connector jieba glued to the indicator's last character (整改 | 率为)
+    ("排查隐患300条，整改率为93%。", [("隐患", 300, "条", None), ("整改率", 93, "%", None)]),
+])
+def test_reported_figures_and_glued_connectors(text, expected):
+    ctx = extract(statistics, text)
+    assert [(s.subject, s.value, s.unit, s.direction) for s in ctx.extraction.statistics] == expected
+
+
+def test_meeting_procedure_stays_out():
+    ctx = extract(statistics, "会上，5个单位作了交流发言，12个部门负责人参加了会议。")
+    assert ctx.extraction.statistics == []
+
+
+def test_a_list_of_titles_summed_up_by_a_chinese_count():
+    ctx = extract(statistics, "修订《某市防汛条例》《某市应急预案管理办法》两部地方法规，建成一批避难场所。")
+    assert [(s.subject, s.value, s.unit) for s in ctx.extraction.statistics] == [("地方法规", 2, "部")]
+    # a count that is not the number of titles listed sums up something else
+    assert extract(statistics, "学习《某条例》《某办法》三项内容。").extraction.statistics == []

@@ -194,3 +194,10 @@ def test_a_chrome_line_over_a_short_page_does_not_take_the_page_with_it():
 def test_a_breadcrumb_written_without_arrows_is_dropped():
     assert classify_line("当前位置： 某某网首页 地区新闻 某市 正文") == "breadcrumb"
     assert classify_line("当前位置：全市应急管理系统正处在防汛关键期，各地要严阵以待。") is None
+
+
+def test_a_rating_widget_is_chrome_even_glued_to_an_ad_sentence():
+    from kg.text.boilerplate import classify_line
+
+    assert classify_line("点评：20次 好评（95%) 中评（5%) 差评（0%) 某地温泉酒店套餐88元一晚。") == "chrome"
+    assert classify_line("群众满意度测评中，好评率达到95%。") is None

@@ -8,11 +8,12 @@ Named disasters and incidents, each with a type word taken from the text:
   then at most a short description, then a type word: 玉树7.1级地震, 丽水城东仓库火灾,
   汉中7·3隧道坍塌, 黄山“6·9”森林火灾; the name runs from the place (with a province or a date
   code written before it) to the type word and an incident noun after it (…爆炸事故, …暴雨灾害);
+* an accident named by its place and grade (某市某区重大火灾事故, 某市某县较大道路交通事故);
 * quakes named by any division (芦山强烈地震, 九寨沟7.0级地震) and numbered floods (赣江2020年第1号洪水);
 * named epidemics: 新冠肺炎疫情, 新型冠状病毒肺炎疫情, 非典疫情 ….
 
-Generic mentions (山洪灾害, 这次疫情, 极端天气灾害, 5.1级地震 with no place, 一起…泄漏) are not
-events. One event written under two surfaces (“8·8”九寨沟7.0级地震, later 九寨沟地震) is named by
+Generic mentions (山洪灾害, 这次疫情, 极端天气灾害, 5.1级地震 with no place, 一起…泄漏) and fields of
+work (某省加强森林草原火灾防治) are not events. One event written under two surfaces (“8·8”九寨沟7.0级地震, later 九寨沟地震) is named by
 its fullest surface.
 
 >>> from kg.nlp.context import DocContext
@@ -68,6 +69,14 @@ _GENERIC_DESC = re.compile(
     r"建成|建设|实施|开展|推进|完善|冬春|春季|夏季|秋季|冬季|汛期|[两三四五六七八九十][州市县区盟]"
 )
 _CODE_GENERIC = re.compile(r"各类|此类|这类|等|的|、")
+# Verbs of work before a type word (山西加强森林草原火灾防治): a field of work, not an event
+_WORK_VERB = re.compile(r"加强|强化|做好|抓好|抓实|落实|深化|聚焦|围绕|针对|应对|严防")
+# Work nouns right after a type word (火灾防治, 地震监测, 洪水预警): the type names a field, not an event
+_WORK_AFTER = re.compile(r"防治|防控|防范|防御|防灭火|风险|隐患|监测|预警|预报|治理|工作|应急|救援|处置|科普|宣传")
+# An accident named by its place and its grade (某市某区重大火灾事故, 某市某县较大道路交通事故): the
+# official naming of an investigated accident; the grade alone before a type is a kind (较大事故)
+_COUNTED_AFTER = re.compile(r"起|数|率|总|同比|下降|上升|减少|增加")  # 某市较大火灾事故起数: a statistic
+_GRADED = re.compile(rf"(?:特别重大|重大|较大)(?:(?P<type>{_TYPE})事故|(?P<road>道路交通事故|交通事故))")
 # An incident noun written right after the type word belongs to the name (…爆炸事故, …暴雨灾害)
 _SUFFIX = re.compile(r"事故|灾害|事件")
 # Officially numbered floods: 赣江2020年第1号洪水, 珠江流域2022年第2号洪水
@@ -246,11 +255,20 @@ def extract(ctx: DocContext, doc) -> None:
         if r.prov.rule == "regions.deictic":
             continue
         m = _PLACE_EVENT.match(text, r.prov.end)
-        if m is None or seen.holds(r.prov.start):
+        if seen.holds(r.prov.start):
             continue  # 顺德区 inside 佛山市顺德区火灾 is not a second event
+        g = _GRADED.match(text, r.prov.end) if r.level != "province" else None  # (全省较大事故: a kind)
+        if g is not None and not _COUNTED_AFTER.match(text, g.end()):
+            start = _division_before(text, r.prov.start)
+            _add(ctx, seen, start, g.end(), text[start:g.end()], g.group("type") or g.group("road"),
+                 "events.graded_accident")
+            continue
+        if m is None:
+            continue
         desc, type_ = m.group("desc"), m.group("type")
-        if type_ in ("台风", "疫情") or _GENERIC_DESC.search(desc):
-            continue  # typhoons and epidemics have their own rules
+        if type_ in ("台风", "疫情") or _GENERIC_DESC.search(desc) or _WORK_VERB.search(desc) \
+                or _WORK_AFTER.match(text, m.end()):
+            continue  # typhoons and epidemics have their own rules; a field of work is no event
         if type_ == "地震" and desc and not _QUAKE_DESC.fullmatch(desc):
             continue
         if not desc and (r.level == "province" or (m.end() < len(text) and not _NAME_END.match(text, m.end()))

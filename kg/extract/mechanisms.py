@@ -12,7 +12,9 @@ coordinated item with its own head (A体系和B机制 -> two names). Qualifiers 
 without 的 and shared-head coordinations stay in (隐患排查、整改、销号闭环机制). A
 quoted numbered formula before the head starts the name with its plain qualifier (…调度一张网
 “四个一”工作体系 -> “四个一”工作体系; 山洪预警“两个必达”机制 keeps 山洪预警); a head inside
-such a quote keeps its domain (地质灾害防治“三大工程”).
+such a quote keeps its domain (地质灾害防治“三大工程”), a quoted count with a qualifier of its own is a
+name (“九大防灾工程”), and quoted terms coordinated under one head are one item (“一岗双责”和“三管三必须”制度).
+A head inside a longer noun (体系架构, 工程治理, 工程项目, …工程有限公司) names nothing.
 Generic terms are dropped by the guideline, not by length: 应急管理体系, 工作机制, 体制机制, names
 ending in a generic term (…应急工作机制), a one-character or general two-character qualifier (新机制,
 责任体系, 重大平台), a count (3项工程); a two-character qualifier of the field makes a name (预案体系,
@@ -274,6 +276,21 @@ def _qualifier_before(ctx: DocContext, doc, lo: int, qs: int) -> int:
     return s
 
 
+_QUOTED_ITEM = re.compile(r"“[^“”，。；：！？]{1,12}”$")
+
+
+def _quoted_coordination(text: str, lo: int, qs: int) -> int:
+    """Start of a run of quoted terms coordinated under one head (“一岗双责”和“三管三必须”制度:
+    one item, like 会商和协同制度), else ``qs``."""
+    start = qs
+    while start - 1 > lo and text[start - 1] in "和、及与":
+        m = _QUOTED_ITEM.search(text, max(lo, start - 15), start - 1)
+        if m is None:
+            break
+        start = m.start()
+    return start
+
+
 def _single(text: str, start: int, pos: int, doc) -> bool:
     """The piece at ``start`` (inside the name ending at ``pos``) is one character long."""
     first = next(iter(pieces(text, start, pos, doc)), None)
@@ -324,6 +341,8 @@ def walk_left(ctx: DocContext, doc, lo: int, pos: int, in_item: bool = False) ->
             if NUMERAL_START.match(w[1:2]):
                 # a numbered formula before the head starts the name, with its plain qualifier
                 start = _qualifier_before(ctx, doc, lo, u.start)
+                if start == u.start:
+                    start = _quoted_coordination(text, lo, start)
                 break
             continue
         if u.kind == "punct":
@@ -458,6 +477,19 @@ def _continues_item(text: str, he: int, doc) -> bool:
     return len(w) >= 2 and (word_tag(w) or "") in ("n", "vn", "nz")
 
 
+_COUNT_HEAD = re.compile(r"[一二两三四五六七八九十]+(?:大|项|个)")
+
+
+def _counted_name(content: str) -> bool:
+    """A quoted count of works or systems with a qualifier of its own (九大防灾工程), not a bare
+    counted placeholder (六大体系, 九大重点工程 without its domain) or a slogan of several parts."""
+    m = _COUNT_HEAD.match(content)
+    if m is None or not content.endswith(HEADS):
+        return False
+    rest = content[m.end():]
+    return len(rest) >= 4 and not re.search(r"[一二两三四五六七八九十、]", rest) and not is_generic(rest)
+
+
 def _open_quote(text: str, lo: int, pos: int) -> Optional[int]:
     """Offset of the “ that ``pos`` is inside of (within ``[lo, pos)``), if any."""
     q = text.rfind("“", lo, pos)
@@ -492,7 +524,11 @@ def find(ctx: DocContext, doc) -> Iterator[tuple[int, int, str, str, str]]:
             continue
         if walk_from == q:
             if start >= q:
-                continue  # “一网一池一平台”: a numbered formula and nothing else (kept as a formula)
+                if not _counted_name(text[q + 1:hs + len(m.group(0))]):
+                    continue  # “一网一池一平台”: a numbered formula and nothing else (kept as a formula)
+                start, end = q + 1, he  # “九大防灾工程”: a count of named works, named inside the quote
+                yield start, end, text[start:end], m.group(0), "mechanisms.counted_name"
+                continue
             start = min(start, q)
         name = text[start:end]
         # a name that is wholly a quotation: “隐患治理体系” -> 隐患治理体系

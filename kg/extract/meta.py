@@ -55,6 +55,11 @@ _LEADIN = re.compile(
     r"([^，。！？：\n《》]{4,80}?)》?(?:[，。！]|\s*(?:供|希望|欢迎|仅供))"
 )
 _TITLED = re.compile(r"题为《([^《》\n]{2,80})》")
+# a plan or scheme that names itself at the end of its preamble ("…，结合实际，编制《某县“十四五”
+# 应急体系规划》。"): the title given in the lead-in of a page that prints no heading
+_SELF_NAMED = re.compile(
+    r"(?:特|现)?(?:编制|制定|制订|修订|编制了|制定了)《([^《》\n]{4,80}(?:规划|方案|预案|办法|细则|计划))》(?:。|\s*$)",
+    re.M)
 _REPRINT = re.compile(r"(?:刊发|刊登|发表|刊载|转发)了?《([^《》\n]{2,80})》(?:一文|的?署名文章)")
 _SUBTITLE = re.compile(r"\s*(?:——|--|—)\s*\S.*$")
 _COLUMN = re.compile(r"^[^|｜\n]{1,12}[|｜]\s*")
@@ -121,11 +126,14 @@ class _Words:
     credit: re.Pattern  # a photo credit glued to the heading
     document_title: re.Pattern  # an official document's own title "…关于…的通知"
     continuation: re.Pattern  # the end of a heading line the page cut short
+    report_year: re.Pattern  # a year with the period a report or meeting covers (2025年度, 2025年上半年)
 
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    sep = r"\s*[:：]\s*[|｜]?\s*"
+    # a label ends at its colon, or at the cell border of a table row written without one
+    # ("发布日期 | 2022-12-22 |")
+    sep = r"\s*(?:[:：]\s*[|｜]?|[|｜])\s*"
     return _Words(
         site_name=boilerplate.site_rules()[0],
         welcome=re.compile(words_alt("welcome")),
@@ -133,12 +141,13 @@ def _words() -> _Words:
         column_only=re.compile(rf"^[【\[]?{words_alt('columns')}[】\]]?$"),
         column_prefix=re.compile(rf"^{words_alt('columns')}\s*[:：]\s*"),
         column_prefix_bare=re.compile(rf"^[【\[]?{words_alt('columns')}"),
-        meta_row=re.compile(rf"{spaced_alt('meta_labels')}\s*[:：]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
+        meta_row=re.compile(rf"{spaced_alt('meta_labels')}\s*[:：]|(?:^|[|｜])\s*{spaced_alt('meta_labels')}\s*[|｜]|^\s*(?:19|20)\d{{2}}\s*[-/年.]\s*\d{{1,2}}\s*[-/月.]\s*\d{{1,2}}"),
         meta_label=re.compile(rf"^[•·\s]*{spaced_alt('meta_labels')}\s*[:：]"),
         title_label=re.compile(rf"^{spaced_alt('title_labels')}{sep}([^|｜\s][^|｜]*?)\s*(?:[|｜].*)?$"),
         date_label=re.compile(rf"{spaced_alt('date_labels')}{sep}((?:19|20)\d{{2}})\s*[-/年.]\s*(\d{{1,2}})\s*[-/月.]\s*(\d{{1,2}})"),
         credit=re.compile(rf"\s+{words_alt('credits')}.*$|\s*[|｜]\s*$"),
         continuation=re.compile(rf"{words_alt('title_continuations')}$"),
+        report_year=re.compile(rf"(?<![0-9])((?:19|20)\d{{2}})年{words_alt('report_periods')}"),
         document_title=re.compile(rf"^[{HAN}（）()]{{0,30}}关于[^。；\n]{{2,80}}的{words_alt('document_kinds')}$"),
     )
 
@@ -446,10 +455,15 @@ def find_title(ctx: DocContext) -> Optional[Attribute]:
     for s, e in lines[:6]:
         if many_entries and _ENTRY.match(text[s:e]):
             continue
+        if _words().meta_row.search(text[s:e]):
+            continue  # a row of the metadata table ("索引号 | … | 发布机构 | … |") is no heading
         cs, ce = _clean_heading(text, s, e)
         if ce - cs >= 4 and _is_heading(text[cs:ce]) and not is_byline(text[cs:ce]):
             broken = _continued(ctx, lines, (s, e), cs, ce)
             return broken or _attr(ctx, text[cs:ce], cs, ce, "meta.title_first_line")
+    m = _SELF_NAMED.search(text, 0, HEAD_CHARS)
+    if m:
+        return _attr(ctx, m.group(1), m.start(1), m.end(1), "meta.title_self_named")
     return None
 
 
@@ -585,8 +599,25 @@ def find_date(ctx: DocContext, title: Optional[Attribute]) -> Optional[Attribute
         m = _OPENING_YEAR.match(text[s:e])
         if m:
             return _attr(ctx, m.group(1), s + m.start(1), s + m.end(1), "meta.opening_year")
+        m = _SENTENCE_YEAR.search(text, s, e)
+        if m:
+            return _attr(ctx, m.group(1), m.start(1), m.end(1), "meta.opening_year")
         break  # (only the first line of the body counts)
+    # ... or the year of the period the lead sentence reports on or a meeting is named for
+    # ("召开2025年度…部署会议", "介绍2025年前三季度…情况"), one year in that sentence
+    w = _words()
+    body = [(s, e) for s, e in head_lines[:4]
+            if title is None or not (title.prov.start < e and s < title.prov.end)][:2]
+    for s, e in body:
+        lead = re.match(r"[^。！？\n]*", text[s:e]).group(0)
+        m = w.report_year.search(lead)
+        if m and len(set(re.findall(r"(?<![0-9])((?:19|20)\d{2})年", lead))) == 1:
+            return _attr(ctx, m.group(1), s + m.start(1), s + m.end(1), "meta.report_year")
     return None
+
+
+# a year opening a sentence of the body's first paragraph ("……2025年，面对…"): the year reviewed
+_SENTENCE_YEAR = re.compile(r"(?:[。！？]|……)\s*((?:19|20)\d{2})年[，,]")
 
 
 def extract(ctx: DocContext, doc) -> None:

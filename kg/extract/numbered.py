@@ -44,7 +44,8 @@ _PLAN_PERIOD = re.compile(r"^十[一二三四五六七八九]?五")
 # season's “七下八上” (late July, early August)
 _TEN_DAYS = re.compile(r"^(?:(?:十[一二]?|[一二三四五六七八九])[上中下]){2,}$")
 # numeral + time unit is a duration (三年行动, 百日会战); numeral + 分 a fraction or degree
-_DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:个)?(?:年|天|日|月|周|季度|小时|分钟|秒|届)")
+# (个 goes only with the units that take it: 三个月 is a duration, “五个年” counts five campaign years)
+_DURATION = re.compile(r"^[零一二两三四五六七八九十百千]+(?:(?:个)?(?:月|周|季度|小时|星期)|年|天|日|分钟|秒|届)")
 _FRACTION = re.compile(r"[一二两三四五六七八九十百千]分(?!之?百)")  # (四个百分之百, 四个百分百 count their parts)
 # Other counted parts after an initial 一 (一案三制, 一队多能); 双 counts inside a formula.
 _SECOND_NUMERAL = re.compile(r"[二两三四五六七八九十百千双]")
@@ -265,14 +266,30 @@ def expansion(ctx: DocContext, name: str, count: int, spans: list[tuple[int, int
 
 
 # --------------------------------------------------------------------------- extract
+# One counted thing (一个中心, 一张网): lexical alone, a part of a formula series beside other counted quotes
+_ONE_COUNTED = re.compile(r"一(?:个|大|项|条|套)[^、，,一二两三四五六七八九十]{1,4}")  # (一张图 stays lexical)
+# The gap between two quoted items of one series (坚持“一个中心”、实现“三大目标”)
+_SERIES_GAP = re.compile(r"[”’][、和及][\u4e00-\u9fff]{0,3}[“‘]")
+
+
 def candidates(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of every quoted numbered formula, in text order."""
+    """(start, end, content) of every quoted numbered formula, in text order. A quoted 一 + measure
+    word + noun (“一个中心”) is one when it stands in a series with other numbered formulas
+    (“一个中心”、“三大目标”, like 一个中心、两个基本点)."""
     out = []
+    ones = []
     for pat in QUOTES:
         for m in pat.finditer(text):
             c = m.group(1)
-            if is_numbered(c) and not _rejected(text, m.start(), c):
+            if _rejected(text, m.start(), c):
+                continue
+            if is_numbered(c):
                 out.append((m.start(1), m.end(1), c))
+            elif _ONE_COUNTED.fullmatch(c) and not _lexical_start(c):
+                ones.append((m.start(1), m.end(1), c))
+    for s, e, c in ones:
+        if any(_SERIES_GAP.fullmatch(text, e, os) or _SERIES_GAP.fullmatch(text, oe, s) for os, oe, _ in out):
+            out.append((s, e, c))
     out.sort()
     return out
 

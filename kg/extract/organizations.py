@@ -81,6 +81,8 @@ _LITERAL_KIND = {
     "应急管理办公室": "office", "应急办公室": "office", "应急办": "office", "三防办": "office",
     # a township's emergency station (乡镇设立应急管理站); not 应急管理站位 (a stance)
     "应急管理站": "office",
+    # a village's emergency room (村级设置应急管理室)
+    "应急管理室": "office",
     "安委办": "office", "消安办": "office", "减灾办": "office", "森防办": "office",
     "安委会办公室": "office", "减灾委办公室": "office", "应急委办公室": "office",
     "应急委": "committee", "安委会": "committee", "消安委": "committee", "减灾委": "committee", "国家防总": "headquarters",
@@ -126,6 +128,7 @@ _LEVEL_HEADS = re.compile(r"^(?:自治区|自治州|自治县|[省市县区州�
 _BUREAU_OK_BEFORE = "各与和及、对向同由在从把被"
 # A people's government between a region and a body (哈尔滨市人民政府防汛抗旱指挥部), heads of internal
 # units (…处), sub-units after a sector bureau (公安局交警大队): kg/data/bodies.txt
+_SECTOR_CORPS = tuple(entries("bodies.txt", "sector_corps"))
 _GOVERNMENTS = tuple(sorted(entries("bodies.txt", "governments"), key=len, reverse=True))
 _INTERNAL_HEADS = tuple(entries("bodies.txt", "internal_unit_heads"))
 _SUB_UNIT = re.compile(rf"[{HAN}]{{0,4}}?(?:" + "|".join(entries("bodies.txt", "sub_units")) + r")(?![长员])")
@@ -175,14 +178,19 @@ _CORPS = re.compile(r"(?:生产建设)?兵团(?:第[一二三四五六七八九�
 _SUB_COUNTY = re.compile(r"((?:乡镇|镇街|街道|乡|镇)（[乡镇街道、]{1,6}）|乡镇|街道|镇街)$")
 
 
-def _region_written(ctx: DocContext) -> bool:
-    """The text writes its own region's full name (江西省, 宣威市), not only a short form (辽宁, 甘南)."""
+def _region_written(ctx: DocContext) -> Optional[str]:
+    """The name of its own region the text writes with a level word, to prefix bare bodies with:
+    the full name (江西省, 宣威市), else a short form that keeps its level (楚雄州 of 楚雄彝族自治州:
+    its 州安委会 is 楚雄州安委会); None when the text writes only a bare short form (辽宁, 甘南)."""
     region = ctx.extraction.region
     if region is None:
-        return False
-    if region.anonymized:
-        return True
-    return any(m.surface == region.name for m in ctx.extraction.regions)
+        return None
+    if region.anonymized or any(m.surface == region.name for m in ctx.extraction.regions):
+        return region.name
+    short = [m.surface for m in ctx.extraction.regions
+             if m.name == region.name and len(m.surface) >= 3 and _LEVEL.search(m.surface)
+             and m.surface[-1] == region.name[-1]]
+    return max(sorted(set(short)), key=short.count) if short else None
 
 
 @lru_cache(maxsize=64)
@@ -280,7 +288,8 @@ def _prefix(ctx: DocContext, s: int, starts: set[int]) -> _Prefix:
     if is_own_level(level, region):
         # 省应急管理厅 -> 江西省应急管理厅; a page that writes its region only in short form (甘南, 重庆)
         # keeps the bare form: the guideline's prefix is the region's name as the text has it in full
-        return _Prefix(level, ls, region.name if named else level, True)
+        # (or in a short form with its level word: 楚雄州)
+        return _Prefix(level, ls, named or level, True)
     if named and not region.anonymized and level_rank(level, region) < DOC_RANK[region.level]:
         parent = _parent(region.adcode, "province" if level_rank(level, region) == 0 else "city")
         if parent:  # 省应急管理厅 in a city's speech: the department of the province it lies in
@@ -332,6 +341,8 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
             continue
         if core.endswith("站") and text[e:e + 1] in _NOT_AFTER_STATION:
             continue  # 站位, 站点, 站在: 站 begins another word
+        if core.endswith("委") and text.startswith("员会", e):
+            continue  # 应急委员会: the committee's full name (read from its head), not the abbreviation
         add(s, e, core, kind)
 
     for m in _HEAD.finditer(text):
@@ -414,6 +425,10 @@ def _candidates(ctx: DocContext, starts: set[int]) -> list[_Org]:
                 out.append(_Org(s, dept.end(), s, w, kind, "", w + "部门", cons))
             continue
         body = _SECTOR_BODY.match(text, e)
+        corps = next((c for c in _SECTOR_CORPS if text.startswith(c, s)), None) if len(run) == 1 else None
+        if corps is not None:
+            add(s, s + len(corps), corps, "sector")  # 市消防救援支队: the service's body of that level
+            continue
         if body and len(run) == 1 and run[0][2] != "应急管理" \
                 and not (text[body.end():body.end() + 1] in _NOT_AFTER and text[body.end() - 1:body.end() + 1] in jieba_tags()) \
                 and not _MORPH_BACK.match(text[max(0, s - 8):s][::-1]):
@@ -502,8 +517,16 @@ def _branch_end(text: str, e: int) -> Optional[int]:
     return None
 
 
+_MORPH_FWD = re.compile("|".join(sorted(BODY_MORPHEMES, key=lambda t: (-len(t), t))))
+
+
 def _only_weak(chain: str) -> bool:
-    return not re.sub("|".join(sorted(_WEAK_MORPHEMES, key=len, reverse=True)), "", chain)
+    """The chain is built only of weak morphemes, read as the field's morphemes longest first
+    (安全生产 is one morpheme of the field: 安全生产委员会 is a body; 管理委员会 is not)."""
+    parts = _MORPH_FWD.findall(chain)
+    if "".join(parts) != chain:
+        return not re.sub("|".join(sorted(_WEAK_MORPHEMES, key=len, reverse=True)), "", chain)
+    return all(p in _WEAK_MORPHEMES for p in parts)
 
 
 def _canonicalise(orgs: list[_Org]) -> None:
@@ -539,6 +562,12 @@ def _canonicalise(orgs: list[_Org]) -> None:
     for o in orgs:
         if (not o.prefix and not o.own and not o.scoped and o.kind not in ("actor", "sector", "partner")
                 and o.core in own_by_core):
+            o.name = own_by_core[o.core]
+            o.construction = "region_prefix"
+            o.own = True
+        elif (not o.prefix and not o.scoped and o.kind == "sector" and o.construction == "literal"
+              and o.core.endswith(("局", "厅", "委")) and o.core in own_by_core):
+            # 召集水利局… 市水利局通报…: the bare bureau is the region's own one the text also names
             o.name = own_by_core[o.core]
             o.construction = "region_prefix"
             o.own = True

@@ -719,6 +719,24 @@ def _achievements(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> It
             yield Found(m.start("n"), m.end(), m.group("what"), float(n), "个", None, None, "statistics.bodies")
 
 
+# A list of document titles summed up by a count in Chinese numerals (修订《A条例》《B条例》两部地方法规):
+# the count is the number of titles listed, the measure word and noun name what they are
+_TITLE_LIST = re.compile(
+    r"(?P<titles>(?:《[^《》\n]{2,40}》[、和及]?){2,})(?P<n>[两二三四五六七八九十])(?P<unit>部|项|个|件)"
+    r"(?P<what>[\u4e00-\u9fff]{2,8}?)(?=[，。；,;]|$)")
+
+
+def _title_lists(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
+    text = ctx.text
+    for m in _TITLE_LIST.finditer(text, ss, se):
+        n = chinese_number(m.group("n"))
+        if n is None or m.start("n") in taken or n != m.group("titles").count("《"):
+            continue  # (a count that does not match the titles listed sums up something else)
+        taken.add(m.start("n"))
+        yield Found(m.start("n"), m.end(), m.group("what"), float(n), m.group("unit"), None, None,
+                    "statistics.title_list")
+
+
 def _action_lists(ctx: DocContext, doc, ss: int, se: int, taken: set[int]) -> Iterator[Found]:
     """完成了6个部门、3个议事协调机构职能整合和人员划转工作: the subject is the action and
     the counted noun goes into the unit."""
@@ -821,6 +839,12 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
                 tail = tail[:-1]
             if tail and text[tail[-1][0]:tail[-1][1]] in words("connectors") and tail[-1][0] > clause_start:
                 anchor = tail[-1][0]
+            elif tail:
+                # 整改 | 率为 | 85%: jieba glued the connector to the indicator's last character
+                w = text[tail[-1][0]:tail[-1][1]]
+                c = next((c for c in ("为", "达", "是") if w.endswith(c)), None)
+                if c and len(w) > len(c) and w[:-len(c)] in words("indicator_suffixes"):
+                    anchor = tail[-1][1] - len(c)
         # parenthetical before the figure: 审批事项（含委托下放）12个
         if text[anchor - 1:anchor] == "）":
             op = text.rfind("（", max(clause_start, anchor - WINDOW), anchor)
@@ -892,7 +916,18 @@ def _counts(ctx: DocContext, doc, ss: int, se: int, taken: set[int], protected) 
 
 
 # a sentence any rule can fire on (most have no figure: skip them cheaply)
-_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]|无一人")
+_CANDIDATE = re.compile(r"\d|零|连续|下降|减少|上升|增长|增加|降低|[二两三四五六七八九十]个|[万亿]|无一人|》[二两三四五六七八九十]")
+
+
+def _procedure(sent: str) -> bool:
+    """The sentence is about a meeting's procedure (5个单位发言, 会上审议…), not a report made at
+    it: a procedure word followed by a verb of reporting (在新闻发布会上介绍, 会上通报) does not count."""
+    report = _words_re("report_verbs")
+    for w in words("procedure"):
+        for m in re.finditer(re.escape(w), sent):
+            if not re.match(rf"[^，。；]{{0,6}}?{report.pattern}", sent[m.end():]):
+                return True
+    return False
 
 
 def find(ctx: DocContext, doc) -> Iterator[Found]:
@@ -909,7 +944,7 @@ def find(ctx: DocContext, doc) -> Iterator[Found]:
             continue
         if _plan_sentence(ctx, doc, ss, se):
             continue
-        procedure = any(w in sent for w in words("procedure"))
+        procedure = _procedure(sent)
         taken: set[int] = set()
         out: list[Found] = []
         out += _distributed(ctx, doc, ss, se, taken)
@@ -921,6 +956,7 @@ def find(ctx: DocContext, doc) -> Iterator[Found]:
         if not procedure:
             out += _achievements(ctx, doc, ss, se, taken)
             out += _action_lists(ctx, doc, ss, se, taken)
+            out += _title_lists(ctx, doc, ss, se, taken)
             out += _counts(ctx, doc, ss, se, taken, protected)
         yield from sorted(out, key=lambda f: (f.start, f.end))
 

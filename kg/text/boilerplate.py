@@ -119,6 +119,9 @@ _CHROME_ALWAYS = re.compile(
     r"最新评论|发表评论|评论内容|表\s*情[:：]|请注意用语文明|审核后才会显示|"
     r"此处放.*广告|广告位|分隔线"
 )
+# A page's rating widget (好评(100%) 中评(0%) 差评(0%)): chrome even in a line that reads like a
+# sentence, since mirror sites glue their ads and counters to it
+_RATING = re.compile(r"好评\s*[（(]\s*\d+%|差评\s*[（(]\s*\d+%")
 _CHROME_LATIN = re.compile(r"copyright|all rights reserved|powered by|icp备|ctrl\+回车")  # on lower case
 _CHROME_START = re.compile(
     r"\s*[-—=_*·]{5,}|"
@@ -183,7 +186,7 @@ def classify_line(line: str) -> str | None:
         return "navigation"
     lower = s.lower()
     if _CHROME_START.match(s) or _CHROME_LATIN.search(lower) or (_URLISH.search(lower) and not is_prose(s)) \
-            or (_CHROME_ALWAYS.search(s) and not _mentions_chrome_in_prose(s)):
+            or (_CHROME_ALWAYS.search(s) and not _mentions_chrome_in_prose(s)) or _RATING.search(s):
         return "chrome"
     if len(s) < 60 and not _SENT_END.search(s):
         rules = _statement_rules()
