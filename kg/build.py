@@ -164,7 +164,8 @@ def extractor_fingerprint() -> str:
             if entry.is_file() and entry.name.endswith((".py", ".txt", ".json", ".csv")):
                 h.update(entry.name.encode())
                 h.update(entry.read_bytes())
-    h.update((root / "models.py").read_bytes())
+    for name in ("models.py", "datafiles.py"):
+        h.update((root / name).read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -15,22 +15,33 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 
 @lru_cache(maxsize=None)
 def sections(resource: str) -> dict[str, tuple[str, ...]]:
     """``section -> entries`` of ``kg/data/<resource>`` (read once per process)."""
     path = resources.files("kg") / "data" / resource
+    return parse_sections(path.read_text(encoding="utf-8"), f"kg/data/{resource}")
+
+
+def read_sections(path) -> dict[str, tuple[str, ...]]:
+    """``section -> entries`` of a word list at ``path`` (one that replaces a packaged list)."""
+    return parse_sections(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def parse_sections(text: str, name: str) -> dict[str, tuple[str, ...]]:
+    """``section -> entries`` of the text of a sectioned file; ``name`` names it in errors."""
     out: dict[str, list[str]] = {}
     current = None
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         if line.startswith("[") and line.endswith("]"):
             current = out.setdefault(line[1:-1].strip(), [])
         elif current is None:
-            raise ValueError(f"kg/data/{resource}:{n}: an entry before any [section]: {line!r}")
+            raise ValueError(f"{name}:{n}: an entry before any [section]: {line!r}")
         elif line not in current:
             current.append(line)
     return {k: tuple(v) for k, v in out.items()}

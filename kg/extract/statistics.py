@@ -58,10 +58,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterator, NamedTuple, Optional
 
+from kg import datafiles
 from kg.extract.mechanisms import is_governing, pieces, pieces_left, token_starts, units_left, word_tag
 from kg.extract.mechanisms import words as mechanism_words
 from kg.extract.numbers import chinese_value, magnitude_words, normalize
@@ -96,17 +96,7 @@ def reload_words(path: Optional[str | Path] = None) -> None:
 
 @lru_cache(maxsize=None)
 def _sections() -> dict[str, tuple[str, ...]]:
-    path = _WORDS_PATH or resources.files("kg") / "data" / "statistics_words.txt"
-    out: dict[str, list[str]] = {}
-    current = None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = out.setdefault(line[1:-1], [])
-        elif current is not None:
-            current.append(line)
+    out = datafiles.read_sections(_WORDS_PATH) if _WORDS_PATH else datafiles.sections("statistics_words.txt")
     # longest first, so that alternations and prefix tests take the longest entry
     return {k: tuple(sorted(v, key=lambda w: (-len(w), w))) for k, v in out.items()}
 

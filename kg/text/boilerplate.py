@@ -23,24 +23,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from kg import datafiles
 
 
 @lru_cache(maxsize=None)
 def _page_sections(resource: str = "page_words.txt") -> dict[str, tuple[str, ...]]:
-    path = resources.files("kg") / "data" / resource
-    out: dict[str, list[str]] = {}
-    current = None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = out.setdefault(line[1:-1], [])
-        elif current is not None:
-            current.append(line)
+    out = datafiles.sections(resource)
     # longest first, so that alternations take the longest entry
-    return {k: tuple(sorted(set(v), key=lambda w: (-len(w), w))) for k, v in out.items()}
+    return {k: tuple(sorted(v, key=lambda w: (-len(w), w))) for k, v in out.items()}
 
 
 def page_words(section: str) -> tuple[str, ...]:
