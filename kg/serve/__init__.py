@@ -1,0 +1,52 @@
+"""``kg serve``: the build's ``kg.sqlite`` in Datasette, on loopback unless told otherwise.
+
+The database is named ``kg`` (Datasette names a database after its file's stem, and the
+store is ``kg.sqlite``); :mod:`kg.serve.metadata` titles and describes every table and
+column and holds the canned queries; :mod:`kg.serve.plugin` makes ``?_search=`` on
+``sentences`` find a term of any length. The store is opened read-only and checked first
+(:func:`kg.store.connect`), so a missing or foreign file is a clear error, not an empty site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from kg.store import STORE_FILE, connect
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001  # Datasette's own default; the views' links point here
+BASE_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}/kg"
+
+
+def store_path(out: str | Path) -> Path:
+    """The store of build directory ``out``, checked to be one (StoreError if not)."""
+    path = Path(out) / STORE_FILE
+    connect(path).close()
+    return path
+
+
+def datasette_app(out: str | Path):
+    """The Datasette instance serving ``<out>/kg.sqlite`` with kg's metadata and plugin."""
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from kg.serve import plugin
+    from kg.serve.metadata import metadata
+
+    path = store_path(out)
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="kg")
+    return Datasette([str(path)], metadata=metadata(), settings={"default_page_size": 50})
+
+
+def serve(out: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+          announce: Optional[Callable[[str], None]] = None) -> None:
+    """Serve ``<out>/kg.sqlite`` until interrupted (``announce`` is told the address first)."""
+    import uvicorn
+
+    ds = datasette_app(out)
+    if announce is not None:
+        shown = f"[{host}]" if ":" in host else host
+        announce(f"Serving {store_path(out)} at http://{shown}:{port}/kg (Ctrl-C to stop)")
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
