@@ -37,7 +37,10 @@ def datasette_app(out: str | Path):
     path = store_path(out)
     if not pm.is_registered(plugin):
         pm.register(plugin, name="kg")
-    return Datasette([str(path)], metadata=metadata(), settings={"default_page_size": 50})
+    # immutable: the file is never written while served (a rebuild renames a new store into
+    # place, which the open connections do not see: restart kg serve after a build), so
+    # Datasette counts rows once, not on every page
+    return Datasette(immutables=[str(path)], metadata=metadata(), settings={"default_page_size": 50})
 
 
 def serve(out: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
