@@ -38,9 +38,27 @@ def datasette_app(out: str | Path):
     if not pm.is_registered(plugin):
         pm.register(plugin, name="kg")
     # immutable: the file is never written while served (a rebuild renames a new store into
-    # place, which the open connections do not see: restart kg serve after a build), so
-    # Datasette counts rows once, not on every page
-    return Datasette(immutables=[str(path)], metadata=metadata(), settings={"default_page_size": 50})
+    # place, which the open connections do not see: restart kg serve after a build); its row
+    # counts are given, since Datasette's own count(*) fails on the contentless index
+    return Datasette(immutables=[str(path)], metadata=metadata(), inspect_data={"kg": _inspect(path)},
+                     settings={"default_page_size": 50})
+
+
+def _inspect(path: Path) -> dict:
+    """What ``datasette inspect`` would say of the store: its hash, size and row counts (the
+    search index holds one row per sentence)."""
+    from datasette.inspect import inspect_hash
+
+    con = connect(path)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                  for t in tables if not t.startswith("sentences_fts")}
+    finally:
+        con.close()
+    counts["sentences_fts"] = counts["sentences"]
+    return {"hash": inspect_hash(path), "size": path.stat().st_size, "file": str(path),
+            "tables": {t: {"count": n} for t, n in counts.items()}}
 
 
 def serve(out: str | Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,

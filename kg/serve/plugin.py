@@ -35,8 +35,8 @@ def filters_from_request(request, database, table, datasette):
     if not term:
         return FilterArguments([], extra_context={"supports_search": True})
     sql, values = search_sql(term)
-    # search_sql names the table ``s``; the table view's query has it unaliased
-    clause = "rowid IN (" + sql.replace("SELECT s.id FROM sentences s WHERE", "SELECT s.rowid FROM sentences s WHERE") + ")"
+    # search_sql selects sentence ids; Datasette wants named parameters
+    clause = f"id IN ({sql})"
     params = {}
     for i, value in enumerate(values):
         params[f"kg_search_{i}"] = value
