@@ -385,6 +385,35 @@ def correct_add(doc_id: str, node_type: str, name: str, quote: str, kind: str | 
                        kind=kind, titles=list(titles) or None, org=org, event_type=event_type, note=note)
 
 
+@cli.command()
+@click.argument("out", default="out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 shows the data to the whole network.")
+def serve(out: Path, port: int, host: str) -> None:
+    """Serve the build OUT's kg.sqlite in Datasette (default: out/), until Ctrl-C.
+
+    The database is named kg: /kg lists the tables (every one titled and described) and
+    the canned queries (duty formulas by region and phase, regions x mechanisms,
+    officials and their posts, figures by region and subject); /kg/sentences?_search=TERM
+    finds the evidence sentences holding a term of any length, each with its document
+    and links to the nodes it supports. The node cards of the HTML views link here.
+
+    \b
+    Example:
+        kg serve out                   # then open http://127.0.0.1:8001/kg/sentences?_search=叫应
+        kg serve out --port 8080
+    """
+    from kg.errors import KgError
+    from kg.serve import serve as run_serve
+
+    try:
+        run_serve(out, host=host, port=port, announce=_say)
+    except KgError as e:
+        _fail(str(e))
+
+
 def main() -> None:
     cli(prog_name="kg")
 

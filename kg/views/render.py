@@ -46,6 +46,7 @@ from markupsafe import Markup
 
 from kg.graph.model import KnowledgeGraph, edge_key
 from kg.models import Provenance
+from kg.serve import BASE_URL as SERVE_URL  # each pinned card links to its element's page there
 from kg.views.style import edge_colour, node_style, swatch_svg, type_rank
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -340,7 +341,7 @@ def network_data(kg: KnowledgeGraph, view: View) -> dict:
         meta = kg.documents.get(d) or {}
         docs[d] = {k: str(meta[k]) for k in ("title", "file", "date") if meta.get(k)}
     return {"nodes": vis_nodes, "edges": vis_edges, "options": json.loads(options_json),
-            "info": info, "edgeInfo": edge_info, "docs": docs}
+            "info": info, "edgeInfo": edge_info, "docs": docs, "serve": SERVE_URL}
 
 
 # --------------------------------------------------------------------------- templates

@@ -45,7 +45,7 @@
   }
 
   // A card describing a node or an edge; `limit` caps the evidence rows shown.
-  function describe(item, isEdge, limit) {
+  function describe(item, isEdge, limit, id) {
     var box = el("div", "kg-card");
     var head = el("div", "kg-head");
     head.appendChild(el("span", "kg-type", isEdge ? item.relation : item.type));
@@ -80,6 +80,28 @@
     } else {
       box.appendChild(el("div", "kg-more", "No evidence recorded."));
     }
+    if (id !== undefined) box.appendChild(serveLink(id, isEdge));
+    return box;
+  }
+
+  // A plain link to the element's page in `kg serve` (followed only when clicked: the page
+  // itself never asks the server anything), and how to start that server.
+  function serveLink(id, isEdge) {
+    var q;
+    if (isEdge) {
+      var e = edges.get(id);
+      q = "edge?source=" + encodeURIComponent(e.from) + "&relation=" + encodeURIComponent(edgeInfo[id].relation) +
+        "&target=" + encodeURIComponent(e.to);
+    } else {
+      q = "node?id=" + encodeURIComponent(id);
+    }
+    var box = el("div", "kg-serve");
+    var a = el("a", null, "Every sentence in kg serve ↗");
+    a.href = data.serve + "/" + q;
+    a.target = "_blank";
+    a.rel = "noopener";
+    box.appendChild(a);
+    box.appendChild(el("div", "kg-more", "Start it first: kg serve out (out: this build's folder)"));
     return box;
   }
 
@@ -105,8 +127,8 @@
   network.on("dragStart", hideTip);
   network.on("zoom", hideTip);
   network.on("click", function (p) {
-    if (p.nodes.length) pin(describe(info[p.nodes[0]], false, Infinity));
-    else if (p.edges.length) pin(describe(edgeInfo[p.edges[0]], true, Infinity));
+    if (p.nodes.length) pin(describe(info[p.nodes[0]], false, Infinity, p.nodes[0]));
+    else if (p.edges.length) pin(describe(edgeInfo[p.edges[0]], true, Infinity, p.edges[0]));
   });
 
   // ------------------------------------------------------------ type filter
@@ -143,7 +165,7 @@
   function focusNode(id) {
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: false });
-    pin(describe(info[id], false, Infinity));
+    pin(describe(info[id], false, Infinity, id));
   }
 
   function find() {
