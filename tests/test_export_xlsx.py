@@ -120,6 +120,15 @@ def test_rendered_and_written_bytes_agree_and_nothing_is_left_behind(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [XLSX_FILE]
 
 
+def test_control_characters_are_dropped_and_the_rest_kept_as_written():
+    kg = build_graph(*corpus())
+    node = sorted(kg.graph.nodes)[3]
+    kg.graph.nodes[node]["label"] = "=a\x1bb\x00c\td\ne"
+    rows = _values(render_xlsx(kg), "nodes")
+    (row,) = [r for r in rows if r[0] == node]
+    assert row[2] == "=abc\td\ne"
+
+
 def test_a_text_longer_than_a_cell_is_cut_with_a_marker():
     assert truncated("短") == "短"
     exact = "长" * MAX_CELL_CHARS

@@ -15,8 +15,10 @@ with a sheet per table:
 The CSVs stay raw data for pandas and Neo4j; this file is what to double-click. No cell is
 a formula: every text is written as a string cell (``write_string``, and the workbook's
 ``strings_to_formulas`` / ``_numbers`` / ``_urls`` off), so text from a scraped page that
-starts with ``=``, ``+``, ``-`` or ``@`` stays text. Control characters are kept, escaped the
-way Excel does (``_xHHHH_``).
+starts with ``=``, ``+``, ``-`` or ``@`` stays text. Control characters other than tab and
+line breaks are dropped, as in the CSVs and GraphML (a cell would hold them only as
+``_xHHHH_`` escapes, which Excel decodes and other readers, openpyxl and pandas, show as
+written).
 
 Excel's limits are kept: a text longer than 32,767 characters is cut with a marker saying
 how long it was and where the whole text is; a table longer than 1,048,576 rows continues on
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
@@ -59,6 +62,7 @@ FIGURE_HEADER = ("region", "subject", "value", "unit", "normalized_value", "norm
                  "baseline", "date", "doc_id", "title", "quote", "provenance", "statistic")
 
 Cell = Any  # str, int, float, bool or None (an empty cell)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # as kg.export.tables drops them
 
 
 def truncated(text: str) -> str:
@@ -166,7 +170,7 @@ def _write(sheet: Any, r: int, c: int, v: Cell) -> None:
     elif isinstance(v, (int, float)) and math.isfinite(v) and abs(v) < 1e308:
         sheet.write_number(r, c, v)
     else:  # every text, and a number Excel cannot hold, as a string: never a formula
-        sheet.write_string(r, c, truncated(str(v)))
+        sheet.write_string(r, c, truncated(_CONTROL.sub("", str(v))))
 
 
 def _write_book(snap: Snapshot, target: Any) -> None:
