@@ -4,10 +4,11 @@ Input: :class:`~kg.graph.model.KnowledgeGraph`. Output files (names in :data:`FI
 
 * ``graph.graphml``: GraphML for Gephi, Cytoscape and igraph (:mod:`kg.export.graphml`);
 * ``graph.json``: node-link JSON citing the evidence of every element (:mod:`kg.export.nodelink`);
-* ``nodes.csv``, ``edges.csv``, ``evidence.csv``, ``provenance.csv``, ``merges.csv``: Neo4j-importable,
-  Excel-readable tables (:mod:`kg.export.tables`);
+* ``nodes.csv``, ``edges.csv``, ``evidence.csv``, ``provenance.csv``, ``merges.csv``: raw data for pandas
+  and Neo4j's import (:mod:`kg.export.tables`);
 * ``kg.xlsx``: the same tables as an Excel workbook in which no cell is a formula
-  (:mod:`kg.export.xlsx`; written whole on every build, it has no records to copy);
+  (:mod:`kg.export.xlsx`; written whole on every build, it has no records to copy, and no
+  reader: the other files hold the same);
 * ``kg.sqlite``: the store, where the sentences live (:mod:`kg.store`). The other files
   cite mentions by id; with ``inline_evidence`` they hold the sentences too.
 
