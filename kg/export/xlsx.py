@@ -165,7 +165,11 @@ class _Sheets:
 def _write(sheet: Any, r: int, c: int, v: Cell) -> None:
     if v is None:
         return
-    if isinstance(v, bool):
+    if type(v) is str:  # the usual cell: checked, not rewritten, unless it must be
+        if _CONTROL.search(v) is not None:
+            v = _CONTROL.sub("", v)
+        sheet.write_string(r, c, v if len(v) <= MAX_CELL_CHARS else truncated(v))
+    elif isinstance(v, bool):
         sheet.write_boolean(r, c, v)
     elif isinstance(v, (int, float)) and math.isfinite(v) and abs(v) < 1e308:
         sheet.write_number(r, c, v)
