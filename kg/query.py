@@ -363,9 +363,11 @@ class Explorer(CorrectingMixin):
 
         Columns ``(phase, "lead")`` / ``(phase, "support")`` for 防, 抗, 救, 助 and any
         other phase present, then ``("formula", role)`` (the formulas as written) and
-        ``("holder", role)`` (who holds them: 相关部门 …). ``flat=True`` names the columns
-        ``防_lead`` … ``holder_support`` instead. Rows: the regions the documents are about
-        and any other region stating a formula; an empty cell is None.
+        ``("holder", role)`` (who holds them: 相关部门 …), and ``("note", "")``: for a region
+        that states no formula, what its texts have instead (duty pairs, principle pairs,
+        numbered formulas, mechanisms), so that its row is not a row of blanks. ``flat=True``
+        names the columns ``防_lead`` … ``holder_support``, ``note`` instead. Rows: the regions
+        the documents are about and any other region stating a formula; an empty cell is None.
         """
         g = self.graph
         cells: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -390,17 +392,49 @@ class Explorer(CorrectingMixin):
         columns = [(p, r) for p in [*ordered, "formula", "holder"] for r in ROLES]
         ids = sorted(rows, key=lambda r: (self._region_name(r), r))
         data = []
+        instead = self._instead_of_formula() if any(not cells[r] for r in ids) else {}
         for r in ids:
             row = []
             for col in columns:
                 values = list(dict.fromkeys(cells[r].get(col, [])))  # unique, in text order
                 sep = "；" if col[0] in ("formula", "holder") else "、"
                 row.append(sep.join(values) if values else None)
-            data.append(row)
+            name = self._region_name(r)
+            data.append(row + [None if cells[r] else
+                               instead.get(name, "no duty formula, and nothing else on duties or principles")])
         index = pd.Index([self._region_name(r) for r in ids], name="region")
         if flat:
-            return pd.DataFrame(data, index=index, columns=[f"{a}_{b}" for a, b in columns])
-        return pd.DataFrame(data, index=index, columns=pd.MultiIndex.from_tuples(columns, names=[None, "role"]))
+            return pd.DataFrame(data, index=index, columns=[f"{a}_{b}" for a, b in columns] + ["note"])
+        return pd.DataFrame(data, index=index,
+                            columns=pd.MultiIndex.from_tuples(columns + [("note", "")], names=[None, "role"]))
+
+    def _instead_of_formula(self) -> dict[str, str]:
+        """Region name -> what its texts have on duties and principles instead of a duty
+        formula: duty pairs, principle pairs, numbered formulas, mechanisms (each table made once)."""
+        said: dict[str, list[str]] = defaultdict(list)
+
+        def joined(rows: Iterable[tuple[str, str]], what: str) -> None:
+            by: dict[str, list[str]] = defaultdict(list)
+            for region, value in rows:
+                by[region].append(value)
+            for region, values in by.items():
+                said[region].append(f"{what} " + "、".join(dict.fromkeys(values)))
+
+        joined(((r["region"], f"{r['lead']}/{r['support']}") for r in self.duty_pairs().to_dict("records")),
+               "duty pairs")
+        joined(((r["region"], r["pair"]) for r in self.principle_pairs().to_dict("records")), "principle pairs")
+        joined(((r["region"], f"“{r['formula']}”") for r in self.numbered_formulas().to_dict("records")),
+               "numbered formulas")
+        adopted: dict[str, list[str]] = defaultdict(list)
+        # the most-mentioned mechanisms first: what the region's texts dwell on
+        ranked = sorted(self.mechanisms().to_dict("records"), key=lambda r: (-(r["mentions"] or 0), r["mechanism"], r["id"]))
+        for r in ranked:
+            for region in r["regions"]:
+                adopted[region].append(r["mechanism"])
+        for region, names in adopted.items():
+            shown = "、".join(names[:3]) + ("…" if len(names) > 3 else "")
+            said[region].append(f"{len(names)} mechanism{'s' if len(names) > 1 else ''} ({shown})")
+        return {region: "no duty formula; " + "; ".join(parts) for region, parts in said.items()}
 
     def duty_pairs(self, region: Optional[str] = None) -> pd.DataFrame:
         """Lead and support duty paired phase by phase (综合防 / 具体防), one row per pair and region."""
@@ -597,28 +631,44 @@ class Explorer(CorrectingMixin):
                 todo.append(v)
         return out
 
-    def find(self, text: str, type: Optional[str] = None) -> pd.DataFrame:
-        """Nodes whose label or an alias contains ``text`` (case-insensitive): exact
-        matches first, then by node type and label."""
+    def find(self, text: str, type: Optional[str] = None, *, in_sentences: bool = True) -> pd.DataFrame:
+        """Nodes whose label or an alias contains ``text`` (case-insensitive), then (with
+        ``in_sentences``) the nodes that evidence sentences holding ``text`` support.
+
+        Columns: id, type, label, aliases, docs, mentions, ``match`` (``name``, or ``sentence``
+        for a node found only through its sentences) and ``sentences`` (how many evidence
+        sentences holding ``text`` support the node; see :meth:`sentences`, searched in the
+        build's store when the Explorer was loaded from one). Order: exact names first, then
+        other name matches, then sentence matches with the most sentences first; within each,
+        by node type and label.
+        """
         if type is not None and type not in NODE_TYPES:
             raise QueryError(f"unknown node type {type!r}; known: {', '.join(NODE_TYPES)}")
         needle = str(text).strip().casefold()
         if not needle:
             raise QueryError("find() needs some text to look for")
         order = {t: i for i, t in enumerate(NODE_TYPES)}
+        hits: Counter[str] = Counter()
+        if in_sentences:
+            for nodes in self.sentences(str(text).strip())["nodes"]:
+                hits.update(nodes)
         rows = []
         for n, a in self.graph.nodes(data=True):
             if type is not None and a.get("type") != type:
                 continue
             names = [str(x) for x in (a.get("label"), *(a.get("aliases") or ())) if x]
             folded = [x.casefold() for x in names]
-            if any(needle in x for x in folded):
+            by_name = any(needle in x for x in folded)
+            if by_name or hits[n]:
+                rank = (0 if needle in folded else 1) if by_name else 2
                 rows.append({"id": n, "type": a.get("type"), "label": a.get("label"),
                              "aliases": list(a.get("aliases") or []), "docs": list(a.get("docs") or []),
-                             "mentions": a.get("count"),
-                             "_key": (needle not in folded, order.get(a.get("type"), len(order)),
+                             "mentions": a.get("count"), "match": "name" if by_name else "sentence",
+                             "sentences": hits[n],
+                             "_key": (rank, -hits[n] if rank == 2 else 0, order.get(a.get("type"), len(order)),
                                       str(a.get("label")), n)})
-        return self._frame(rows, ("id", "type", "label", "aliases", "docs", "mentions"), lambda row: row["_key"])
+        return self._frame(rows, ("id", "type", "label", "aliases", "docs", "mentions", "match", "sentences"),
+                           lambda row: row["_key"])
 
     def show(self, what: Union[str, KnowledgeGraph, Iterable[str], None] = None, *, radius: int = 1,
              height: Optional[int] = None, title: Optional[str] = None) -> "HTML":

@@ -92,6 +92,9 @@ def test_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     assert "Built " in text_of(cells["build"]) and "skipped" not in text_of(cells["build"])
     duties = text_of(cells["duty-table"])
     assert all(d in duties for d in ("综合防", "具体防", "协同抗", "为主抗", "主导救", "支撑救", "统筹助", "分工助"))
+    assert "no duty formula; " in duties  # the regions without one say what they have instead
+    found = text_of(cells["find"])
+    assert "Mechanism:预警叫应机制" in found and "sentence" in found  # names, then sentence matches
     assert "双重预防机制" in text_of(cells["mechanisms"])
     evidence = text_of(cells["evidence"])
     assert "adopts 双重预防机制" in evidence and "构建双重预防机制" in evidence  # the edge and its sentence

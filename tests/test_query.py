@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -143,8 +144,8 @@ def test_ambiguous_names_ask_for_an_id_and_tables_tell_them_apart():
 # --------------------------------------------------------------------------- duty formulas
 def test_duty_table_puts_hunans_four_pairs_in_their_columns(ex):
     table = ex.duty_table()
-    assert list(table.columns.get_level_values(0).unique()) == ["防", "抗", "救", "助", "formula", "holder"]
-    assert list(table.columns.get_level_values(1).unique()) == ["lead", "support"]
+    assert list(table.columns.get_level_values(0).unique()) == ["防", "抗", "救", "助", "formula", "holder", "note"]
+    assert list(table.columns.get_level_values(1).unique()) == ["lead", "support", ""]
     hunan = table.loc["湖南省"]
     for phase, (lead, support) in HUNAN_PAIRS.items():
         assert (hunan[(phase, "lead")], hunan[(phase, "support")]) == (lead, support)
@@ -162,7 +163,21 @@ def test_duty_table_has_a_row_per_document_region_and_the_city_formula_on_the_le
     assert (city[("防", "lead")], city[("救", "lead")], city[("助", "lead")]) == ("综合防", "牵头救", "统筹助")
     assert city[[(p, "support") for p in HUNAN_PAIRS]].isna().all()
     assert city[("holder", "lead")] == "应急管理部门"
-    assert table.loc["吉林省"].isna().all()
+    jilin = table.loc["吉林省"]
+    assert jilin.drop(("note", "")).isna().all() and pd.isna(city[("note", "")])
+    assert jilin[("note", "")].startswith("no duty formula; numbered formulas “")
+
+
+def test_duty_table_says_what_a_region_without_a_formula_has_instead(ex):
+    notes = ex.duty_table(flat=True)["note"]
+    assert pd.isna(notes["湖南省"])  # it states formulas: no note
+    zhejiang = notes["浙江省"]
+    pairs = ex.principle_pairs("浙江")["pair"].tolist()
+    assert pairs and f"principle pairs {'、'.join(pairs)}" in zhejiang
+    n = len(ex.mechanisms(region="浙江"))
+    assert n > 3 and f"; {n} mechanisms (" in zhejiang and zhejiang.endswith("…)")
+    for region, note in notes.items():
+        assert pd.isna(note) == (region in ("X市", "湖南省")), region
 
 
 def test_flat_duty_table_has_the_same_cells(ex):
@@ -327,6 +342,36 @@ def test_find_matches_labels_and_aliases_exact_first(ex):
         ex.find("  ")
     with pytest.raises(QueryError, match="unknown node type 'Place'"):
         ex.find("浙江", type="Place")
+
+
+def test_find_also_searches_the_evidence_sentences(ex):
+    found = ex.find("叫应")
+    assert found.columns.tolist()[-2:] == ["match", "sentences"]
+    by_name = found[found["match"] == "name"]
+    assert "Mechanism:预警叫应机制" in by_name["id"].tolist()
+    assert found["match"].tolist() == sorted(found["match"].tolist())  # names first, then sentence matches
+    via = found[found["match"] == "sentence"]
+    assert len(via) and all("叫应" not in label for label in via["label"])
+    assert via["sentences"].tolist() == sorted(via["sentences"], reverse=True)
+    # exactly the nodes the sentences holding the term support, with how many
+    supported = Counter(n for nodes in ex.sentences("叫应")["nodes"] for n in nodes)
+    assert dict(zip(found["id"], found["sentences"])) == {n: supported[n] for n in found["id"]}
+    assert set(supported) <= set(found["id"])
+    assert ex.find("叫应", in_sentences=False)["id"].tolist() == by_name["id"].tolist()
+    assert (ex.find("叫应", type="Organization")["type"] == "Organization").all()
+
+
+def test_find_searches_the_store_when_loaded_from_a_build_and_memory_otherwise(ex, monkeypatch):
+    import kg.store
+
+    calls = []
+    real = kg.store.search
+    monkeypatch.setattr(kg.store, "search", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    from_store = ex.find("叫应")
+    assert calls == ["叫应"]
+    in_memory = Explorer(ex.kg).find("叫应")
+    assert calls == ["叫应"]  # no store behind it: the evidence in memory
+    pd.testing.assert_frame_equal(from_store, in_memory)
 
 
 def test_show_draws_the_ego_graph_with_the_node_highlighted(ex):

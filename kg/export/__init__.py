@@ -4,8 +4,11 @@ Input: :class:`~kg.graph.model.KnowledgeGraph`. Output files (names in :data:`FI
 
 * ``graph.graphml``: GraphML for Gephi, Cytoscape and igraph (:mod:`kg.export.graphml`);
 * ``graph.json``: node-link JSON citing the evidence of every element (:mod:`kg.export.nodelink`);
-* ``nodes.csv``, ``edges.csv``, ``evidence.csv``, ``provenance.csv``, ``merges.csv``: Neo4j-importable,
-  Excel-readable tables (:mod:`kg.export.tables`);
+* ``nodes.csv``, ``edges.csv``, ``evidence.csv``, ``provenance.csv``, ``merges.csv``: raw data for pandas
+  and Neo4j's import (:mod:`kg.export.tables`);
+* ``kg.xlsx``: the same tables as an Excel workbook in which no cell is a formula
+  (:mod:`kg.export.xlsx`; written whole on every build, it has no records to copy, and no
+  reader: the other files hold the same);
 * ``kg.sqlite``: the store, where the sentences live (:mod:`kg.store`). The other files
   cite mentions by id; with ``inline_evidence`` they hold the sentences too.
 
@@ -30,6 +33,8 @@ from kg.export.nodelink import iter_node_link, read_node_link, render_node_link,
 from kg.export.records import (ExportIndex, FileIndex, KeyOrder, Part, Reuse, assemble, assemble_parts,
                                render_shard, stitch, write_parts)
 from kg.export.tables import TABLE_FILES, iter_table, read_tables, render_tables, write_tables
+from kg.export.xlsx import XLSX_FILE, render_xlsx
+from kg.export.xlsx import writer as _xlsx_writer
 from kg.graph.build import Snapshot, paused_gc
 from kg.graph.model import KnowledgeGraph
 from kg.io.atomic import atomic_write_bytes, atomic_writer
@@ -39,7 +44,7 @@ from kg.store.schema import STORE_FILE
 
 GRAPHML_FILE = "graph.graphml"
 JSON_FILE = "graph.json"
-FILES = (GRAPHML_FILE, JSON_FILE) + TABLE_FILES
+FILES = (GRAPHML_FILE, JSON_FILE) + TABLE_FILES + (XLSX_FILE,)
 
 
 def _snapshot(kg: KnowledgeGraph | Snapshot) -> Snapshot:
@@ -64,7 +69,10 @@ def render_all(kg: KnowledgeGraph | Snapshot, inline_evidence: bool = False) -> 
     """File name -> bytes of every export of ``kg`` (a graph, or a Snapshot already made)
     but the store (a database, written by :func:`kg.store.write_store`)."""
     with paused_gc():
-        return {name: encode_chunks(pieces()) for name, pieces in _pieces(_snapshot(kg), inline_evidence)}
+        snap = _snapshot(kg)
+        files = {name: encode_chunks(pieces()) for name, pieces in _pieces(snap, inline_evidence)}
+        files[XLSX_FILE] = render_xlsx(snap)
+        return {name: files[name] for name in FILES}
 
 
 @dataclass
@@ -130,10 +138,12 @@ def write_all(kg: KnowledgeGraph | Snapshot, out_dir: str | Path, jobs: int = 1,
             if index is not None:
                 index.order = key_order(snap)
             write_store = _store_writer(snap, out_dir, store)
+            write_xlsx = _xlsx_writer(snap, out_dir)
             if jobs > 1 and can_fork():  # (else one writer: the graph is not sent to spawned ones)
-                done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs, inline_evidence, write_store)
+                done = _write_sharded(snap, reuse, extra or {}, out_dir, jobs, inline_evidence, write_store,
+                                      write_xlsx)
             else:
-                done = [write_store()]
+                done = [write_store(), write_xlsx()]
                 for name, pieces in _pieces(snap, inline_evidence):
                     r = reuse.get(name)
                     if r is not None and r.fd is not None:  # the old file at hand: its runs copied by the kernel
@@ -220,7 +230,8 @@ def _render_claimed(_: int) -> list[tuple[int, dict[str, Part]]]:
 
 def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[str, Callable[[], bytes]],
                    out_dir: Path, jobs: int, inline: bool = False,
-                   write_store: Optional[Callable[[], tuple[str, FileIndex]]] = None
+                   write_store: Optional[Callable[[], tuple[str, FileIndex]]] = None,
+                   write_whole: Optional[Callable[[], tuple[str, Optional[FileIndex]]]] = None
                    ) -> list[tuple[str, Optional[FileIndex]]]:
     """The files written by ``jobs`` writers: ``jobs - 1`` forked ones and this process, which
     claim shards in turn; this process keeps its own shards in memory, then stitches."""
@@ -246,6 +257,8 @@ def _write_sharded(snap: Snapshot, reuse: Mapping[str, Reuse], extra: Mapping[st
             done += [_write_file(out_dir / name, lambda: (render(), None)) for name, render in extra.items()]
             if write_store is not None:
                 done.append(write_store())
+            if write_whole is not None:  # the workbook: written whole, here, while the others render
+                done.append(write_whole())
             while (k := job.claim()) is not None:
                 rendered = job.render(k)
                 mine[k] = {name: data for name, (data, _) in rendered.items()}
@@ -291,8 +304,8 @@ def _stitch(job: _ShardJob, name: str, layout: list[Any], parts: list[Part],
 
 
 __all__ = [
-    "FILES", "GRAPHML_FILE", "JSON_FILE", "STORE_FILE", "StoreUpdate", "render_all", "write_all",
+    "FILES", "GRAPHML_FILE", "JSON_FILE", "STORE_FILE", "XLSX_FILE", "StoreUpdate", "render_all", "write_all",
     "read_graphml", "render_graphml", "write_graphml",
     "read_node_link", "render_node_link", "write_node_link",
-    "read_tables", "render_tables", "write_tables",
+    "read_tables", "render_tables", "write_tables", "render_xlsx",
 ]
