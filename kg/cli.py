@@ -75,8 +75,8 @@ def build(sources: Path, out: Path, jobs: int, no_views: bool, no_cache: bool, a
     Loads every .txt/.md/.html file (with sources/manifest.csv metadata where given),
     normalises and extracts it, builds one graph across documents and writes
     kg.sqlite (every sentence once, searchable), graph.graphml, graph.json,
-    nodes/edges/evidence/provenance CSV (citing the sentences by id), summaries.json,
-    the HTML views (index.html) and build-report.json. Every other file is reported:
+    nodes/edges/evidence/provenance CSV (citing the sentences by id), kg.xlsx (the
+    tables for Excel, no cell a formula), summaries.json, the HTML views (index.html) and build-report.json. Every other file is reported:
     skipped with its reason (other formats, symbolic links out of SOURCES) or, for the
     manifest and hidden files, counted as not documents.
 
