@@ -153,6 +153,7 @@ def figures(kg: KnowledgeGraph, scope: sc.Scope | None = None) -> list[Figure]:
     g = kg.graph
     scope = scope or sc.build_scope(kg)
     names = region_names(g)
+    doc_of = {n: d for d, n in scope.doc_nodes.items()}
     reporters: dict[str, set[str]] = defaultdict(set)
     for h, s, k in g.edges(keys=True):
         if k != "reports":
@@ -161,8 +162,8 @@ def figures(kg: KnowledgeGraph, scope: sc.Scope | None = None) -> list[Figure]:
         if t == "Region":
             reporters[s].add(h)
         elif t == "Document":
-            doc = next((d for d, n in scope.doc_nodes.items() if n == h), None)
-            if doc is not None and doc in scope.doc_region:
+            doc = doc_of.get(h)
+            if doc in scope.doc_region:
                 reporters[s].add(scope.doc_region[doc])
     out = []
     for s in sorted(n for n, t in g.nodes(data="type") if t == "Statistic"):
