@@ -694,6 +694,59 @@ class Explorer(CorrectingMixin):
         kwargs: dict[str, Any] = {} if height is None else {"height": height}
         return inline.show(sub, hub=hub, title=title or default, **kwargs)
 
+    # ------------------------------------------------------------------ timeline and figures
+    def timeline(self, region: Optional[str] = None, mechanism: Optional[str] = None) -> pd.DataFrame:
+        """When each region names each mechanism: one row per region, mechanism and document.
+
+        Columns: region, mechanism, date (the document's, as written: ``2024``, ``2024-03`` or
+        ``2024-03-05``; None when it states none, never a guessed one), document (title),
+        first (the region's first mention of the mechanism; dates of different precision may
+        both be first, 2024 and 2024-03-05; an undated mention never is), doc_id, mentions
+        (in that document), sentence (the first one, as written), mechanism_id. Sorted by region, mechanism and date across
+        precisions (2024 before 2024-01 before 2024-01-01), undated rows after dated ones.
+        ``region`` / ``mechanism`` keep one region's or one mechanism's rows.
+        """
+        from kg.views.rows import mechanism_mentions
+
+        want_r = self.region(region) if region is not None else None
+        want_m = self.node(mechanism, type="Mechanism") if mechanism is not None else None
+        rows = [{"region": self._region_name(m.region), "mechanism": m.mechanism_name, "date": m.date.text,
+                 "document": m.document, "first": m.first, "doc_id": m.doc_id, "mentions": m.mentions,
+                 "sentence": m.sentence, "mechanism_id": m.mechanism}
+                for m in mechanism_mentions(self.kg, self._scope)
+                if (want_r is None or m.region == want_r) and (want_m is None or m.mechanism == want_m)]
+        frame = self._frame(rows, ("region", "mechanism", "date", "document", "first", "doc_id",
+                                   "mentions", "sentence", "mechanism_id"))
+        frame["first"] = frame["first"].astype(bool)
+        return frame
+
+    def figures(self, region: Optional[str] = None, subject: Optional[str] = None) -> pd.DataFrame:
+        """Every figure the texts report, one row per statistic, region and document, ready to compute with.
+
+        Columns: region, subject, year (of the document's date; None when undated), value and
+        unit (as written: 12.3, 万人), normalized_value and normalized_unit (in base units:
+        123000.0, 人; NaN/None where the figure has none, e.g. a direction-only claim),
+        direction, baseline, document (title), date, sentence (stating it, as written), doc_id, id.
+        ``region`` keeps one region's rows, ``subject`` those whose subject contains it.
+        """
+        from kg.views.rows import figures
+
+        want = self.region(region) if region is not None else None
+        rows = [{"region": self._region_name(f.region) if f.region else f.region_name, "subject": f.subject,
+                 "year": f.year, "value": f.value, "unit": f.unit, "normalized_value": f.normalized_value,
+                 "normalized_unit": f.normalized_unit, "direction": f.direction, "baseline": f.baseline,
+                 "document": f.document, "date": f.date.text, "sentence": f.sentence, "doc_id": f.doc_id,
+                 "id": f.statistic}
+                for f in figures(self.kg, self._scope)
+                if (want is None or f.region == want) and (subject is None or str(subject) in f.subject)]
+        frame = self._frame(rows, ("region", "subject", "year", "value", "unit", "normalized_value",
+                                   "normalized_unit", "direction", "baseline", "document", "date", "sentence",
+                                   "doc_id", "id"))
+        frame["year"] = frame["year"].astype("Int64")  # a missing year stays missing, not 2020.0
+        for col in ("value", "normalized_value"):
+            frame[col] = frame[col].astype(float)
+        return frame
+
 
 def evidence_frame(provs: Iterable[Provenance], documents: Optional[dict[str, dict]] = None) -> pd.DataFrame:
     """Provenance entries as a table (columns :data:`EVIDENCE_COLUMNS`), in document and

@@ -67,7 +67,8 @@ def test_markdown_explains_each_step():
     assert kinds[0] == "markdown"
     assert sum(k == "markdown" for k in kinds) >= 8
     tags = by_tag(nb)
-    for step in ("build", "duty-table", "mechanisms", "evidence", "sentences", "ego-view", "graphml", "cleanup"):
+    for step in ("build", "duty-table", "mechanisms", "evidence", "sentences", "timeline", "figures", "figure-plot",
+                 "ego-view", "graphml", "cleanup"):
         assert step in tags, step
 
 
@@ -99,6 +100,11 @@ def test_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     evidence = text_of(cells["evidence"])
     assert "adopts 双重预防机制" in evidence and "构建双重预防机制" in evidence  # the edge and its sentence
     assert "灾害救助叫应机制" in text_of(cells["sentences"])  # a two-character term found in the sentences
+    timeline = text_of(cells["timeline"])
+    assert "双重预防机制" in timeline and "2022-02-10" in timeline  # a first mention with its date as written
+    assert "normalized_value" in text_of(cells["figures"])
+    (plot,) = [o for o in cells["figure-plot"].outputs if "image/png" in o.get("data", {})]
+    assert len(plot.data["image/png"]) > 1000  # a drawn chart, base64
     (view,) = [o for o in cells["ego-view"].outputs if "text/html" in o.get("data", {})]
     assert '<iframe srcdoc="' in view.data["text/html"] and "湖南省" in view.data["text/html"]
     assert "hunan-ego.graphml" in text_of(cells["graphml"])

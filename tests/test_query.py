@@ -419,3 +419,62 @@ def test_explorer_corrections_write_to_the_sources_it_was_built_from(tmp_path):
     again = load(tmp_path / "out")
     assert "Mechanism:双重预防机制" not in again.graph
     assert again.graph.nodes["Official:伍斌"]["label"] == "两位厅长"
+
+
+# --------------------------------------------------------------------------- timeline and figures
+TIMELINE_COLUMNS = ["region", "mechanism", "date", "document", "first", "doc_id", "mentions", "sentence",
+                    "mechanism_id"]
+
+
+def test_timeline_has_a_row_per_region_mechanism_and_document(ex):
+    t = ex.timeline()
+    assert list(t.columns) == TIMELINE_COLUMNS and t["first"].dtype == bool
+    # the same region-mechanism pairs as the adoption table
+    adopted = {(r, row.mechanism) for row in ex.mechanisms().itertuples() for r in row.regions}
+    assert set(zip(t["region"], t["mechanism"])) == adopted
+    shared = t[t["mechanism"] == "双重预防机制"]
+    assert sorted(shared["region"]) == ["湖南省", "福建省"] and shared["first"].all()
+    assert shared["date"].notna().all()
+    # the city's document states no date: its rows stay undated and none is a first
+    x = t[t["region"] == "X市"]
+    assert len(x) > 0 and x["date"].isna().all() and not x["first"].any()
+    assert (t["mentions"] >= 1).all() and (t["sentence"].str.len() > 0).all()
+    assert ex.timeline(region="湖南").equals(t[t["region"] == "湖南省"].reset_index(drop=True))
+    assert ex.timeline(mechanism="双重预防机制")["region"].tolist() == ["湖南省", "福建省"]
+    with pytest.raises(UnknownRegionError):
+        ex.timeline(region="广东")
+
+
+def test_timeline_orders_dates_across_precisions_undated_after():
+    from tests.test_views_timeline import timeline_graph
+
+    t = Explorer(timeline_graph()).timeline(region="甲省", mechanism="风险会商机制")
+    assert t["date"].tolist()[:3] == ["2021", "2021-06-15", "2022-03"] and pd.isna(t["date"].iloc[3])
+    assert t["first"].tolist() == [True, True, False, False]  # a year and a day in it may both be first
+    assert t["document"].tolist() == ["甲省二〇二一年工作总结", "甲省汛期工作部署", "甲省工作要点", "甲省讲话提纲"]
+
+
+def test_figures_carry_normalised_values_from_the_graph(ex):
+    f = ex.figures()
+    assert list(f.columns) == ["region", "subject", "year", "value", "unit", "normalized_value", "normalized_unit",
+                               "direction", "baseline", "document", "date", "sentence", "doc_id", "id"]
+    g = ex.graph
+    for row in f.itertuples():
+        a = g.nodes[row.id]
+        assert (pd.isna(row.normalized_value) and a.get("normalized_value") is None) or \
+            row.normalized_value == a["normalized_value"]
+        assert row.normalized_unit == a.get("normalized_unit") or pd.isna(row.normalized_unit)
+    rescuers = f[(f["region"] == "吉林省") & (f["subject"] == "抢险人员")]
+    assert rescuers[["value", "unit", "normalized_value", "normalized_unit", "year"]].values.tolist() == [
+        [12.3, "万人", 123000.0, "人", 2019]]
+    assert f["year"].dtype == "Int64" and f.loc[f["region"] == "X市", "year"].isna().all()  # an undated document
+    assert set(ex.figures(region="吉林")["region"]) == {"吉林省"}
+    assert (ex.figures(subject="人员")["subject"].str.contains("人员")).all()
+
+
+def test_figures_across_regions_compare_in_base_units():
+    from tests.test_views_timeline import timeline_graph
+
+    f = Explorer(timeline_graph()).figures(subject="转移群众")
+    assert dict(zip(f["region"], f["normalized_value"])) == {"丙县": 15000.0, "乙市": 8000.0, "甲省": 123000.0}
+    assert set(f["normalized_unit"]) == {"人"} and f["year"].tolist()[1:] == [2020, 2021]

@@ -217,8 +217,9 @@ def test_render_views_writes_index_and_every_view(tmp_path):
     kg = sample_graph()
     paths = render_views(kg, tmp_path)
     names = [p.name for p in paths]
-    assert names[:4] == ["index.html", "overview.html", "duties.html", "mechanisms.html"]
-    assert sorted(names[4:]) == sorted(region_slug(r) + ".html" for r in (HUNAN, XSHI, JILIN))
+    assert names[:6] == ["index.html", "overview.html", "duties.html", "mechanisms.html", "timeline.html",
+                         "figures.html"]
+    assert sorted(names[6:]) == sorted(region_slug(r) + ".html" for r in (HUNAN, XSHI, JILIN))
     for p in paths:
         text = p.read_bytes().decode("utf-8")  # strict UTF-8
         assert text.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in text
@@ -382,7 +383,8 @@ def test_source_text_never_becomes_markup(tmp_path):
         parser.feed(html)
         tags = [t for t, _ in parser.tags]
         assert "img" not in tags and "b" not in tags and "i" not in tags, path.name
-        assert tags.count("script") == (0 if path.name == "index.html" else 3), path.name
+        scripts = {"index.html": 0, "timeline.html": 1, "figures.html": 1}.get(path.name, 3)
+        assert tags.count("script") == scripts, path.name
         for tag, attrs in parser.tags:
             assert not any(a.startswith("on") for a in attrs), (path.name, tag, attrs)
             for a in ("href", "src"):
@@ -449,7 +451,7 @@ def test_synthetic_graph_follows_the_contract_and_renders(tmp_path):
     mechanisms = next(v for v in build_views(kg) if v.kind == "mechanisms")
     assert mechanisms.highlight  # some mechanisms are shared
     paths = render_views(kg, tmp_path)
-    assert len(paths) == 4 + len({m["region"] for m in kg.documents.values()})
+    assert len(paths) == 6 + len({m["region"] for m in kg.documents.values()})  # index, 3 graphs, 2 tables
 
 
 def test_bytes_do_not_depend_on_the_hash_seed(tmp_path):

@@ -2,7 +2,9 @@
 
 Input: a :class:`~kg.graph.model.KnowledgeGraph`. Output: HTML files in ``out_dir``
 (:func:`render_views`): ``index.html``, ``overview.html``, ``duties.html``,
-``mechanisms.html`` and one ``region-<hash>.html`` per document region. Pages load
+``mechanisms.html``, ``timeline.html`` (when each region names each mechanism),
+``figures.html`` (every statistic, sortable) and one ``region-<hash>.html`` per
+document region. Pages load
 nothing from the network, treat every source text as text, and are byte-identical
 for the same graph.
 """
@@ -18,6 +20,7 @@ from kg.graph.model import KnowledgeGraph
 from kg.io.atomic import atomic_write_text
 from kg.views.pages import build_views, render_index_html
 from kg.views.render import VIS_ASSET, View, asset_text, render_view_html
+from kg.views.tables import render_figures_html, render_timeline_html
 
 __all__ = ["render_views", "build_views", "render_view_html", "View"]
 
@@ -38,7 +41,7 @@ def render_views(kg: KnowledgeGraph, out_dir: str | Path, *, timings: dict[str, 
     >>> kg.graph.add_node("Region:湖南省", type="Region", label="湖南省", aliases=["湖南"], docs=["d1"], count=3)
     >>> with tempfile.TemporaryDirectory() as out:
     ...     [p.name for p in render_views(kg, out)]
-    ['index.html', 'overview.html', 'duties.html', 'mechanisms.html', 'region-9fee4c90c7.html']
+    ['index.html', 'overview.html', 'duties.html', 'mechanisms.html', 'timeline.html', 'figures.html', 'region-9fee4c90c7.html']
     """
     out = Path(out_dir)
     try:
@@ -49,7 +52,11 @@ def render_views(kg: KnowledgeGraph, out_dir: str | Path, *, timings: dict[str, 
     views = build_views(kg)
     t1 = time.perf_counter()
     pages = {v.file: render_view_html(kg, v, shared_assets=True) for v in views}
-    pages = {"index.html": render_index_html(kg, views), **pages}
+    graphs = [v.file for v in views if v.kind != "region"]
+    tables = {"timeline.html": render_timeline_html(kg), "figures.html": render_figures_html(kg)}
+    # index order: the graph views, the tables, then the regions
+    pages = {"index.html": render_index_html(kg, views),
+             **{f: pages[f] for f in graphs}, **tables, **{f: h for f, h in pages.items() if f not in graphs}}
     t2 = time.perf_counter()
     paths = []
     try:

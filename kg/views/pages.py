@@ -292,6 +292,17 @@ def _shared_table(g, shared: list[str], regions_of: dict[str, tuple[str, ...]]) 
 
 
 # --------------------------------------------------------------------------- all views
+# The table pages render_views writes beside the graph views (kg.views.tables), as the index lists them.
+TABLE_PAGES = (
+    {"file": "timeline.html", "title": "Timeline",
+     "description": ("When each region names each mechanism: its first and every mention, by document date; "
+                     "undated documents shown as undated.")},
+    {"file": "figures.html", "title": "Figures",
+     "description": ("Every statistic by region, subject and year: the value as written and in base units, "
+                     "its direction and the sentence stating it (a sortable table).")},
+)
+
+
 def build_views(kg: KnowledgeGraph) -> list[View]:
     """Every view of ``kg``, in index order: overview, duties, mechanisms, regions."""
     scope = sc.build_scope(kg)
@@ -321,6 +332,7 @@ def render_index_html(kg: KnowledgeGraph, views: list[View]) -> str:
         csp=f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'",
         css=Markup(css),
         views=[v for v in views if v.kind != "region"],
+        tables=TABLE_PAGES,
         regions=region_rows,
         docs=docs,
         types=legend(dict(types)),
