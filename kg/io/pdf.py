@@ -1,0 +1,59 @@
+"""Read a PDF's text layer: bytes -> (text, page starts).
+
+pdfminer.six lays out each page (text boxes in reading order, top to bottom, whatever order
+the content stream drew them in) and maps CID fonts (STSong-Light, Adobe-GB1) to Unicode
+through their CMaps; pypdf reads in content-stream order, which puts a line drawn last at
+the top. Pages are joined by a blank line; ``page_starts[i]`` is where page ``i + 1`` begins
+in the text, so an offset into the text names its page (:func:`page_of`).
+
+The text built here is the document's "original": provenance quotes are slices of it.
+A PDF whose pages hold no text (a scan: images only) has an empty text layer and is
+reported ``no-text`` by the loader; a file pdfminer cannot parse raises :class:`PdfError`.
+"""
+
+from __future__ import annotations
+
+import io
+from bisect import bisect_right
+
+PAGE_BREAK = "\n\n"
+
+
+class PdfError(Exception):
+    """The bytes are not a PDF pdfminer can read (truncated, damaged, encrypted)."""
+
+
+def read_pdf(data: bytes) -> tuple[str, list[int]]:
+    """The text layer of a PDF and the offset where each page starts in it."""
+    # imported here: pdfminer loads its CMaps lazily, and plain-text builds never need it
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextContainer
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    pages: list[str] = []
+    try:
+        for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
+            parts = [el.get_text() for el in page if isinstance(el, LTTextContainer)]
+            pages.append("".join(parts).strip("\n"))
+    except (PDFEncryptionError, PDFPasswordIncorrect) as e:
+        raise PdfError(f"is an encrypted PDF ({type(e).__name__}): kg reads unencrypted PDFs") from None
+    except Exception as e:  # pdfminer raises many types (PSEOF, PDFSyntaxError, KeyError ...) on damage
+        raise PdfError(f"is a damaged PDF ({type(e).__name__}: {e or 'no detail'})") from None
+    if not pages:
+        raise PdfError("is a damaged PDF (no pages found)")
+    starts, text = [], ""
+    for i, body in enumerate(pages):
+        if i:
+            text += PAGE_BREAK
+        starts.append(len(text))
+        text += body
+    return text, starts
+
+
+def page_of(page_starts: list[int], offset: int) -> int:
+    """The 1-based page holding text offset ``offset``.
+
+    >>> page_of([0, 10, 25], 0), page_of([0, 10, 25], 9), page_of([0, 10, 25], 10), page_of([0, 10, 25], 40)
+    (1, 1, 2, 3)
+    """
+    return max(1, bisect_right(page_starts, offset))
