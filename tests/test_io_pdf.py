@@ -188,3 +188,15 @@ def test_same_pdfs_give_byte_identical_exports(pdf_build, tmp_path):
     for name in ("graph.json", "graph.graphml", "nodes.csv", "edges.csv", "evidence.csv", "provenance.csv",
                  "summaries.json", "kg.sqlite"):
         assert (out / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
+
+
+def test_a_text_layer_of_unmapped_glyphs_is_no_text(tmp_path, monkeypatch):
+    # fonts without a ToUnicode map: pdfminer writes (cid:N) for every glyph; reportlab's fonts
+    # always map, so the reader's output is replaced here
+    import kg.io.loader as loader
+
+    path = make_pdf(tmp_path / "cid.pdf", [PAGE_ONE])
+    monkeypatch.setattr(loader, "read_pdf", lambda data: ("(cid:17)(cid:4)(cid:95)应", [0]))
+    with pytest.raises(SourceError) as e:
+        load_document(path)
+    assert e.value.kind == "no-text" and "cid.pdf" in str(e.value) and "75% of its glyphs" in str(e.value)

@@ -25,7 +25,7 @@ from kg.io.encoding import decode_bytes
 from kg.io.html import looks_like_html
 from kg.io.webpage import read_page, redecode
 from kg.io.manifest import CORRECTIONS_NAME, MANIFEST_NAME, read_manifest
-from kg.io.pdf import PdfError, read_pdf
+from kg.io.pdf import UNMAPPED_LIMIT, PdfError, read_pdf, unmapped_share
 from kg.models import LoadedDocument, SourceMeta
 
 SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
@@ -240,5 +240,9 @@ def _load_binary(path: Path, meta: SourceMeta, fmt: str, data: bytes, sha256: st
         why = ("has no text layer (a scanned PDF: its pages are images; kg does not run OCR)" if fmt == "pdf"
                else "has no text (no paragraph or table cell holds any)")
         raise SourceError(path, why, "no-text")
+    if fmt == "pdf" and unmapped_share(text) >= UNMAPPED_LIMIT:
+        raise SourceError(path, f"has a text layer that does not map to characters ({unmapped_share(text):.0%} of "
+                                "its glyphs have no Unicode: fonts without a ToUnicode map); treated as no text",
+                          "no-text")
     return LoadedDocument(meta=meta, path=str(path), text=text, encoding=fmt, format=fmt, sha256=sha256,
                           page_starts=starts)

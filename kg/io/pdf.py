@@ -14,9 +14,14 @@ reported ``no-text`` by the loader; a file pdfminer cannot parse raises :class:`
 from __future__ import annotations
 
 import io
+import re
 from bisect import bisect_right
 
 PAGE_BREAK = "\n\n"
+#: what pdfminer writes for a glyph its font gives no Unicode for (no ToUnicode map, no known CMap)
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+#: above this share of unmapped glyphs the text layer is unreadable: treated as no text
+UNMAPPED_LIMIT = 0.5
 
 
 class PdfError(Exception):
@@ -57,3 +62,14 @@ def page_of(page_starts: list[int], offset: int) -> int:
     (1, 1, 2, 3)
     """
     return max(1, bisect_right(page_starts, offset))
+
+
+def unmapped_share(text: str) -> float:
+    """The share of a text layer's glyphs that have no Unicode (pdfminer's ``(cid:N)``).
+
+    >>> unmapped_share("(cid:12)(cid:7)应急"), unmapped_share("应急管理"), unmapped_share("")
+    (0.5, 0.0, 0.0)
+    """
+    unmapped = len(_UNMAPPED.findall(text))
+    rest = len("".join(_UNMAPPED.sub("", text).split()))
+    return unmapped / (unmapped + rest) if unmapped + rest else 0.0
