@@ -200,3 +200,17 @@ def test_a_text_layer_of_unmapped_glyphs_is_no_text(tmp_path, monkeypatch):
     with pytest.raises(SourceError) as e:
         load_document(path)
     assert e.value.kind == "no-text" and "cid.pdf" in str(e.value) and "75% of its glyphs" in str(e.value)
+
+
+def test_page_number_lines_are_not_text(tmp_path):
+    path = tmp_path / "numbered.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    for n, lines in enumerate([PAGE_ONE, PAGE_TWO], start=1):
+        c.setFont("STSong-Light", 12)
+        for i, line in enumerate(lines):
+            c.drawString(60, 780 - 24 * i, line)
+        c.drawString(280, 40, f"- {n} -")  # the footer
+        c.showPage()
+    c.save()
+    text, _ = read_pdf(path.read_bytes())
+    assert text == "\n".join(PAGE_ONE) + PAGE_BREAK + "\n".join(PAGE_TWO)

@@ -18,6 +18,10 @@ import re
 from bisect import bisect_right
 
 PAGE_BREAK = "\n\n"
+#: a line that is only the page's number, as printed at a page's top or bottom ("- 3 -", "— 3 —",
+#: "3", "第3页", "第 3 页 共 9 页", "3/9"): dropped there, or every page's evidence would hold one
+_PAGE_NUMBER = re.compile(r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}(?:\s*/\s*\d{1,4})?|"
+                          r"第\s*\d{1,4}\s*页(?:\s*[，,]?\s*共\s*\d{1,4}\s*页)?)\s*")
 #: what pdfminer writes for a glyph its font gives no Unicode for (no ToUnicode map, no known CMap)
 _UNMAPPED = re.compile(r"\(cid:\d+\)")
 #: above this share of unmapped glyphs the text layer is unreadable: treated as no text
@@ -39,7 +43,7 @@ def read_pdf(data: bytes) -> tuple[str, list[int]]:
     try:
         for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
             parts = [el.get_text() for el in page if isinstance(el, LTTextContainer)]
-            pages.append("".join(parts).strip("\n"))
+            pages.append(_without_page_number("".join(parts).strip("\n")))
     except (PDFEncryptionError, PDFPasswordIncorrect) as e:
         raise PdfError(f"is an encrypted PDF ({type(e).__name__}): kg reads unencrypted PDFs") from None
     except Exception as e:  # pdfminer raises many types (PSEOF, PDFSyntaxError, KeyError ...) on damage
@@ -53,6 +57,22 @@ def read_pdf(data: bytes) -> tuple[str, list[int]]:
         starts.append(len(text))
         text += body
     return text, starts
+
+
+def _without_page_number(page: str) -> str:
+    r"""A page's text without a page-number line at its top or bottom.
+
+    >>> _without_page_number("- 2 -\n应急管理。\n第 2 页 共 5 页")
+    '应急管理。'
+    >>> _without_page_number("2023年\n应急管理。")
+    '2023年\n应急管理。'
+    """
+    lines = page.split("\n")
+    if len(lines) > 1 and _PAGE_NUMBER.fullmatch(lines[-1]):
+        lines.pop()
+    if len(lines) > 1 and _PAGE_NUMBER.fullmatch(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines).strip("\n")
 
 
 def page_of(page_starts: list[int], offset: int) -> int:
