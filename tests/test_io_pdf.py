@@ -214,3 +214,20 @@ def test_page_number_lines_are_not_text(tmp_path):
     c.save()
     text, _ = read_pdf(path.read_bytes())
     assert text == "\n".join(PAGE_ONE) + PAGE_BREAK + "\n".join(PAGE_TWO)
+
+
+def test_a_wrapped_paragraph_is_one_line_and_its_end_stays_a_break(tmp_path):
+    # typeset paragraphs: full lines at 14 pt leading, a new paragraph indented by two
+    # ideographic spaces, the title and a paragraph's last line short
+    path = tmp_path / "wrapped.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    c.setFont("STSong-Light", 12)
+    rows = ["某县应急管理局工作报告", "全省推进双重预防机制建设", "，落实责任。", "\u3000\u3000各地健全应急联动工作",
+            "机制。"]
+    for i, line in enumerate(rows):
+        c.drawString(60, 700 - 14 * i, line)
+    c.save()
+    text, _ = read_pdf(path.read_bytes())
+    assert text.split("\n") == ["某县应急管理局工作报告", "全省推进双重预防机制建设，落实责任。",
+                                 text.split("\n")[2][:2] + "各地健全应急联动工作机制。"]
+    assert text.split("\n")[2][:2].strip() == ""  # the indent, as the text layer has it

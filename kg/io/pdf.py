@@ -42,8 +42,8 @@ def read_pdf(data: bytes) -> tuple[str, list[int]]:
     pages: list[str] = []
     try:
         for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
-            parts = [el.get_text() for el in page if isinstance(el, LTTextContainer)]
-            pages.append(_without_page_number("".join(parts).strip("\n")))
+            parts = [_box_text(el) for el in page if isinstance(el, LTTextContainer)]
+            pages.append(_without_page_number("\n".join(p for p in parts if p)))
     except (PDFEncryptionError, PDFPasswordIncorrect) as e:
         raise PdfError(f"is an encrypted PDF ({type(e).__name__}): kg reads unencrypted PDFs") from None
     except Exception as e:  # pdfminer raises many types (PSEOF, PDFSyntaxError, KeyError ...) on damage
@@ -57,6 +57,33 @@ def read_pdf(data: bytes) -> tuple[str, list[int]]:
         starts.append(len(text))
         text += body
     return text, starts
+
+
+def _box_text(box) -> str:
+    """A text box's lines, a paragraph's wrapped lines joined: a line that fills the box's width
+    (to half a character: justified text does, a title or a short line does not)
+    and is followed by a line starting at the box's left edge (not indented: no new paragraph)
+    was wrapped by the typesetter, and Chinese joins its lines without a space. Other lines
+    stay lines (a title, a paragraph's last line, a list)."""
+    lines = [ln for ln in box if hasattr(ln, "get_text")] if hasattr(box, "__iter__") else []
+    if not lines:
+        return box.get_text().strip("\n")
+    out = ""
+    for i, line in enumerate(lines):
+        text = line.get_text().rstrip("\n")
+        out += text
+        if i + 1 < len(lines):
+            nxt = lines[i + 1]
+            size = max(line.height, 1.0)  # about one character wide (CJK glyphs are square)
+            wrapped = (line.x1 >= box.x1 - 0.5 * size and nxt.x0 <= box.x0 + 0.5 * size
+                       and text and not text[-1].isspace() and _is_cjk(text[-1]))
+            out += "" if wrapped else "\n"
+    return out.strip("\n")
+
+
+def _is_cjk(ch: str) -> bool:
+    # a Latin word wrapped at a line end would need a space, which the text layer does not have
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 
 
 def _without_page_number(page: str) -> str:
