@@ -54,7 +54,7 @@ class SourceError(KgError):
     code = "E010"
     #: the categories a build report counts skipped documents by
     KINDS = ("empty", "binary", "encoding", "too-large", "unreadable", "unsupported", "symlink", "no-text",
-             "duplicate", "id-clash", "not-found", "timeout")
+             "duplicate", "id-clash", "not-found", "timeout", "damaged")
 
     def __init__(self, path: str | Path, problem: str, kind: str = "unreadable"):
         if kind not in self.KINDS:

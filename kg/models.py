@@ -46,13 +46,15 @@ class LoadedDocument(_Model):
     path: str
     text: str = Field(description="Decoded original text; provenance quotes come from here")
     encoding: str = Field(description="Encoding the bytes were decoded with")
-    format: Literal["txt", "md", "html"]
+    format: Literal["txt", "md", "html", "pdf", "docx"]
     sha256: str = Field(description="Hash of the raw bytes (cache key)")
     content: Optional[str] = Field(None, description="A web page's article text (text is then the page's "
                                                       "source), read by normalisation instead of text")
     content_map: Optional[OffsetMap] = Field(None, description="Where each character of content is in text")
     html: Optional[Literal["main", "fallback"]] = Field(
         None, description="How a web page's article was found: main text extraction, or the plain fallback")
+    page_starts: Optional[list[int]] = Field(
+        None, description="A PDF's pages: where each page starts in text (page 1 at 0); None for other formats")
 
 
 class RemovedSpan(_Model):
@@ -73,6 +75,7 @@ class NormalisedDocument(_Model):
     offsets: OffsetMap
     removed: list[RemovedSpan] = Field(default_factory=list)
     sha256: str = ""
+    page_starts: Optional[list[int]] = Field(None, description="LoadedDocument.page_starts (PDF pages)")
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
         return self.offsets.orig_span(start, end)
@@ -99,6 +102,7 @@ class Provenance(_Model):
     sentence: str = Field(description="The normalised sentence containing the span")
     sentence_start: int = Field(description="Start offset of that sentence in the normalised text")
     sentence_quote: str = Field(description="That sentence as written in the original text")
+    page: Optional[int] = Field(None, description="For a PDF source: the page (from 1) the quote starts on")
 
 
 _PROV_FIELDS = frozenset(Provenance.model_fields)
@@ -107,8 +111,8 @@ _set = object.__setattr__
 # what makes the direct construction below equal to model_construct (else it falls back to it)
 _PLAIN_MODEL = (not Provenance.__pydantic_post_init__ and not Provenance.__private_attributes__
                 and Provenance.model_config.get("extra") != "allow"
-                and all(f.alias is None and f.validation_alias is None and f.is_required()
-                        for f in Provenance.model_fields.values()))
+                and all(f.alias is None and f.validation_alias is None and (f.is_required() or n == "page")
+                        for n, f in Provenance.model_fields.items()))
 
 
 def trusted_provenance(fields: dict) -> Provenance:
@@ -125,9 +129,12 @@ def trusted_provenance(fields: dict) -> Provenance:
     """
     if not _PLAIN_MODEL:
         return Provenance.model_construct(**fields)
+    given = set(fields) if "page" not in fields else set(_PROV_FIELDS)
+    if "page" not in fields:  # the one optional field (PDF sources only)
+        fields = {**fields, "page": None}
     p = _new_provenance(Provenance)
     _set(p, "__dict__", fields)
-    _set(p, "__pydantic_fields_set__", set(_PROV_FIELDS))
+    _set(p, "__pydantic_fields_set__", given)
     _set(p, "__pydantic_extra__", None)
     _set(p, "__pydantic_private__", None)
     return p

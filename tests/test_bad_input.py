@@ -274,15 +274,19 @@ def test_every_file_is_in_the_closing_line_and_the_report(tmp_path):
                        ".DS_Store": b"x", "manifest.csv": b"id,file\n"}.items():
         (src / name).write_bytes(data)
     report = build(src, tmp_path / "out", views=False)
-    assert {d.file: d.kind for d in report.skipped} == {"b.docx": "unsupported", "c.pdf": "unsupported",
+    # a .docx or .pdf is read, and these two are damaged; a .doc or an image is not read at all
+    assert {d.file: d.kind for d in report.skipped} == {"b.docx": "damaged", "c.pdf": "damaged",
                                                         "d.jpg": "unsupported", "e.doc": "unsupported"}
     assert {(f.file, f.role) for f in report.other_files} == {(".DS_Store", "hidden"), ("manifest.csv", "manifest")}
     line = report.summary_line()
-    assert "1 documents, 4 skipped (4 unsupported), not documents: 1 hidden, 1 manifest, " in line
+    assert "1 documents, 4 skipped (2 damaged, 2 unsupported), not documents: 1 hidden, 1 manifest, " in line
     saved = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
     listed = {d["file"] for d in saved["documents"]} | {f["file"] for f in saved["other_files"]}
     assert listed == {p.name for p in src.iterdir()}
-    assert "a Word document (.docx)" in {d["file"]: d["reason"] for d in saved["documents"]}["b.docx"]
+    reasons = {d["file"]: d["reason"] for d in saved["documents"]}
+    assert "a Word 97-2003 document (.doc)" in reasons["e.doc"]
+    assert reasons["b.docx"].startswith("is a damaged Word document (BadZipFile")
+    assert reasons["c.pdf"].startswith("is a damaged PDF (")
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")

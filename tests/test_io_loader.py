@@ -98,26 +98,25 @@ def test_every_entry_of_the_folder_is_accounted_for(tmp_path):
                      ".DS_Store": b"x", ".git/config": b"x", "manifest.csv": b"id,file\n", "corrections.toml": b"",
                      "sub/i.md": text, "sub/.j.txt": text, "sub/manifest.csv": b"id,file\n"})
     found = discover(tmp_path)
-    assert [m.file for _, m in found.documents] == ["a.txt", "sub/i.md"]
+    # .docx and .pdf are documents (whether they can be read is load_document's business)
+    assert [m.file for _, m in found.documents] == ["a.txt", "b.docx", "c.pdf", "sub/i.md"]
     reasons = {m.file: (e.kind, e.problem) for m, e in found.skipped}
     assert reasons == {
-        "b.docx": ("unsupported", "unsupported format: a Word document (.docx); kg reads .txt, .md and .html"),
-        "c.pdf": ("unsupported", "unsupported format: a PDF file (.pdf); kg reads .txt, .md and .html"),
-        "d.png": ("unsupported", "unsupported format: an image (.png); kg reads .txt, .md and .html"),
-        "e": ("unsupported", "unsupported format: a file without an extension; kg reads .txt, .md and .html"),
-        "f.doc": ("unsupported", "unsupported format: a Word 97-2003 document (.doc); kg reads .txt, .md and .html"),
-        "g.wps": ("unsupported", "unsupported format: a WPS Writer document (.wps); kg reads .txt, .md and .html"),
-        "h.xyz": ("unsupported", "unsupported format: .xyz files; kg reads .txt, .md and .html"),
-        "sub/manifest.csv": ("unsupported", "unsupported format: a CSV table (.csv); kg reads .txt, .md and .html"),
+        "d.png": ("unsupported", "unsupported format: an image (.png); kg reads .txt, .md, .html, .pdf and .docx"),
+        "e": ("unsupported", "unsupported format: a file without an extension; kg reads .txt, .md, .html, .pdf and .docx"),
+        "f.doc": ("unsupported", "unsupported format: a Word 97-2003 document (.doc); kg reads .txt, .md, .html, .pdf and .docx"),
+        "g.wps": ("unsupported", "unsupported format: a WPS Writer document (.wps); kg reads .txt, .md, .html, .pdf and .docx"),
+        "h.xyz": ("unsupported", "unsupported format: .xyz files; kg reads .txt, .md, .html, .pdf and .docx"),
+        "sub/manifest.csv": ("unsupported", "unsupported format: a CSV table (.csv); kg reads .txt, .md, .html, .pdf and .docx"),
     }
     assert found.other == [(".DS_Store", "hidden"), (".git/", "hidden"), ("corrections.toml", "corrections"),
                            ("manifest.csv", "manifest"), ("sub/.j.txt", "hidden")]
 
 
 def test_a_manifest_row_of_an_unsupported_file_is_not_called_missing(tmp_path):
-    _tree(tmp_path, {"a.docx": b"PK\x03\x04", "manifest.csv": b"id,file\nx,a.docx\n"})
+    _tree(tmp_path, {"a.doc": b"\xd0\xcf\x11\xe0", "manifest.csv": b"id,file\nx,a.doc\n"})
     found = discover(tmp_path)
-    assert [(m.file, e.kind) for m, e in found.skipped] == [("a.docx", "unsupported")]
+    assert [(m.file, e.kind) for m, e in found.skipped] == [("a.doc", "unsupported")]
 
 
 needs_links = pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")

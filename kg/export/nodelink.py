@@ -94,6 +94,8 @@ def _provenance_record(pid: str, p: Provenance, inline: bool = False) -> dict[st
     record = dict(p.__dict__)  # a Provenance holds its fields only (extra="forbid"); keys get sorted
     record["id"] = pid
     record["sentence_id"] = sentence_id(p)
+    if record["page"] is None:  # only a PDF source's evidence has a page
+        del record["page"]
     if not inline:  # the sentences live in the store
         del record["sentence"], record["sentence_quote"]
     return record

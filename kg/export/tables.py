@@ -205,14 +205,17 @@ def _evidence_pieces(snap: Snapshot) -> Iterator[Any]:
     yield Section("e", len(snap.edges), edge)
 
 
-_FLAGS = {inline: [(f, f in _PROV_INTS) for f in (_PROV_FIELDS if inline else _SLIM_FIELDS)] for inline in (False, True)}
+_FLAGS = {inline: [(f, f in _PROV_INTS or f == "page") for f in (_PROV_FIELDS if inline else _SLIM_FIELDS)]
+          for inline in (False, True)}
 
 
 def provenance_line(pid: str, p: Provenance, inline: bool = False) -> str:
     """provenance.csv's line of mention ``p`` (id ``pid``), CRLF included."""
     # integer cells never need quotes, so only the text cells are checked
     fields = p.__dict__
-    return (_csv_cell(pid) + "," + ",".join([str(fields[f]) if is_int else _csv_cell(fields[f])
+    # page: a PDF source's page number, an empty cell for every other source
+    return (_csv_cell(pid) + "," + ",".join([("" if fields[f] is None else str(fields[f])) if is_int
+                                             else _csv_cell(fields[f])
                                              for f, is_int in _FLAGS[inline]]) + "," + _csv_cell(sentence_id(p))
             + "\r\n")
 
@@ -331,7 +334,7 @@ def read_tables(directory: str | Path) -> KnowledgeGraph:
         kg.graph.add_edge(head, tail, key=rel, **check_edge_attrs(head, rel, tail, attrs))
     path = directory / PROVENANCE_CSV
     provs: dict[str, Provenance] = {}
-    rows = _read(path, ("id",) + _SLIM_FIELDS)
+    rows = _read(path, ("id",) + tuple(f for f in _SLIM_FIELDS if f != "page"))  # (older builds: no page)
     sentences = _sentences(rows, path, directory / STORE_FILE)
     for i, (row, pid) in enumerate(zip(rows, local_ids(row["doc_id"] for row in rows)), start=2):
         try:
@@ -339,7 +342,9 @@ def read_tables(directory: str | Path) -> KnowledgeGraph:
                 raise ValueError(f"id {row['id']!r} is not {pid} (its document, then its position there)")
             if pid in sentences:
                 row["sentence"], row["sentence_quote"] = sentences[pid]
-            provs[row["id"]] = Provenance(**{f: int(row[f]) if f in _PROV_INTS else row[f] for f in _PROV_FIELDS})
+            page = row.get("page") or None
+            provs[row["id"]] = Provenance(**{f: int(row[f]) if f in _PROV_INTS else row[f] for f in _PROV_FIELDS
+                                             if f != "page"}, page=int(page) if page else None)
         except ValueError as e:
             raise ExportError(f"{path}:{i}: bad provenance: {e}") from None
     path = directory / EVIDENCE_CSV

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def prov_sort_key(p: Provenance) -> tuple:
     """Order of evidence entries: document, position, then everything else (total order)."""
     return (p.doc_id, p.start, p.end, p.orig_start, p.orig_end, p.rule, p.quote,
-            p.sentence_start, p.sentence, p.sentence_quote)
+            p.sentence_start, p.sentence, p.sentence_quote, p.page)
 
 
 @dataclass
@@ -119,7 +119,7 @@ def split_prov_id(pid: str) -> tuple[str, int]:
 
 
 _PROV_KEY_FIELDS = ("doc_id", "start", "end", "orig_start", "orig_end", "rule", "quote",
-                    "sentence_start", "sentence", "sentence_quote")
+                    "sentence_start", "sentence", "sentence_quote", "page")
 
 
 def provenance_of_key(key: tuple) -> Provenance:

@@ -1,10 +1,11 @@
 """Find and read source documents: sources directory -> LoadedDocument per file.
 
-Supported: ``.txt``, ``.md``, ``.html``/``.htm``. Every problem with one file becomes
+Supported: ``.txt``, ``.md``, ``.html``/``.htm``, ``.pdf`` (its text layer, :mod:`kg.io.pdf`; a
+PDF without one, a scan, is skipped ``no-text``) and ``.docx`` (:mod:`kg.io.docx`). Every problem with one file becomes
 a :class:`~kg.errors.SourceError` for that file only; the others still load.
 
 Every entry of the sources folder is accounted for (:func:`discover`): a document, a
-file skipped with its reason (``unsupported`` for .docx, .pdf, images and any other
+file skipped with its reason (``unsupported`` for .doc, .wps, images and any other
 format, ``symlink`` for a symbolic link leading out of the folder), or one of the
 files that are not documents (:data:`NOT_DOCUMENTS`: kg's own manifest, hidden files
 and folders, the build's output folder when it lies inside).
@@ -19,20 +20,22 @@ from pathlib import Path
 from typing import Iterable
 
 from kg.errors import KgError, ManifestError, SourceError, shown
+from kg.io.docx import DocxError, read_docx
 from kg.io.encoding import decode_bytes
 from kg.io.html import looks_like_html
 from kg.io.webpage import read_page, redecode
 from kg.io.manifest import CORRECTIONS_NAME, MANIFEST_NAME, read_manifest
+from kg.io.pdf import UNMAPPED_LIMIT, PdfError, read_pdf, unmapped_share
 from kg.models import LoadedDocument, SourceMeta
 
-SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html"}
+SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
 MAX_BYTES = 20 * 1024 * 1024  # default: a single "article" larger than this is a dump, not a document
 
 #: what the formats kg does not read are, for the reason a skipped file is given
 FORMATS = {
-    ".docx": "a Word document", ".doc": "a Word 97-2003 document", ".docm": "a Word document",
+    ".doc": "a Word 97-2003 document", ".docm": "a Word document",
     ".wps": "a WPS Writer document", ".rtf": "an RTF document", ".odt": "an OpenDocument text",
-    ".pdf": "a PDF file", ".ofd": "an OFD document", ".caj": "a CAJ document",
+    ".ofd": "an OFD document", ".caj": "a CAJ document",
     ".xlsx": "a spreadsheet", ".xls": "a spreadsheet", ".et": "a WPS spreadsheet", ".ods": "a spreadsheet",
     ".csv": "a CSV table", ".pptx": "a presentation", ".ppt": "a presentation", ".dps": "a WPS presentation",
     ".png": "an image", ".jpg": "an image", ".jpeg": "an image", ".gif": "an image", ".bmp": "an image",
@@ -54,7 +57,7 @@ def unsupported_reason(path: Path) -> str:
     """Why a file of a format kg does not read is skipped, naming the format."""
     suffix = path.suffix.lower()
     what = FORMATS.get(suffix, f"{suffix} files") if suffix else "a file without an extension"
-    return f"unsupported format: {what}{f' ({suffix})' if suffix in FORMATS else ''}; kg reads .txt, .md and .html"
+    return f"unsupported format: {what}{f' ({suffix})' if suffix in FORMATS else ''}; kg reads .txt, .md, .html, .pdf and .docx"
 
 
 @dataclass
@@ -204,6 +207,9 @@ def load_document(path: str | Path, meta: SourceMeta | None = None, max_bytes: i
         raise SourceError(path, f"cannot be read: {e.strerror or e}") from None
     if not data.strip():
         raise SourceError(path, "is empty" if not data else "contains only whitespace", "empty")
+    sha256 = hashlib.sha256(data).hexdigest()
+    if fmt in ("pdf", "docx"):
+        return _load_binary(path, meta, fmt, data, sha256)
     text, encoding = decode_bytes(data, str(path))
     if fmt != "html" and looks_like_html(text):
         fmt = "html"
@@ -214,6 +220,29 @@ def load_document(path: str | Path, meta: SourceMeta | None = None, max_bytes: i
     if not (page.buffer.text if page else text).strip():
         raise SourceError(path, "has no text" + (" after removing HTML markup" if fmt == "html" else ""), "no-text")
     return LoadedDocument(meta=meta, path=str(path), text=text, encoding=encoding, format=fmt,
-                          sha256=hashlib.sha256(data).hexdigest(),
+                          sha256=sha256,
                           content=page.buffer.text if page else None, content_map=page.buffer.freeze() if page else None,
                           html=page.mode if page else None)
+
+
+def _load_binary(path: Path, meta: SourceMeta, fmt: str, data: bytes, sha256: str) -> LoadedDocument:
+    """A PDF's text layer or a Word document's text: that extracted text is the document's
+    original, the text every quote is a slice of."""
+    starts = None
+    try:
+        if fmt == "pdf":
+            text, starts = read_pdf(data)
+        else:
+            text = read_docx(data)
+    except (PdfError, DocxError) as e:
+        raise SourceError(path, str(e), "damaged") from None
+    if not text.strip():
+        why = ("has no text layer (a scanned PDF: its pages are images; kg does not run OCR)" if fmt == "pdf"
+               else "has no text (no paragraph or table cell holds any)")
+        raise SourceError(path, why, "no-text")
+    if fmt == "pdf" and unmapped_share(text) >= UNMAPPED_LIMIT:
+        raise SourceError(path, f"has a text layer that does not map to characters ({unmapped_share(text):.0%} of "
+                                "its glyphs have no Unicode: fonts without a ToUnicode map); treated as no text",
+                          "no-text")
+    return LoadedDocument(meta=meta, path=str(path), text=text, encoding=fmt, format=fmt, sha256=sha256,
+                          page_starts=starts)

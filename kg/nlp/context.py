@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from kg.io.pdf import page_of
 from kg.models import DocumentExtraction, NormalisedDocument, Provenance, RemovedSpan, trusted_provenance
 from kg.text.sentences import split_sentences
 
@@ -65,6 +66,7 @@ class DocContext:
             "doc_id": self.norm.meta.id, "rule": rule, "start": start, "end": end, "orig_start": os_,
             "orig_end": oe, "quote": original[os_:oe], "sentence": text[ss:se], "sentence_start": ss,
             "sentence_quote": original[qs:qe],
+            "page": page_of(self.norm.page_starts, os_) if self.norm.page_starts else None,
         })
 
     def prov_removed(self, removed: RemovedSpan, start: int, end: int, rule: str) -> Provenance:
@@ -77,4 +79,5 @@ class DocContext:
         return Provenance(
             doc_id=self.doc_id, rule=rule, start=0, end=0, orig_start=start, orig_end=end,
             quote=self.norm.original[start:end], sentence="", sentence_start=0, sentence_quote=line.strip(),
+            page=page_of(self.norm.page_starts, start) if self.norm.page_starts else None,
         )

@@ -90,4 +90,5 @@ def normalise(doc: LoadedDocument) -> NormalisedDocument:
         offsets=buf.freeze(),
         removed=removed,
         sha256=doc.sha256,
+        page_starts=doc.page_starts,
     )

@@ -176,15 +176,15 @@ def _trim_right(text: str) -> str:
 
 
 def evidence_rows(provs: list[Provenance], limit: int = EVIDENCE_LIMIT) -> tuple[list[list[str]], int]:
-    """Evidence as ``[doc id, before, quote, after]`` rows, deduplicated, in text order,
-    at most ``limit`` of them, and how many more there were."""
+    """Evidence as ``[doc id, before, quote, after]`` rows (a fifth cell, the page, for a PDF
+    source), deduplicated, in text order, at most ``limit`` of them, and how many more there were."""
     seen, rows = set(), []
     for p in sorted(provs, key=lambda p: (p.doc_id, p.orig_start, p.orig_end, p.rule)):
         key = (p.doc_id, p.orig_start, p.orig_end)
         if key in seen:
             continue
         seen.add(key)
-        rows.append([p.doc_id, *_quote_in_sentence(p)])
+        rows.append([p.doc_id, *_quote_in_sentence(p)] + ([p.page] if p.page is not None else []))
     return rows[:limit], max(0, len(rows) - limit)
 
 

@@ -64,7 +64,8 @@
       var ol = el("ol", "kg-ev");
       ev.slice(0, limit).forEach(function (r) {
         var li = el("li");
-        li.appendChild(el("span", "kg-doc", docName(r[0])));
+        // r[4]: the page of a PDF source ("p. 3")
+        li.appendChild(el("span", "kg-doc", docName(r[0]) + (r.length > 4 ? ", p. " + r[4] : "")));
         li.appendChild(document.createTextNode(r[1]));
         li.appendChild(el("mark", null, r[2]));
         li.appendChild(document.createTextNode(r[3]));
