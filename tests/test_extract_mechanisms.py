@@ -84,9 +84,9 @@ NAMES = [
     ("进一步健全防汛体系，完善应急预案体系，建强救援队伍体系。", ["防汛体系", "应急预案体系", "救援队伍体系"]),
     ("指挥体系重塑以来，统筹调度能力持续提升。", ["指挥体系"]),
     # a count before the name is no part of it
-    ("“一平台”是建设一个应急管理综合应用平台，整合存量业务系统。", ["应急管理综合应用平台"]),
+    ("“一中心”就是建成一个应急管理综合应用平台，汇聚各部门的监测数据。", ["应急管理综合应用平台"]),
     # a name followed by more of its listed item does not share the head with the item before it
-    ("协作组管理、双重预防机制数字化建设、危险化学品领域信息化建设被全省推广。", ["双重预防机制"]),
+    ("隐患台账管理、双重预防机制数字化建设、重点企业视频联网建设在全市铺开。", ["双重预防机制"]),
     # a count that sums up a quoted enumeration stays
     ("建立“周调度、月通报、季考核”三项制度", ["“周调度、月通报、季考核”三项制度"]),
     # quoted terms coordinated under one head are one item, like 会商和协同制度
@@ -121,7 +121,7 @@ NOT_NAMES = [
     # general two-character qualifiers, the guideline's generic terms behind a domain
     "压实责任体系，健全重大平台，完善自然灾害应急工作机制和突发事件应对机制。",
     # a quoted numbered formula alone is a formula, not a mechanism; 平台保障 is a head used as a modifier
-    "形成“一网一池一平台”的信息化基础框架，为互联互通提供平台保障。",
+    "打造“一屏一网一平台”的数字底座，为上下贯通提供平台保障。",
     # the head qualifies what follows
     "不断推动应急管理能力和体系现代化",
     "开展“五查五看”执法检查，即查制度看落实。",

@@ -232,9 +232,9 @@ def test_title_of_page_heads(nlp, text, title, rule):
 
 @pytest.mark.parametrize("text", [
     # a yearbook page of several entries has no one title, even when the last entry is cut short
-    "【应急预案】全年组织修订各级各类应急预案，统筹协调相关部门加快专项预案编制进度，预案体系更加完善。\n"
+    "【应急预案】全年组织修订各级各类应急预案，督促各有关部门按期完成专项预案修订，预案体系更加完善。\n"
     "【应急演练】全年组织开展防汛、森林防火、危险化学品事故等各类应急演练，参演人员数量明显增加。\n"
-    "【信息化建设】建设危险化学品、煤矿、非煤矿山安全风险监测",
+    "【信息化建设】建设危险化学品、烟花爆竹、尾矿库安全风险监测",
     # a site's welcome bar and name are no title
     "欢迎访问某某市应急管理局网站 无障碍浏览 长者模式\n某某市应急管理局\n"
     "全市应急管理系统坚持人民至上、生命至上，统筹发展和安全，各项工作取得新成效，安全形势持续稳定向好。",

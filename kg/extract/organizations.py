@@ -475,7 +475,7 @@ _LIST_ITEM = re.compile(r"[^、，。；：\n]{1,14}")
 
 
 def _among_internal_units(text: str, s: int, e: int) -> bool:
-    """The body is an item of a list of internal units (下设办公室、人事训练处、应急指挥调度中心、减灾处)."""
+    """The body is an item of a list of internal units (下设综合科、规划财务科、应急指挥中心、救灾科)."""
     if text[s - 1:s] == "、":
         prev = re.search(r"[^、，。；：\n]{1,14}$", text[max(0, s - 15):s - 1])
         if prev is not None and prev.group(0).endswith(_INTERNAL_HEADS):
