@@ -46,7 +46,7 @@ from pydantic import ValidationError
 
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks
-from kg.export.records import Section, text_of
+from kg.export.records import Section, stored_sentences, text_of
 from kg.graph.build import Snapshot, local_ids
 from kg.graph.model import KnowledgeGraph, edge_key, node_key
 from kg.graph.ontology import (
@@ -239,17 +239,7 @@ def _sentences(records: list, source: str, store: Optional[str | Path]) -> dict[
     if store is None:
         raise ExportError(f"{source}: the mentions' sentences are in the build's store (kg.sqlite), "
                           f"which is not given (or build with --inline-evidence)")
-    from kg.errors import StoreError
-    from kg.store import mentions
-
-    try:
-        found = mentions(store, wanted)
-    except StoreError as e:
-        raise ExportError(f"{source}: cannot read the sentences: {e}") from None
-    missing = [pid for pid in wanted if pid not in found]
-    if missing:
-        raise ExportError(f"{source}: mention {missing[0]!r} is not in {store} (a store of another build?)")
-    return {pid: (found[pid].sentence, found[pid].sentence_quote) for pid in wanted}
+    return stored_sentences(wanted, source, store)
 
 
 def read_node_link(path: str | Path, store: Optional[str | Path] = None) -> KnowledgeGraph:

@@ -357,3 +357,21 @@ def _concat(chunks: list[Any]) -> np.ndarray:
     if not chunks:
         return np.zeros(0, dtype=np.int64)
     return np.concatenate([np.asarray(c, dtype=np.int64) for c in chunks])
+
+
+def stored_sentences(wanted: list[str], where, store) -> dict[str, tuple[str, str]]:
+    """Mention id -> (sentence, sentence as written) from the build's ``store`` (kg.sqlite), for
+    the mentions ``wanted`` of the export ``where`` that was written without its sentences."""
+    if not wanted:
+        return {}
+    from kg.errors import ExportError, StoreError
+    from kg.store import mentions
+
+    try:
+        found = mentions(store, wanted)
+    except StoreError as e:
+        raise ExportError(f"{where}: cannot read the sentences from the build's store: {e}") from None
+    missing = [pid for pid in wanted if pid not in found]
+    if missing:
+        raise ExportError(f"{where}: mention {missing[0]!r} is not in {store} (a store of another build?)")
+    return {pid: (found[pid].sentence, found[pid].sentence_quote) for pid in wanted}

@@ -46,7 +46,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from kg.errors import ExportError
 from kg.export.graphml import encode_chunks, join_list, split_list
-from kg.export.records import Section
+from kg.export.records import Section, stored_sentences
 from kg.graph.build import Snapshot, documents_from_graph, local_ids
 from kg.graph.model import KnowledgeGraph, MergeRecord, edge_key, node_key
 from kg.graph.ontology import (
@@ -292,19 +292,7 @@ def _attributes(row: dict[str, str], columns: list[tuple[str, str]], specs: dict
 def _sentences(rows: list[dict[str, str]], path: Path, store: Path) -> dict[str, tuple[str, str]]:
     """Mention id -> (sentence, as written) from the store, for rows without them (as ``kg build`` writes)."""
     wanted = [row["id"] for row in rows if row.get("sentence") is None or row.get("sentence_quote") is None]
-    if not wanted:
-        return {}
-    from kg.errors import StoreError
-    from kg.store import mentions
-
-    try:
-        found = mentions(store, wanted)
-    except StoreError as e:
-        raise ExportError(f"{path}: the sentences are in the build's store: {e}") from None
-    missing = [pid for pid in wanted if pid not in found]
-    if missing:
-        raise ExportError(f"{path}: mention {missing[0]!r} is not in {store} (a store of another build?)")
-    return {pid: (found[pid].sentence, found[pid].sentence_quote) for pid in wanted}
+    return stored_sentences(wanted, path, store)
 
 
 def read_tables(directory: str | Path) -> KnowledgeGraph:
